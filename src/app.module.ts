@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { BookingsModule } from './bookings/bookings.module.js';
+import { CarsModule } from './cars/cars.module.js';
+import { ChatModule } from './chat/chat.module.js';
+import { validateEnvironment, type Environment } from './config/environment.js';
+import { dataSourceOptions } from './database/data-source.options.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
+
+@Module({})
+export class AppModule {
+  /**
+   * `overrides` win over process.env and .env: main.ts passes the embedded
+   * database's URL, tests pass their own database and settings.
+   */
+  static forRoot(overrides: Record<string, string> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          cache: true,
+          validate: (raw) => validateEnvironment({ ...raw, ...overrides }),
+        }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) => ({
+            pinoHttp: {
+              level: config.get('LOG_LEVEL', { infer: true }),
+              genReqId: (request, response) => {
+                const id = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+                response.setHeader('X-Request-Id', id);
+                return id;
+              },
+              // One short line per request: id, method, url, status, time.
+              serializers: {
+                req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+                res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+              },
+              customLogLevel: (_request, response, error) =>
+                error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+            },
+          }),
+        }),
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) =>
+            dataSourceOptions(config.get('DATABASE_URL', { infer: true })!, config.get('DB_POOL_SIZE', { infer: true })),
+        }),
+        EventEmitterModule.forRoot(),
+        DatabaseModule,
+        HealthModule,
+        CarsModule,
+        BookingsModule,
+        ReviewsModule,
+        NotificationsModule,
+        ChatModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { ConfigService } from '@nestjs/config';
+import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import type { Environment } from './config/environment.js';
+
+/**
+ * Everything about the HTTP surface that main.ts and the e2e tests share:
+ * pipes, filters, CORS, body limit, WebSocket adapter, OpenAPI.
+ */
+export function configureApp(app: INestApplication): void {
+  const env = app.get<ConfigService<Environment, true>>(ConfigService);
+  const express = app as NestExpressApplication;
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  express.useBodyParser('json', { limit: env.get('BODY_LIMIT', { infer: true }) });
+  express.set('etag', 'strong');
+  express.disable('x-powered-by');
+
+  // An API: no HTML of its own to protect with a CSP (Swagger UI needs inline scripts),
+  // and its responses are read cross-origin by the dashboard.
+  const origins = env.get('CORS_ORIGINS', { infer: true }).trim();
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.enableCors({
+    origin: origins === '*' ? true : origins.split(',').map((origin) => origin.trim()),
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID', 'X-Request-Id', 'If-None-Match'],
+    exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'ETag'],
+    maxAge: 600,
+  });
+  const prefix = env.get('API_PREFIX', { infer: true }).replace(/^\/+|\/+$/g, '');
+  if (prefix) app.setGlobalPrefix(prefix);
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true, // strip `id` and other read-only fields the dashboard posts back
+      forbidNonWhitelisted: false,
+      transform: true,
+      stopAtFirstError: true, // one clear message per field
+      exceptionFactory: (errors) =>
+        new BadRequestException(errors.flatMap((error) => flattenConstraints(error))),
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useWebSocketAdapter(new ChatWsAdapter(app, env.get('CHAT_MAX_FRAME_BYTES', { infer: true })));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Car rental agency API')
+      .setDescription(
+        'REST API of the agency dashboard. Live notifications: GET /notifications/sse (Server-Sent Events). ' +
+          'Chat: WebSocket /ws/chat with plain JSON ChatMessage frames {id, sender, content, timestamp}.',
+      )
+      .setVersion('1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { useGlobalPrefix: true });
+}
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+function flattenConstraints(error: ValidationErrorLike, path = ''): string[] {
+  const property = path ? `${path}.${error.property}` : error.property;
+  const own = Object.values(error.constraints ?? {}).map((message) =>
+    path ? `${path}.${message}` : message,
+  );
+  return [...own, ...(error.children ?? []).flatMap((child) => flattenConstraints(child, property))];
+}

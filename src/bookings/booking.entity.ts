@@ -1,0 +1,61 @@
+import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Car } from '../cars/car.entity.js';
+import { numericTransformer } from '../database/column-transformers.js';
+import type { BookingStatus } from './booking-status.js';
+
+/**
+ * No double booking: two bookings of one car that hold it (Pending or Confirmed)
+ * may not overlap. Ranges are half-open, so a booking may start when another ends.
+ */
+@Entity('bookings')
+@Exclusion(
+  'bookings_no_overlap',
+  `USING gist ("car_id" WITH =, tstzrange("start_date", "end_date", '[)') WITH &&) WHERE ("status" IN ('Pending', 'Confirmed'))`,
+)
+@Check('bookings_dates_ordered', '"end_date" > "start_date"')
+@Check('bookings_status_known', `"status" IN ('Pending', 'Confirmed', 'Completed', 'Cancelled', 'Rejected')`)
+@Check('bookings_total_price_positive', '"total_price" >= 0')
+export class Booking {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index()
+  @Column('uuid')
+  carId: string;
+
+  @ManyToOne(() => Car, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'car_id' })
+  car: Car;
+
+  @Column('timestamptz')
+  startDate: Date;
+
+  @Column('timestamptz')
+  endDate: Date;
+
+  @Column('text')
+  renterId: string;
+
+  @Column('text')
+  renterName: string;
+
+  @Column('text')
+  renterEmail: string;
+
+  @Index()
+  @Column('text', { default: 'Pending' })
+  status: BookingStatus;
+
+  @Column('numeric', { precision: 12, scale: 2, transformer: numericTransformer })
+  totalPrice: number;
+
+  @Column('boolean', { default: false })
+  isPaid: boolean;
+
+  @Index()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

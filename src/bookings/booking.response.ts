@@ -1,0 +1,49 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { BOOKING_STATUSES, type BookingStatus } from './booking-status.js';
+import type { Booking } from './booking.entity.js';
+
+class BookingCarResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() make: string;
+  @ApiProperty() model: string;
+  @ApiProperty() year: number;
+  @ApiProperty({ type: [String] }) images: string[];
+}
+
+class BookingRenterResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+}
+
+export class BookingResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() carId: string;
+  @ApiProperty({ type: BookingCarResponse }) car: BookingCarResponse;
+  @ApiProperty() startDate: string;
+  @ApiProperty() endDate: string;
+  @ApiProperty({ type: BookingRenterResponse }) renter: BookingRenterResponse;
+  @ApiProperty({ enum: BOOKING_STATUSES }) status: BookingStatus;
+  @ApiProperty({ description: 'Computed by the server' }) totalPrice: number;
+  @ApiProperty() isPaid: boolean;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+/** `booking.car` must be loaded (soft-deleted cars included). */
+export function toBookingResponse(booking: Booking): BookingResponse {
+  const { car } = booking;
+  return {
+    id: booking.id,
+    carId: booking.carId,
+    car: { id: car.id, make: car.make, model: car.model, year: car.year, images: car.images },
+    startDate: booking.startDate.toISOString(),
+    endDate: booking.endDate.toISOString(),
+    renter: { id: booking.renterId, name: booking.renterName, email: booking.renterEmail },
+    status: booking.status,
+    totalPrice: booking.totalPrice,
+    isPaid: booking.isPaid,
+    createdAt: booking.createdAt.toISOString(),
+    updatedAt: booking.updatedAt.toISOString(),
+  };
+}

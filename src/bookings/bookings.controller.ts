@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { UuidPipe } from '../common/id.pipes.js';
+import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
+import { BookingResponse } from './booking.response.js';
+import { BookingsService } from './bookings.service.js';
+import { CreateBookingDto } from './dto/create-booking.dto.js';
+import { ListBookingsQuery } from './dto/list-bookings.query.js';
+import { UpdateBookingDto } from './dto/update-booking.dto.js';
+
+@ApiTags('bookings')
+@ApiBadRequestResponse({ description: 'Invalid body, query or id' })
+@Controller('bookings')
+export class BookingsController {
+  constructor(private readonly bookings: BookingsService) {}
+
+  @Get()
+  @UseInterceptors(TotalCountInterceptor)
+  @ApiOkResponse({ type: [BookingResponse], description: 'Plain array, newest first; the total is in X-Total-Count' })
+  list(@Query() query: ListBookingsQuery) {
+    return this.bookings.list(query);
+  }
+
+  @Get(':id')
+  @ApiNotFoundResponse()
+  findOne(@Param('id', UuidPipe) id: string): Promise<BookingResponse> {
+    return this.bookings.findOne(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a Pending booking; totalPrice is computed by the server, a client value is ignored' })
+  @ApiCreatedResponse({ type: BookingResponse })
+  @ApiNotFoundResponse({ description: 'Unknown or deleted car' })
+  @ApiConflictResponse({ description: 'The car is already booked for an overlapping period, or is not available' })
+  create(@Body() dto: CreateBookingDto): Promise<BookingResponse> {
+    return this.bookings.create(dto);
+  }
+
+  @Patch(':id')
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Illegal status change' })
+  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBookingDto): Promise<BookingResponse> {
+    return this.bookings.update(id, dto);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Same as PATCH (the dashboard uses PUT)' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Illegal status change' })
+  replace(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBookingDto): Promise<BookingResponse> {
+    return this.bookings.update(id, dto);
+  }
+}

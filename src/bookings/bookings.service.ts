@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { Car } from '../cars/car.entity.js';
+import type { Page } from '../common/pagination.query.js';
+import { BookingCreatedEvent, BookingStatusChangedEvent } from './booking.events.js';
+import { Booking } from './booking.entity.js';
+import { toBookingResponse, type BookingResponse } from './booking.response.js';
+import { bookingPrice, canTransition } from './booking-status.js';
+import type { CreateBookingDto } from './dto/create-booking.dto.js';
+import type { ListBookingsQuery } from './dto/list-bookings.query.js';
+import type { UpdateBookingDto } from './dto/update-booking.dto.js';
+
+const EXCLUSION_VIOLATION = '23P01';
+
+@Injectable()
+export class BookingsService {
+  constructor(
+    @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async list(query: ListBookingsQuery): Promise<Page<BookingResponse>> {
+    const qb = this.bookings.createQueryBuilder('booking').leftJoinAndSelect('booking.car', 'car').withDeleted();
+    if (query.carId) qb.andWhere('booking.car_id = :carId', { carId: query.carId });
+    if (query.status) qb.andWhere('booking.status = :status', { status: query.status });
+    if (query.from) qb.andWhere('booking.end_date > :from', { from: query.from });
+    if (query.to) qb.andWhere('booking.start_date < :to', { to: query.to });
+    const total = await qb.getCount();
+    const rows = await qb
+      .orderBy('booking.created_at', 'DESC')
+      .addOrderBy('booking.id')
+      .limit(query.limit)
+      .offset(query.offset)
+      .getMany();
+    return { items: rows.map(toBookingResponse), total };
+  }
+
+  async findOne(id: string): Promise<BookingResponse> {
+    return toBookingResponse(await this.load(this.dataSource.manager, id));
+  }
+
+  /**
+   * Creates a Pending booking priced by the server. Overlaps are refused by the
+   * database's exclusion constraint, so concurrent requests cannot both win.
+   */
+  async create(dto: CreateBookingDto): Promise<BookingResponse> {
+    const startDate = new Date(dto.startDate);
+    const endDate = new Date(dto.endDate);
+    if (endDate <= startDate) throw new BadRequestException('endDate must be after startDate');
+
+    return this.dataSource.transaction(async (manager) => {
+      // FOR SHARE: the car cannot be deleted until this booking commits.
+      const car = await manager.findOne(Car, { where: { id: dto.carId }, lock: { mode: 'pessimistic_read' } });
+      if (!car) throw new NotFoundException('Car not found');
+      if (!car.available) throw new ConflictException('Car is not available for booking');
+
+      const booking = manager.create(Booking, {
+        carId: car.id,
+        startDate,
+        endDate,
+        renterId: dto.renter.id || randomUUID(),
+        renterName: dto.renter.name,
+        renterEmail: dto.renter.email,
+        status: 'Pending',
+        totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
+        isPaid: false,
+      });
+      try {
+        await manager.save(booking);
+      } catch (error) {
+        if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === EXCLUSION_VIOLATION) {
+          throw new ConflictException('The car is already booked for an overlapping period');
+        }
+        throw error;
+      }
+      booking.car = car;
+      const response = toBookingResponse(booking);
+      await this.events.emitAsync(BookingCreatedEvent.eventName, new BookingCreatedEvent(manager, response));
+      return response;
+    });
+  }
+
+  /** Changes status (along the state machine) and/or the paid flag. */
+  async update(id: string, dto: UpdateBookingDto): Promise<BookingResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const booking = await manager.findOne(Booking, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!booking) throw new NotFoundException('Booking not found');
+      const previousStatus = booking.status;
+      const statusChanges = dto.status !== undefined && dto.status !== previousStatus;
+      if (statusChanges && !canTransition(previousStatus, dto.status!)) {
+        throw new ConflictException(`Cannot change booking status from ${previousStatus} to ${dto.status}`);
+      }
+      if (statusChanges) booking.status = dto.status!;
+      if (dto.isPaid !== undefined) booking.isPaid = dto.isPaid;
+      await manager.save(booking);
+
+      const response = toBookingResponse(await this.load(manager, id));
+      if (statusChanges) {
+        await this.events.emitAsync(
+          BookingStatusChangedEvent.eventName,
+          new BookingStatusChangedEvent(manager, response, previousStatus),
+        );
+      }
+      return response;
+    });
+  }
+
+  private async load(manager: EntityManager, id: string): Promise<Booking> {
+    const booking = await manager.findOne(Booking, { where: { id }, relations: { car: true }, withDeleted: true });
+    if (!booking) throw new NotFoundException('Booking not found');
+    return booking;
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsEmail, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Trim } from '../../common/transforms.js';
+
+export class RenterDto {
+  @ApiPropertyOptional({ description: 'Kept when given; generated otherwise' })
+  @IsOptional() @IsString() @MaxLength(100)
+  id?: string;
+
+  @ApiProperty({ example: 'Amina El Idrissi' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'amina@example.com' })
+  @Trim() @IsEmail() @MaxLength(320)
+  email: string;
+}
+
+export class CreateBookingDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'carId must be a UUID' })
+  carId: string;
+
+  @ApiProperty({ example: '2026-12-01T10:00:00.000Z' })
+  @IsISO8601({ strict: true }, { message: 'startDate must be an ISO 8601 date' })
+  startDate: string;
+
+  @ApiProperty({ example: '2026-12-04T10:00:00.000Z', description: 'Must be after startDate' })
+  @IsISO8601({ strict: true }, { message: 'endDate must be an ISO 8601 date' })
+  endDate: string;
+
+  @ApiProperty({ type: RenterDto })
+  @IsDefined() @ValidateNested() @Type(() => RenterDto)
+  renter: RenterDto;
+
+  @ApiPropertyOptional({
+    description: 'Ignored: the server computes totalPrice as pricePerDay × started 24-hour periods',
+    deprecated: true,
+  })
+  @IsOptional()
+  totalPrice?: unknown;
+}

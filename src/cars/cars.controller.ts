@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UuidPipe } from '../common/id.pipes.js';
+import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
+import { CarResponse } from './car.response.js';
+import { CarsService } from './cars.service.js';
+import { CreateCarDto } from './dto/create-car.dto.js';
+import { ListCarsQuery } from './dto/list-cars.query.js';
+import { UpdateCarDto } from './dto/update-car.dto.js';
+
+@ApiTags('cars')
+@ApiBadRequestResponse({ description: 'Invalid body, query or id' })
+@Controller('cars')
+export class CarsController {
+  constructor(private readonly cars: CarsService) {}
+
+  @Get()
+  @UseInterceptors(TotalCountInterceptor)
+  @ApiOkResponse({ type: [CarResponse], description: 'Plain array; the total is in X-Total-Count' })
+  list(@Query() query: ListCarsQuery) {
+    return this.cars.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: CarResponse })
+  @ApiNotFoundResponse()
+  findOne(@Param('id', UuidPipe) id: string) {
+    return this.cars.findOne(id);
+  }
+
+  @Post()
+  create(@Body() dto: CreateCarDto): Promise<CarResponse> {
+    return this.cars.create(dto);
+  }
+
+  @Patch(':id')
+  @ApiNotFoundResponse()
+  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateCarDto): Promise<CarResponse> {
+    return this.cars.update(id, dto);
+  }
+
+  @Delete(':id')
+  @ApiOkResponse({ schema: { example: { success: true } } })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The car has pending or confirmed bookings' })
+  async remove(@Param('id', UuidPipe) id: string) {
+    await this.cars.remove(id);
+    return { success: true };
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Car } from './car.entity.js';
+import { CarsController } from './cars.controller.js';
+import { CarsService } from './cars.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Car])],
+  controllers: [CarsController],
+  providers: [CarsService],
+  exports: [CarsService],
+})
+export class CarsModule {}

@@ -1,0 +1,104 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository, type SelectQueryBuilder } from 'typeorm';
+import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
+import { Booking } from '../bookings/booking.entity.js';
+import type { Page } from '../common/pagination.query.js';
+import { Review } from '../reviews/review.entity.js';
+import { Car } from './car.entity.js';
+import { toCarResponse, type CarResponse } from './car.response.js';
+import type { CreateCarDto } from './dto/create-car.dto.js';
+import type { ListCarsQuery } from './dto/list-cars.query.js';
+import type { UpdateCarDto } from './dto/update-car.dto.js';
+
+interface StatsRow {
+  stats_average: number | null;
+  stats_count: number | null;
+}
+
+@Injectable()
+export class CarsService {
+  constructor(
+    @InjectRepository(Car) private readonly cars: Repository<Car>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async list(query: ListCarsQuery): Promise<Page<CarResponse>> {
+    const qb = this.withStats(this.cars.createQueryBuilder('car'));
+    if (query.available !== undefined) qb.andWhere('car.available = :available', { available: query.available });
+    if (query.location) qb.andWhere('lower(car.location) = lower(:location)', { location: query.location });
+    if (query.type) qb.andWhere('lower(car.type) = lower(:type)', { type: query.type });
+    if (query.from || query.to) {
+      if (!query.from || !query.to) throw new BadRequestException('from and to must be given together');
+      if (new Date(query.to) <= new Date(query.from)) throw new BadRequestException('to must be after from');
+      qb.andWhere(
+        `NOT EXISTS (SELECT 1 FROM bookings b WHERE b.car_id = car.id AND b.status IN (:...active)
+           AND tstzrange(b.start_date, b.end_date, '[)') && tstzrange(:from, :to, '[)'))`,
+        { active: ACTIVE_STATUSES, from: query.from, to: query.to },
+      );
+    }
+    const total = await qb.getCount();
+    qb.orderBy('car.created_at', 'DESC').addOrderBy('car.id').limit(query.limit).offset(query.offset);
+    return { items: await this.toResponses(qb), total };
+  }
+
+  async findOne(id: string): Promise<CarResponse> {
+    const qb = this.withStats(this.cars.createQueryBuilder('car')).where('car.id = :id', { id });
+    const [car] = await this.toResponses(qb);
+    if (!car) throw new NotFoundException('Car not found');
+    return car;
+  }
+
+  async create(dto: CreateCarDto): Promise<CarResponse> {
+    const car = this.cars.create({ available: true, description: '', features: [], images: [], ...dto });
+    return toCarResponse(await this.cars.save(car));
+  }
+
+  async update(id: string, dto: UpdateCarDto): Promise<CarResponse> {
+    const car = await this.cars.findOneBy({ id });
+    if (!car) throw new NotFoundException('Car not found');
+    await this.cars.save(this.cars.merge(car, dto));
+    return this.findOne(id);
+  }
+
+  /** Soft delete, so past bookings and reviews keep their car. Refused while the car is booked. */
+  async remove(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      // FOR UPDATE conflicts with the FOR SHARE a booking takes on its car: no booking slips in meanwhile.
+      const car = await manager.findOne(Car, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!car) throw new NotFoundException('Car not found');
+      const active = await manager
+        .createQueryBuilder(Booking, 'b')
+        .where('b.car_id = :id AND b.status IN (:...active)', { id, active: ACTIVE_STATUSES })
+        .getCount();
+      if (active > 0) {
+        throw new ConflictException(`Car has ${active} pending or confirmed booking(s); cancel or complete them first`);
+      }
+      await manager.softDelete(Car, { id });
+    });
+  }
+
+  private withStats(qb: SelectQueryBuilder<Car>): SelectQueryBuilder<Car> {
+    return qb
+      .leftJoin(
+        (sub) =>
+          sub
+            .select('r.car_id', 'car_id')
+            .addSelect('round(avg(r.rating), 2)::float8', 'average')
+            .addSelect('count(*)::int', 'count')
+            .from(Review, 'r')
+            .groupBy('r.car_id'),
+        'stats',
+        'stats.car_id = car.id',
+      )
+      .addSelect('stats.average', 'stats_average')
+      .addSelect('stats.count', 'stats_count');
+  }
+
+  private async toResponses(qb: SelectQueryBuilder<Car>): Promise<CarResponse[]> {
+    const { entities, raw } = await qb.getRawAndEntities<StatsRow>();
+    return entities.map((car, index) =>
+      toCarResponse(car, { averageRating: raw[index].stats_average, reviewCount: raw[index].stats_count ?? 0 }),
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ToNumber } from '../common/transforms.js';
+import { ChatMessageResponse } from './chat-message.response.js';
+import { ChatService } from './chat.service.js';
+
+export class ChatHistoryQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional() @ToNumber() @IsInt() @Min(1) @Max(500)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'A message id: return the page of messages sent before it' })
+  @IsOptional() @IsString() @MaxLength(100)
+  before?: string;
+}
+
+@ApiTags('chat')
+@Controller('chat')
+export class ChatController {
+  constructor(private readonly chat: ChatService) {}
+
+  @Get('messages')
+  @ApiOkResponse({ type: [ChatMessageResponse], description: 'The newest page, oldest first' })
+  history(@Query() query: ChatHistoryQuery): Promise<ChatMessageResponse[]> {
+    return this.chat.history(query.limit, query.before);
+  }
+}

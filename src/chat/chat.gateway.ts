@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { WebSocket, type WebSocketServer as Server } from 'ws';
+import type { Environment } from '../config/environment.js';
+import type { ChatMessageResponse } from './chat-message.response.js';
+import { ChatService } from './chat.service.js';
+import { parseIncomingMessage } from './incoming-chat-message.js';
+
+/** Every frame a client sends reaches `onMessage` under this event name (see ChatWsAdapter). */
+export const CHAT_FRAME_EVENT = 'chat-frame';
+const GOING_AWAY = 1001;
+
+/**
+ * The agency–admin chat on /ws/chat: plain JSON ChatMessage frames. A message is
+ * stored, then relayed through PostgreSQL to every other socket on every process.
+ * Only ChatMessages are ever sent: bad frames are logged and dropped.
+ */
+@WebSocketGateway({ path: '/ws/chat' })
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  @WebSocketServer() private readonly server: Server;
+
+  private readonly logger = new Logger(ChatGateway.name);
+  /** Names each socket across processes, so a relayed message can skip its sender. */
+  private readonly instanceId = randomUUID();
+  private readonly socketIds = new WeakMap<WebSocket, string>();
+  private readonly alive = new WeakSet<WebSocket>();
+  private nextSocket = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly echoToSender: boolean;
+  private readonly maxContentLength: number;
+  private readonly pingIntervalMs: number;
+
+  constructor(
+    private readonly chat: ChatService,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.echoToSender = config.get('CHAT_ECHO_TO_SENDER', { infer: true });
+    this.maxContentLength = config.get('CHAT_MAX_CONTENT_LENGTH', { infer: true });
+    this.pingIntervalMs = config.get('WS_PING_INTERVAL_MS', { infer: true });
+    chat.setRelay((message, origin) => this.broadcast(message, origin));
+  }
+
+  afterInit(): void {
+    // Sockets that stopped answering pings since the last round are dead: close them.
+    this.heartbeat = setInterval(() => {
+      for (const socket of this.server.clients) {
+        if (!this.alive.has(socket)) {
+          socket.terminate();
+          continue;
+        }
+        this.alive.delete(socket);
+        socket.ping();
+      }
+    }, this.pingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  handleConnection(socket: WebSocket): void {
+    this.socketIds.set(socket, `${this.instanceId}:${++this.nextSocket}`);
+    this.alive.add(socket);
+    socket.on('pong', () => this.alive.add(socket));
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    this.alive.delete(socket);
+  }
+
+  @SubscribeMessage(CHAT_FRAME_EVENT)
+  async onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() raw: string): Promise<void> {
+    const parsed = parseIncomingMessage(raw, this.maxContentLength);
+    if ('error' in parsed) {
+      this.logger.warn(`Dropped an invalid chat frame (${parsed.error}): ${raw.slice(0, 200)}`);
+      return;
+    }
+    try {
+      const stored = await this.chat.post(parsed.message, this.socketIds.get(socket) ?? '');
+      if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
+    } catch (error) {
+      this.logger.error(`Could not store chat message ${parsed.message.id}: ${String(error)}`);
+    }
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const socket of this.server?.clients ?? []) socket.close(GOING_AWAY, 'Server shutting down');
+  }
+
+  /** Serializes once, then writes to every open socket of this process but the sender's. */
+  private broadcast(message: ChatMessageResponse, origin: string): void {
+    const frame = JSON.stringify(message);
+    for (const socket of this.server.clients) {
+      if (socket.readyState !== WebSocket.OPEN) continue;
+      if (!this.echoToSender && this.socketIds.get(socket) === origin) continue;
+      socket.send(frame);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { CHAT_SENDERS, type ChatSender } from './chat-message.entity.js';
+import type { ChatMessageResponse } from './chat-message.response.js';
+
+const MAX_ID_LENGTH = 100;
+
+/**
+ * Completes a frame from a client into a ChatMessage, or says why it is not one.
+ * The client's `id` and `timestamp` are kept when valid; the server fills them in
+ * only when they are absent.
+ */
+export function parseIncomingMessage(
+  raw: string,
+  maxContentLength: number,
+  now = new Date(),
+): { message: ChatMessageResponse } | { error: string } {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch {
+    return { error: 'not JSON' };
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { error: 'not a JSON object' };
+  const { content, sender, id, timestamp } = frame as Record<string, unknown>;
+
+  if (typeof content !== 'string' || content.trim() === '') return { error: 'content must be a non-empty string' };
+  if (content.length > maxContentLength) return { error: `content is longer than ${maxContentLength} characters` };
+  if (sender !== undefined && !CHAT_SENDERS.includes(sender as ChatSender)) {
+    return { error: `sender must be one of ${CHAT_SENDERS.join(', ')}` };
+  }
+  if (id !== undefined && (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH)) {
+    return { error: `id must be a non-empty string of at most ${MAX_ID_LENGTH} characters` };
+  }
+  let time = now;
+  if (timestamp !== undefined) {
+    time = new Date(typeof timestamp === 'string' || typeof timestamp === 'number' ? timestamp : NaN);
+    if (Number.isNaN(time.getTime())) return { error: 'timestamp must be an ISO 8601 date' };
+  }
+  return {
+    message: {
+      id: (id as string | undefined) ?? randomUUID(),
+      sender: (sender as ChatSender | undefined) ?? 'agency',
+      content,
+      timestamp: time.toISOString(),
+    },
+  };
+}

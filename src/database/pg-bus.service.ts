@@ -1,0 +1,93 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import pg from 'pg';
+import type { EntityManager } from 'typeorm';
+import type { Environment } from '../config/environment.js';
+
+type Handler = (payload: string) => void;
+
+/** PostgreSQL's limit is 8000 bytes; stay below it. */
+export const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
+
+/**
+ * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY.
+ * `publish` runs inside the writer's transaction, so PostgreSQL delivers the
+ * event only if, and once, that transaction commits. One dedicated connection
+ * per process listens; it reconnects by itself when the database restarts and
+ * then tells `onReconnect` subscribers, who catch up on what they missed.
+ */
+@Injectable()
+export class PgBus implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(PgBus.name);
+  private readonly handlers = new Map<string, Handler[]>();
+  private readonly reconnectHandlers: (() => void)[] = [];
+  private client: pg.Client | null = null;
+  private closing = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly config: ConfigService<Environment, true>) {}
+
+  /** Registers a handler; call it before the application starts (constructors). */
+  subscribe(channel: string, handler: Handler): void {
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
+  }
+
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+  }
+
+  async publish(manager: EntityManager, channel: string, payload: string): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connect();
+    this.logger.log(`Listening on PostgreSQL channels: ${[...this.handlers.keys()].join(', ')}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.client?.end().catch(() => undefined);
+    this.client = null;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }) });
+    client.on('notification', ({ channel, payload }) => {
+      for (const handler of this.handlers.get(channel) ?? []) {
+        try {
+          handler(payload ?? '');
+        } catch (error) {
+          this.logger.error(`Handler for channel ${channel} failed: ${String(error)}`);
+        }
+      }
+    });
+    client.on('error', (error) => this.logger.warn(`Listening connection error: ${error.message}`));
+    client.on('end', () => this.scheduleReconnect(client));
+    await client.connect();
+    for (const channel of this.handlers.keys()) {
+      await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+    }
+    this.client = client;
+  }
+
+  private scheduleReconnect(lost: pg.Client, delayMs = 500): void {
+    if (this.closing || this.client !== lost) return;
+    this.client = null;
+    this.logger.warn(`Listening connection lost; reconnecting in ${delayMs} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.connect()
+        .then(() => {
+          this.logger.log('Listening connection restored');
+          this.reconnectHandlers.forEach((handler) => handler());
+        })
+        .catch((error: Error) => {
+          this.logger.warn(`Reconnect failed: ${error.message}`);
+          this.client = lost;
+          this.scheduleReconnect(lost, Math.min(delayMs * 2, 10_000));
+        });
+    }, delayMs);
+    this.retryTimer.unref();
+  }
+}

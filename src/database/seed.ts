@@ -1,0 +1,117 @@
+import { DataSource } from 'typeorm';
+import { Booking } from '../bookings/booking.entity.js';
+import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js';
+import { Car } from '../cars/car.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
+import { Review } from '../reviews/review.entity.js';
+import { dataSourceOptions } from './data-source.options.js';
+
+type CarSeed = Pick<Car, 'make' | 'model' | 'year' | 'type' | 'seats' | 'fuelType' | 'pricePerDay' | 'location' | 'features'>;
+
+const CARS: CarSeed[] = [
+  { make: 'Toyota', model: 'Corolla', year: 2023, type: 'Sedan', seats: 5, fuelType: 'Hybrid', pricePerDay: 42, location: 'Casablanca', features: ['Bluetooth', 'Backup camera', 'Apple CarPlay'] },
+  { make: 'Dacia', model: 'Duster', year: 2024, type: 'SUV', seats: 5, fuelType: 'Diesel', pricePerDay: 38, location: 'Marrakech', features: ['4x4', 'Air conditioning'] },
+  { make: 'Renault', model: 'Clio', year: 2022, type: 'Hatchback', seats: 5, fuelType: 'Petrol', pricePerDay: 29, location: 'Rabat', features: ['Bluetooth', 'Cruise control'] },
+  { make: 'Peugeot', model: '3008', year: 2023, type: 'SUV', seats: 5, fuelType: 'Diesel', pricePerDay: 55, location: 'Casablanca', features: ['GPS', 'Panoramic roof', 'Lane assist'] },
+  { make: 'Volkswagen', model: 'Golf', year: 2021, type: 'Hatchback', seats: 5, fuelType: 'Petrol', pricePerDay: 35, location: 'Tangier', features: ['Bluetooth', 'Parking sensors'] },
+  { make: 'Mercedes-Benz', model: 'C-Class', year: 2024, type: 'Luxury', seats: 5, fuelType: 'Petrol', pricePerDay: 120, location: 'Marrakech', features: ['Leather seats', 'GPS', 'Heated seats'] },
+  { make: 'Tesla', model: 'Model 3', year: 2024, type: 'Sedan', seats: 5, fuelType: 'Electric', pricePerDay: 95, location: 'Casablanca', features: ['Autopilot', 'Premium audio'] },
+  { make: 'Hyundai', model: 'Tucson', year: 2023, type: 'SUV', seats: 5, fuelType: 'Hybrid', pricePerDay: 58, location: 'Agadir', features: ['Apple CarPlay', 'Android Auto'] },
+  { make: 'Kia', model: 'Picanto', year: 2022, type: 'City', seats: 4, fuelType: 'Petrol', pricePerDay: 22, location: 'Fes', features: ['Air conditioning'] },
+  { make: 'Ford', model: 'Transit', year: 2021, type: 'Van', seats: 9, fuelType: 'Diesel', pricePerDay: 80, location: 'Tangier', features: ['Extra luggage space', 'Bluetooth'] },
+  { make: 'BMW', model: 'X5', year: 2023, type: 'Luxury', seats: 7, fuelType: 'Diesel', pricePerDay: 150, location: 'Rabat', features: ['Third row', 'GPS', 'Heated seats'] },
+  { make: 'Fiat', model: '500', year: 2022, type: 'City', seats: 4, fuelType: 'Petrol', pricePerDay: 25, location: 'Agadir', features: ['Convertible roof'] },
+];
+
+const RENTERS = [
+  { name: 'Amina El Idrissi', email: 'amina.elidrissi@example.com' },
+  { name: 'Youssef Benali', email: 'youssef.benali@example.com' },
+  { name: 'Sara Haddad', email: 'sara.haddad@example.com' },
+  { name: 'Lucas Martin', email: 'lucas.martin@example.com' },
+  { name: 'Emma Schulz', email: 'emma.schulz@example.com' },
+];
+
+const COMMENTS = [
+  'Spotless car and a very quick pick-up.',
+  'Comfortable for a long drive, would rent again.',
+  'Good value, a little noisy on the highway.',
+  'Great service from the agency.',
+  'Exactly as described.',
+];
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Demo cars, bookings in every status and reviews, only into an empty database. */
+export async function seedDemoData(url: string): Promise<string> {
+  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  try {
+    return await dataSource.transaction(async (manager) => {
+      if ((await manager.count(Car, { withDeleted: true })) > 0) return 'Demo data skipped: the database already has cars';
+      const cars = await manager.save(
+        CARS.map((car, index) =>
+          manager.create(Car, {
+            ...car,
+            available: index !== 9,
+            description: `${car.year} ${car.make} ${car.model}, ${car.seats} seats, ${car.fuelType.toLowerCase()}.`,
+            images: [`/placeholder.svg?height=200&width=300&text=${encodeURIComponent(`${car.make} ${car.model}`)}`],
+          }),
+        ),
+      );
+
+      const today = new Date(new Date().toISOString().slice(0, 10) + 'T10:00:00.000Z').getTime();
+      const plan: [number, number, number, BookingStatus, boolean][] = [
+        // car, start offset (days), length (days), status, paid
+        [0, -20, 3, 'Completed', true],
+        [1, -12, 5, 'Completed', true],
+        [2, -6, 2, 'Cancelled', false],
+        [3, -2, 4, 'Confirmed', true],
+        [4, 1, 3, 'Confirmed', false],
+        [5, 3, 2, 'Pending', false],
+        [6, 5, 7, 'Pending', false],
+        [7, 2, 2, 'Rejected', false],
+        [0, 10, 4, 'Pending', false],
+        [8, -30, 2, 'Completed', true],
+      ];
+      const bookings = plan.map(([carIndex, offset, days, status, isPaid], index) => {
+        const car = cars[carIndex];
+        const startDate = new Date(today + offset * DAY);
+        const endDate = new Date(startDate.getTime() + days * DAY);
+        const renter = RENTERS[index % RENTERS.length];
+        return manager.create(Booking, {
+          carId: car.id,
+          startDate,
+          endDate,
+          renterId: `renter-${(index % RENTERS.length) + 1}`,
+          renterName: renter.name,
+          renterEmail: renter.email,
+          status,
+          isPaid,
+          totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
+        });
+      });
+      await manager.save(bookings);
+
+      const reviews = [0, 0, 1, 3, 5, 6, 8].map((carIndex, index) =>
+        manager.create(Review, {
+          carId: cars[carIndex].id,
+          renterId: `renter-${(index % RENTERS.length) + 1}`,
+          renterName: RENTERS[index % RENTERS.length].name,
+          rating: [5, 4, 4, 5, 3, 5, 4][index],
+          comment: COMMENTS[index % COMMENTS.length],
+        }),
+      );
+      await manager.save(reviews);
+      await manager.save(
+        manager.create(Notification, {
+          type: 'SYSTEM',
+          title: 'Welcome',
+          message: 'Demo data loaded: 12 cars, 10 bookings and 7 reviews.',
+          data: null,
+        }),
+      );
+      return `Demo data loaded: ${cars.length} cars, ${bookings.length} bookings, ${reviews.length} reviews`;
+    });
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Runs the TypeORM CLI (`migration:run`, `migration:revert`, `migration:show`,
+ * `migration:generate <path>`) against DATABASE_URL, or, when it is not set,
+ * against the embedded PostgreSQL that `npm start` uses.
+ *
+ *   npm run migration:run
+ *   npm run migration:generate -- src/database/migrations/AddSomething
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { validateEnvironment } from '../config/environment.js';
+import { openDatabase } from './open-database.js';
+
+const [command, ...rest] = process.argv.slice(2);
+if (!command) {
+  console.error('usage: typeorm.cli.js <migration:run|migration:revert|migration:show|migration:generate PATH>');
+  process.exit(2);
+}
+
+const env = validateEnvironment(process.env);
+const database = await openDatabase(env, (message) => console.log(message));
+try {
+  const cli = createRequire(import.meta.url).resolve('typeorm/cli.js');
+  const dataSourceFile = fileURLToPath(new URL('../../ormconfig.js', import.meta.url));
+  const args = [cli, command, ...rest, '-d', dataSourceFile];
+  if (command === 'migration:generate') args.push('--pretty');
+  const result = spawnSync(process.execPath, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: database.url },
+  });
+  process.exitCode = result.status ?? 1;
+} finally {
+  await database.close();
+}

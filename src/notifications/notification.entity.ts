@@ -1,0 +1,34 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const NOTIFICATION_TYPES = ['BOOKING', 'REVIEW', 'SYSTEM'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/**
+ * The id is a bigint identity: it orders notifications and is the SSE event id,
+ * so a reconnecting client replays everything after its Last-Event-ID.
+ */
+@Entity('notifications')
+@Check('notifications_type_known', `"type" IN ('BOOKING', 'REVIEW', 'SYSTEM')`)
+export class Notification {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column('text')
+  type: NotificationType;
+
+  @Column('text')
+  title: string;
+
+  @Column('text')
+  message: string;
+
+  @Index()
+  @Column('boolean', { default: false })
+  isRead: boolean;
+
+  @Column('jsonb', { nullable: true })
+  data: Record<string, unknown> | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

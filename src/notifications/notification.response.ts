@@ -1,0 +1,24 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NOTIFICATION_TYPES, type Notification, type NotificationType } from './notification.entity.js';
+
+export class NotificationResponse {
+  @ApiProperty({ description: 'Increasing sequence number, also the SSE event id' }) id: string;
+  @ApiProperty({ enum: NOTIFICATION_TYPES }) type: NotificationType;
+  @ApiProperty() title: string;
+  @ApiProperty() message: string;
+  @ApiProperty() isRead: boolean;
+  @ApiProperty() createdAt: string;
+  @ApiPropertyOptional({ description: '{ booking } or { review }' }) data?: Record<string, unknown>;
+}
+
+export function toNotificationResponse(row: Notification): NotificationResponse {
+  return {
+    id: String(row.id),
+    type: row.type,
+    title: row.title,
+    message: row.message,
+    isRead: row.isRead,
+    createdAt: row.createdAt.toISOString(),
+    ...(row.data ? { data: row.data } : {}),
+  };
+}

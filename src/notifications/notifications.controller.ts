@@ -1,0 +1,50 @@
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Sse, UseInterceptors, type MessageEvent } from '@nestjs/common';
+import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { SequenceIdPipe } from '../common/id.pipes.js';
+import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
+import { ListNotificationsQuery } from './list-notifications.query.js';
+import { NotificationResponse } from './notification.response.js';
+import { NotificationsService } from './notifications.service.js';
+
+const SUCCESS = { success: true } as const;
+
+@ApiTags('notifications')
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @UseInterceptors(TotalCountInterceptor)
+  @ApiOkResponse({ type: [NotificationResponse], description: 'Plain array, newest first; the total is in X-Total-Count' })
+  list(@Query() query: ListNotificationsQuery) {
+    return this.notifications.list(query);
+  }
+
+  @Sse('sse', { maxPendingDataLength: 1024 * 1024 })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay every notification after this id first' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as the Last-Event-ID header' })
+  @ApiOkResponse({ description: 'One unnamed event per notification: data is the Notification JSON, id its sequence' })
+  stream(@Headers('last-event-id') header?: string, @Query('lastEventId') query?: string): Observable<MessageEvent> {
+    const lastEventId = [header, query].find((value) => value !== undefined && /^\d{1,18}$/.test(value));
+    return this.notifications.stream(lastEventId);
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  @ApiOkResponse({ schema: { example: SUCCESS } })
+  async markAllRead() {
+    await this.notifications.markAllRead();
+    return SUCCESS;
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOkResponse({ schema: { example: SUCCESS } })
+  @ApiNotFoundResponse()
+  async markRead(@Param('id', SequenceIdPipe) id: string) {
+    await this.notifications.markRead(id);
+    return SUCCESS;
+  }
+}

@@ -1,0 +1,11 @@
+import type { EntityManager } from 'typeorm';
+import type { ReviewResponse } from './review.response.js';
+
+/** Emitted with `emitAsync` inside the review's transaction (see BookingCreatedEvent). */
+export class ReviewCreatedEvent {
+  static readonly eventName = 'review.created';
+  constructor(
+    readonly manager: EntityManager,
+    readonly review: ReviewResponse,
+  ) {}
+}

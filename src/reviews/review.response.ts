@@ -1,0 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Review } from './review.entity.js';
+
+export class ReviewResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() carId: string;
+  @ApiProperty() renterId: string;
+  @ApiProperty() renterName: string;
+  @ApiProperty({ minimum: 1, maximum: 5 }) rating: number;
+  @ApiProperty() comment: string;
+  @ApiProperty() createdAt: string;
+}
+
+export function toReviewResponse(review: Review): ReviewResponse {
+  return {
+    id: review.id,
+    carId: review.carId,
+    renterId: review.renterId,
+    renterName: review.renterName,
+    rating: review.rating,
+    comment: review.comment,
+    createdAt: review.createdAt.toISOString(),
+  };
+}

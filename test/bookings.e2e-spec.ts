@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { createTestApp, type TestApp } from './support/app.js';
+import { bookingInput, createBooking, createCar } from './support/builders.js';
+import { truncateAll, withClient } from './support/database.js';
+
+const DEC_1 = '2026-12-01T10:00:00.000Z';
+const DEC_3 = '2026-12-03T10:00:00.000Z';
+const DEC_5 = '2026-12-05T10:00:00.000Z';
+
+describe('Bookings', () => {
+  let t: TestApp;
+  let car: { id: string; pricePerDay: number };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(t.databaseUrl);
+    car = await createCar(t.url, { pricePerDay: 40.25 });
+  });
+
+  const countBookings = () =>
+    withClient(t.databaseUrl, async (client) => Number((await client.query('SELECT count(*) FROM bookings')).rows[0].count));
+
+  describe('POST /bookings', () => {
+    it('creates a Pending, unpaid booking with the car nested and a server-side price', async () => {
+      const response = await request(t.url)
+        .post('/bookings')
+        .send({ ...bookingInput(car.id, DEC_1, '2026-12-03T11:00:00.000Z'), id: '', status: 'Completed', isPaid: true, totalPrice: 0.01 })
+        .expect(201);
+      expect(response.body).toMatchObject({
+        carId: car.id,
+        car: { id: car.id, make: 'Toyota', year: 2023, images: ['/placeholder.svg?height=200&width=300'] },
+        startDate: DEC_1,
+        endDate: '2026-12-03T11:00:00.000Z',
+        renter: { name: 'Amina El Idrissi', email: 'amina@example.com' },
+        status: 'Pending',
+        isPaid: false,
+        totalPrice: 120.75, // 3 started days × 40.25, whatever the client said
+      });
+      expect(response.body.renter.id).not.toBe('');
+      expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
+    });
+
+    it('keeps the renter id the client sends', async () => {
+      const response = await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3, { renter: { id: 'renter-7', name: 'Sara', email: 'sara@example.com' } }))
+        .expect(201);
+      expect(response.body.renter).toEqual({ id: 'renter-7', name: 'Sara', email: 'sara@example.com' });
+    });
+
+    it.each([
+      ['an end before the start', { startDate: DEC_3, endDate: DEC_1 }, 'endDate'],
+      ['an end equal to the start', { startDate: DEC_1, endDate: DEC_1 }, 'endDate'],
+      ['a date that is not ISO 8601', { startDate: 'next tuesday' }, 'startDate'],
+      ['an impossible date', { endDate: '2026-02-30T10:00:00Z' }, 'endDate'],
+      ['a malformed car id', { carId: 'car-1' }, 'carId'],
+      ['no renter', { renter: undefined }, 'renter'],
+      ['a renter without a name', { renter: { email: 'a@b.co' } }, 'renter.name'],
+      ['a renter with a bad email', { renter: { name: 'A', email: 'not-an-email' } }, 'renter.email'],
+    ])('rejects %s with a 400 and stores nothing', async (_case, overrides, field) => {
+      const response = await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3, overrides)).expect(400);
+      expect(typeof response.body.message).toBe('string');
+      expect(response.body.message).toContain(field);
+      expect(await countBookings()).toBe(0);
+    });
+
+    it('answers an unknown car with 404 and a deleted car with 404', async () => {
+      await request(t.url).post('/bookings').send(bookingInput('5b0f6b8e-8d52-4a5e-9b4a-000000000000', DEC_1, DEC_3)).expect(404);
+      await request(t.url).delete(`/cars/${car.id}`).expect(200);
+      const response = await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(404);
+      expect(response.body.message).toBe('Car not found');
+      expect(await countBookings()).toBe(0);
+    });
+
+    it('refuses a car marked unavailable with 409', async () => {
+      await request(t.url).patch(`/cars/${car.id}`).send({ available: false }).expect(200);
+      await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(409);
+    });
+
+    it('refuses overlapping dates with 409 and accepts adjacent ones', async () => {
+      await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const overlap = await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, '2026-12-02T10:00:00.000Z', DEC_5))
+        .expect(409);
+      expect(overlap.body.message).toBe('The car is already booked for an overlapping period');
+      await request(t.url).post('/bookings').send(bookingInput(car.id, '2026-11-28T10:00:00.000Z', '2026-12-05T10:00:00.000Z')).expect(409);
+      await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_3, DEC_5)).expect(201); // starts when the other ends
+      await request(t.url).post('/bookings').send(bookingInput(car.id, '2026-11-29T10:00:00.000Z', DEC_1)).expect(201);
+      const other = await createCar(t.url);
+      await request(t.url).post('/bookings').send(bookingInput(other.id, DEC_1, DEC_3)).expect(201);
+      expect(await countBookings()).toBe(4);
+    });
+
+    it('frees the dates of cancelled and rejected bookings', async () => {
+      const cancelled = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      await request(t.url).put(`/bookings/${cancelled.id}`).send({ status: 'Cancelled' }).expect(200);
+      const rejected = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      await request(t.url).put(`/bookings/${rejected.id}`).send({ status: 'Rejected' }).expect(200);
+      await createBooking(t.url, car.id, DEC_1, DEC_3);
+    });
+
+    it('lets exactly one of 40 simultaneous overlapping requests win', async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          request(t.url)
+            .post('/bookings')
+            .send(bookingInput(car.id, `2026-12-0${1 + (index % 3)}T10:00:00.000Z`, '2026-12-06T10:00:00.000Z')),
+        ),
+      );
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(39);
+      expect(await countBookings()).toBe(1);
+    });
+  });
+
+  describe('PATCH and PUT /bookings/:id', () => {
+    it.each([
+      ['Pending', 'Confirmed'],
+      ['Pending', 'Rejected'],
+      ['Pending', 'Cancelled'],
+    ])('moves %s to %s', async (_from, to) => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const response = await request(t.url).patch(`/bookings/${booking.id}`).send({ status: to }).expect(200);
+      expect(response.body.status).toBe(to);
+    });
+
+    it.each([['Completed'], ['Cancelled']])('moves Confirmed to %s', async (to) => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      await request(t.url).put(`/bookings/${booking.id}`).send({ status: 'Confirmed' }).expect(200);
+      const response = await request(t.url).put(`/bookings/${booking.id}`).send({ status: to }).expect(200);
+      expect(response.body.status).toBe(to);
+    });
+
+    const paths: Record<string, string[]> = {
+      Pending: [],
+      Confirmed: ['Confirmed'],
+      Completed: ['Confirmed', 'Completed'],
+      Cancelled: ['Cancelled'],
+      Rejected: ['Rejected'],
+    };
+    const illegal: [string, string][] = [
+      ['Pending', 'Completed'],
+      ['Confirmed', 'Pending'],
+      ['Confirmed', 'Rejected'],
+      ...['Pending', 'Confirmed', 'Cancelled', 'Rejected'].map((to) => ['Completed', to] as [string, string]),
+      ...['Pending', 'Confirmed', 'Completed', 'Rejected'].map((to) => ['Cancelled', to] as [string, string]),
+      ...['Pending', 'Confirmed', 'Completed', 'Cancelled'].map((to) => ['Rejected', to] as [string, string]),
+    ];
+    it.each(illegal)('refuses %s → %s with a 409 naming both', async (from, to) => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      for (const step of paths[from]) await request(t.url).patch(`/bookings/${booking.id}`).send({ status: step }).expect(200);
+      const response = await request(t.url).patch(`/bookings/${booking.id}`).send({ status: to }).expect(409);
+      expect(response.body.message).toBe(`Cannot change booking status from ${from} to ${to}`);
+      const after = await request(t.url).get(`/bookings/${booking.id}`).expect(200);
+      expect(after.body.status).toBe(from);
+    });
+
+    it('treats setting the current status again as a no-op', async () => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Pending' }).expect(200);
+      await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Cancelled' }).expect(200);
+      const again = await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Cancelled' }).expect(200);
+      expect(again.body.status).toBe('Cancelled');
+    });
+
+    it('sets the paid flag alone, and accepts the whole booking object the table sends', async () => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const whole = (await request(t.url).get(`/bookings/${booking.id}`).expect(200)).body;
+      const response = await request(t.url)
+        .put(`/bookings/${booking.id}`)
+        .send({ ...whole, isPaid: true, totalPrice: 1, carId: 'ignored' })
+        .expect(200);
+      expect(response.body).toMatchObject({ isPaid: true, status: 'Pending', totalPrice: booking.totalPrice, carId: car.id });
+    });
+
+    it.each([
+      [{ status: 'Done' }],
+      [{ status: 'pending' }],
+      [{ isPaid: 'yes' }],
+    ])('rejects %j with a 400', async (body) => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const response = await request(t.url).patch(`/bookings/${booking.id}`).send(body).expect(400);
+      expect(typeof response.body.message).toBe('string');
+    });
+
+    it('answers unknown and malformed ids with 404 and 400', async () => {
+      await request(t.url).patch('/bookings/5b0f6b8e-8d52-4a5e-9b4a-000000000000').send({ isPaid: true }).expect(404);
+      await request(t.url).put('/bookings/5b0f6b8e-8d52-4a5e-9b4a-000000000000').send({ isPaid: true }).expect(404);
+      await request(t.url).patch('/bookings/42').send({ isPaid: true }).expect(400);
+      await request(t.url).get('/bookings/5b0f6b8e-8d52-4a5e-9b4a-000000000000').expect(404);
+      await request(t.url).get('/bookings/nope').expect(400);
+    });
+  });
+
+  describe('GET /bookings', () => {
+    it('lists newest first and filters by car, status and dates', async () => {
+      const other = await createCar(t.url);
+      const first = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const second = await createBooking(t.url, car.id, DEC_3, DEC_5);
+      const third = await createBooking(t.url, other.id, '2027-01-01T10:00:00.000Z', '2027-01-02T10:00:00.000Z');
+      await request(t.url).patch(`/bookings/${second.id}`).send({ status: 'Confirmed' }).expect(200);
+      const ids = async (query: string) => {
+        const response = await request(t.url).get(`/bookings?${query}`).expect(200);
+        expect(response.headers['x-total-count']).toBe(String(response.body.length));
+        return response.body.map((booking: { id: string }) => booking.id);
+      };
+      expect(await ids('')).toEqual([third.id, second.id, first.id]);
+      expect(await ids(`carId=${car.id}`)).toEqual([second.id, first.id]);
+      expect(await ids('status=Confirmed')).toEqual([second.id]);
+      expect(await ids('from=2026-12-04T00:00:00Z')).toEqual([third.id, second.id]);
+      expect(await ids('to=2026-12-02T00:00:00Z')).toEqual([first.id]);
+      expect(await ids('from=2026-12-02T00:00:00Z&to=2026-12-04T00:00:00Z')).toEqual([second.id, first.id]);
+      const page = await request(t.url).get('/bookings?limit=1&offset=1').expect(200);
+      expect(page.body.map((booking: { id: string }) => booking.id)).toEqual([second.id]);
+      expect(page.headers['x-total-count']).toBe('3');
+    });
+
+    it.each(['status=Unknown', 'carId=12', 'from=soon', 'limit=5000'])('rejects %s with a 400', async (query) => {
+      await request(t.url).get(`/bookings?${query}`).expect(400);
+    });
+  });
+});

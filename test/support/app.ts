@@ -1,0 +1,29 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { createTestDatabase } from './database.js';
+
+export interface TestApp {
+  app: INestApplication;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application, configured exactly as main.ts does, listening on a free
+ * port over a real PostgreSQL database (a fresh one unless `databaseUrl` is given).
+ */
+export async function createTestApp(settings: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
+  const url = databaseUrl ?? (await createTestDatabase());
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings, DATABASE_URL: url })],
+  }).compile();
+  const app = moduleRef.createNestApplication({ forceCloseConnections: true, logger: ['fatal'] });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${port}`, databaseUrl: url, close: () => app.close() };
+}
