@@ -4,6 +4,9 @@ import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment.js';
 
+/** How the listening connection shows in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = 'car-rental-api:listener';
+
 type Handler = (payload: string) => void;
 
 /** PostgreSQL's limit is 8000 bytes; stay below it. */
@@ -53,7 +56,10 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }) });
+    const client = new pg.Client({
+      connectionString: this.config.get('DATABASE_URL', { infer: true }),
+      application_name: LISTENER_APPLICATION_NAME,
+    });
     client.on('notification', ({ channel, payload }) => {
       for (const handler of this.handlers.get(channel) ?? []) {
         try {

@@ -34,6 +34,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   /** Every notification this process learns of, in id order, once. Feeds every SSE stream. */
   private readonly live = new Subject<Frame>();
   private lastSeq = 0n;
+  private streams = 0;
   private delivery: Promise<void> = Promise.resolve();
   private readonly keepaliveMs: number;
   private readonly retryMs: number;
@@ -52,6 +53,11 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   async onModuleInit(): Promise<void> {
     const [{ max }] = await this.notifications.query<{ max: string | null }[]>('SELECT max(id) AS max FROM notifications');
     if (max !== null && BigInt(max) > this.lastSeq) this.lastSeq = BigInt(max);
+  }
+
+  /** Open SSE streams on this process. */
+  get openStreams(): number {
+    return this.streams;
   }
 
   beforeApplicationShutdown(): void {
@@ -94,6 +100,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
    */
   stream(lastEventId?: string): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
+      this.streams += 1;
       let cursor: bigint | null = null;
       const waiting: Frame[] = [];
       const send = (frame: Frame) => {
@@ -122,6 +129,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
       start().catch((error: unknown) => subscriber.error(error));
 
       return () => {
+        this.streams -= 1;
         clearInterval(keepalive);
         live.unsubscribe();
       };

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { createTestApp, type TestApp } from './support/app.js';
+import { bookingInput, createBooking, createCar, reviewInput } from './support/builders.js';
+import { truncateAll } from './support/database.js';
+
+const DEC_1 = '2026-12-01T10:00:00.000Z';
+const DEC_3 = '2026-12-03T10:00:00.000Z';
+
+interface NotificationBody {
+  id: string;
+  type: string;
+  title: string;
+  message: string;
+  isRead: boolean;
+  createdAt: string;
+  data?: Record<string, unknown>;
+}
+
+describe('Reviews and notifications', () => {
+  let t: TestApp;
+  let car: { id: string };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(t.databaseUrl);
+    car = await createCar(t.url);
+  });
+
+  const notifications = async (query = ''): Promise<NotificationBody[]> =>
+    (await request(t.url).get(`/notifications${query}`).expect(200)).body as NotificationBody[];
+
+  describe('POST /reviews', () => {
+    it('creates a review with createdAt, stripping the id', async () => {
+      const response = await request(t.url).post('/reviews').send({ ...reviewInput(car.id, { rating: '4' }), id: '' }).expect(201);
+      expect(response.body).toMatchObject({ carId: car.id, renterId: 'renter-1', renterName: 'Youssef B.', rating: 4, comment: 'Great car' });
+      expect(response.body.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
+      await request(t.url).get(`/reviews/${response.body.id}`).expect(200);
+    });
+
+    it.each([
+      ['a rating of 0', { rating: 0 }],
+      ['a rating of 6', { rating: 6 }],
+      ['a rating of 4.5', { rating: 4.5 }],
+      ['a rating as a word', { rating: 'five' }],
+      ['no renter name', { renterName: '' }],
+      ['a null comment', { comment: null }],
+      ['a comment over 5000 characters', { comment: 'x'.repeat(5001) }],
+      ['a malformed car id', { carId: 'abc' }],
+    ])('rejects %s with a 400, storing nothing', async (_case, overrides) => {
+      const response = await request(t.url).post('/reviews').send(reviewInput(car.id, overrides)).expect(400);
+      expect(typeof response.body.message).toBe('string');
+      expect((await request(t.url).get('/reviews').expect(200)).body).toHaveLength(0);
+      expect(await notifications()).toHaveLength(0);
+    });
+
+    it('answers an unknown or deleted car with 404', async () => {
+      await request(t.url).post('/reviews').send(reviewInput('5b0f6b8e-8d52-4a5e-9b4a-000000000000')).expect(404);
+      await request(t.url).delete(`/cars/${car.id}`).expect(200);
+      await request(t.url).post('/reviews').send(reviewInput(car.id)).expect(404);
+    });
+
+    it('lists reviews newest first, filtered by car, and finds one by id', async () => {
+      const other = await createCar(t.url);
+      const first = (await request(t.url).post('/reviews').send(reviewInput(car.id)).expect(201)).body;
+      const second = (await request(t.url).post('/reviews').send(reviewInput(other.id)).expect(201)).body;
+      const all = await request(t.url).get('/reviews').expect(200);
+      expect(all.body.map((review: { id: string }) => review.id)).toEqual([second.id, first.id]);
+      expect(all.headers['x-total-count']).toBe('2');
+      const filtered = await request(t.url).get(`/reviews?carId=${car.id}`).expect(200);
+      expect(filtered.body.map((review: { id: string }) => review.id)).toEqual([first.id]);
+      await request(t.url).get('/reviews/5b0f6b8e-8d52-4a5e-9b4a-000000000000').expect(404);
+      await request(t.url).get('/reviews/1').expect(400);
+    });
+  });
+
+  describe('notifications raised by the server', () => {
+    it('raises New Booking with the booking as data', async () => {
+      const booking = (await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(201)).body;
+      const [notification] = await notifications();
+      expect(notification).toMatchObject({
+        type: 'BOOKING',
+        title: 'New Booking',
+        message: `New booking request for ${car.id}`,
+        isRead: false,
+        data: { booking },
+      });
+      expect(notification.id).toMatch(/^\d+$/);
+    });
+
+    it('raises Booking Updated on every status change, not on a paid-only change or a no-op', async () => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      await request(t.url).patch(`/bookings/${booking.id}`).send({ isPaid: true }).expect(200);
+      await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Pending' }).expect(200);
+      expect(await notifications()).toHaveLength(1);
+      const confirmed = (await request(t.url).put(`/bookings/${booking.id}`).send({ status: 'Confirmed', isPaid: false }).expect(200)).body;
+      await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Completed' }).expect(200);
+      const [completed, update] = await notifications();
+      expect(update).toMatchObject({
+        type: 'BOOKING',
+        title: 'Booking Updated',
+        message: `Booking #${booking.id} status changed to Confirmed`,
+        data: { booking: confirmed },
+      });
+      expect(completed.message).toBe(`Booking #${booking.id} status changed to Completed`);
+      expect(await notifications()).toHaveLength(3);
+    });
+
+    it('raises nothing for a refused booking or status change', async () => {
+      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(409);
+      await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Completed' }).expect(409);
+      expect(await notifications()).toHaveLength(1);
+    });
+
+    it('raises New Review with the review as data', async () => {
+      const review = (await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 3 })).expect(201)).body;
+      const [notification] = await notifications();
+      expect(notification).toMatchObject({
+        type: 'REVIEW',
+        title: 'New Review',
+        message: `New 3-star review for car ${car.id}`,
+        data: { review },
+      });
+    });
+  });
+
+  describe('GET /notifications and marking read', () => {
+    it('lists newest first with X-Total-Count, and unread=true filters', async () => {
+      await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 1 })).expect(201);
+      await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 2 })).expect(201);
+      await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 3 })).expect(201);
+      const all = await request(t.url).get('/notifications').expect(200);
+      expect(all.headers['x-total-count']).toBe('3');
+      expect(all.body.map((n: NotificationBody) => n.message[4])).toEqual(['3', '2', '1']);
+      const [, middle] = all.body as NotificationBody[];
+
+      const read = await request(t.url).post(`/notifications/${middle.id}/read`).expect(200);
+      expect(read.body).toEqual({ success: true });
+      const unread = await notifications('?unread=true');
+      expect(unread.map((n) => n.id)).not.toContain(middle.id);
+      expect(unread).toHaveLength(2);
+      expect((await notifications()).find((n) => n.id === middle.id)?.isRead).toBe(true);
+      const page = await request(t.url).get('/notifications?limit=1&offset=1').expect(200);
+      expect(page.body.map((n: NotificationBody) => n.id)).toEqual([middle.id]);
+
+      const all2 = await request(t.url).post('/notifications/read-all').expect(200);
+      expect(all2.body).toEqual({ success: true });
+      expect(await notifications('?unread=true')).toHaveLength(0);
+      await request(t.url).post('/notifications/read-all').expect(200);
+    });
+
+    it('answers an unknown id with 404 and a malformed one with 400', async () => {
+      const missing = await request(t.url).post('/notifications/999999/read').expect(404);
+      expect(missing.body.message).toBe('Notification not found');
+      await request(t.url).post('/notifications/abc/read').expect(400);
+      await request(t.url).post('/notifications/-1/read').expect(400);
+    });
+  });
+});

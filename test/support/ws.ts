@@ -1,0 +1,42 @@
+import WebSocket from 'ws';
+import { waitFor } from './wait.js';
+
+/** A real WebSocket client that records every frame it receives. */
+export interface WsClient {
+  socket: WebSocket;
+  frames: string[];
+  closeCode: number | null;
+  send(frame: unknown): void;
+  waitForFrames(count: number, timeoutMs?: number): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+export async function openWs(baseUrl: string, path = '/ws/chat'): Promise<WsClient> {
+  const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + path);
+  const client: WsClient = {
+    socket,
+    frames: [],
+    closeCode: null,
+    send: (frame) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+    waitForFrames: (count, timeoutMs = 5000) =>
+      waitFor(
+        () => (client.frames.length >= count ? client.frames.map((frame) => JSON.parse(frame) as unknown) : undefined),
+        timeoutMs,
+        `${count} WebSocket frame(s)`,
+      ),
+    close: () =>
+      new Promise((resolve) => {
+        if (socket.readyState === WebSocket.CLOSED) return resolve();
+        socket.once('close', () => resolve());
+        socket.close();
+      }),
+  };
+  socket.on('message', (data) => client.frames.push(data.toString()));
+  socket.on('close', (code) => (client.closeCode = code));
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return client;
+}
