@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { NotificationsService } from '../src/notifications/notifications.service.js';
+import { createTestApp, type TestApp } from './support/app.js';
+import { createCar, reviewInput } from './support/builders.js';
+import { truncateAll, withClient } from './support/database.js';
+import { openSse, type SseClient } from './support/sse.js';
+import { sleep, waitFor } from './support/wait.js';
+
+describe('GET /notifications/sse', () => {
+  let t: TestApp;
+  let car: { id: string };
+  const open: SseClient[] = [];
+
+  const connect = async (headers: Record<string, string> = {}, query = '') => {
+    const client = await openSse(`${t.url}/notifications/sse${query}`, headers);
+    open.push(client);
+    return client;
+  };
+  const review = async (rating: number) =>
+    (await request(t.url).post('/reviews').send(reviewInput(car.id, { rating })).expect(201)).body as { id: string };
+  const streams = () => t.app.get(NotificationsService).openStreams;
+
+  beforeAll(async () => {
+    t = await createTestApp({ SSE_KEEPALIVE_MS: '150', SSE_RETRY_MS: '2500' });
+  });
+  afterAll(async () => {
+    open.forEach((client) => client.close());
+    await t.close();
+  });
+  beforeEach(async () => {
+    open.splice(0).forEach((client) => client.close());
+    await waitFor(() => (streams() === 0 ? true : undefined), 2000, 'streams to close');
+    await truncateAll(t.databaseUrl);
+    car = await createCar(t.url);
+  });
+
+  it('streams each new notification as an unnamed event whose data is the Notification', async () => {
+    const client = await connect();
+    expect(client.response.statusCode).toBe(200);
+    expect(client.response.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(client.response.headers['content-encoding']).toBeUndefined();
+    await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the stream to open');
+
+    const created = await review(5);
+    const [event] = await client.waitForEvents(1);
+    expect(event.event).toBeUndefined(); // unnamed: EventSource.onmessage receives it
+    const notification = JSON.parse(event.data);
+    const [stored] = (await request(t.url).get('/notifications').expect(200)).body;
+    expect(notification).toEqual(stored);
+    expect(notification).toMatchObject({ type: 'REVIEW', title: 'New Review', data: { review: created } });
+    expect(event.id).toBe(stored.id);
+    expect(client.retry).toBe(2500);
+  });
+
+  it('pushes every notification to every open stream, in order', async () => {
+    const clients = await Promise.all([connect(), connect(), connect()]);
+    await waitFor(() => (streams() === 3 ? true : undefined), 2000, 'three streams');
+    await review(1);
+    await review(2);
+    for (const client of clients) {
+      const events = await client.waitForEvents(2);
+      expect(events.map((event) => JSON.parse(event.data).message)).toEqual([
+        `New 1-star review for car ${car.id}`,
+        `New 2-star review for car ${car.id}`,
+      ]);
+    }
+  });
+
+  it('replays everything after Last-Event-ID, then continues live, with no gap or duplicate', async () => {
+    const first = await connect();
+    await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the stream');
+    await review(1);
+    const [seen] = await first.waitForEvents(1);
+    first.close();
+
+    await review(2);
+    await review(3); // raised while the client was away
+    const resumed = await connect({ 'Last-Event-ID': seen.id! });
+    await waitFor(() => (resumed.events.length >= 2 ? true : undefined), 3000, 'the replay');
+    await review(4);
+    const events = await resumed.waitForEvents(3);
+    await sleep(200);
+    expect(resumed.events.map((event) => JSON.parse(event.data).message[4])).toEqual(['2', '3', '4']);
+    const ids = resumed.events.map((event) => BigInt(event.id!));
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : 1)));
+    expect(ids[0]).toBeGreaterThan(BigInt(seen.id!));
+    expect(events).toHaveLength(3);
+  });
+
+  it('accepts ?lastEventId= for clients that cannot set headers', async () => {
+    await review(1);
+    await review(2);
+    const [latest, previous] = (await request(t.url).get('/notifications').expect(200)).body;
+    const client = await connect({}, `?lastEventId=${previous.id}`);
+    await client.waitForEvents(1);
+    await sleep(200);
+    expect(client.events.map((event) => event.id)).toEqual([latest.id]);
+  });
+
+  it('tells a new client where it stands, so its first reconnect misses nothing', async () => {
+    await review(1);
+    const client = await connect();
+    await waitFor(() => (client.comments.includes('connected') ? true : undefined), 2000, 'the hello');
+    client.close();
+    await review(2);
+    // A browser reconnects with the id of the hello event; here we read it from the database.
+    const [latest, previous] = (await request(t.url).get('/notifications').expect(200)).body;
+    const resumed = await connect({ 'Last-Event-ID': previous.id });
+    const [event] = await resumed.waitForEvents(1);
+    expect(event.id).toBe(latest.id);
+  });
+
+  it('sends keepalive comments', async () => {
+    const client = await connect();
+    await waitFor(() => (client.comments.filter((comment) => comment === 'keepalive').length >= 2 ? true : undefined), 2000, 'keepalives');
+  });
+
+  it('forgets a client as soon as it disconnects', async () => {
+    const a = await connect();
+    await connect();
+    await waitFor(() => (streams() === 2 ? true : undefined), 2000, 'two streams');
+    a.close();
+    await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'one stream');
+  });
+
+  it('keeps streaming after the listening connection to PostgreSQL is cut', async () => {
+    const client = await connect();
+    await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the stream');
+    await withClient(t.databaseUrl, (db) =>
+      db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'car-rental-api:listener' AND datname = current_database()`),
+    );
+    await review(4); // may be raised while the listener is down: caught up after reconnecting
+    const [event] = await client.waitForEvents(1, 10_000);
+    expect(JSON.parse(event.data).message).toBe(`New 4-star review for car ${car.id}`);
+    await review(5);
+    await client.waitForEvents(2, 10_000);
+  });
+});
+
+describe('SSE on shutdown', () => {
+  it('ends open streams when the application closes', async () => {
+    const t = await createTestApp();
+    const client = await openSse(`${t.url}/notifications/sse`);
+    const ended = new Promise<void>((resolve) => {
+      client.response.once('end', () => resolve());
+      client.response.once('close', () => resolve());
+    });
+    await t.close();
+    await ended;
+  });
+});
