@@ -35,6 +35,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly instanceId = randomUUID();
   private readonly socketIds = new WeakMap<WebSocket, string>();
   private readonly alive = new WeakSet<WebSocket>();
+  /** Each socket's messages are stored one after another, so they keep the order they were sent in. */
+  private readonly queues = new WeakMap<WebSocket, Promise<void>>();
   private nextSocket = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly echoToSender: boolean;
@@ -77,7 +79,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage(CHAT_FRAME_EVENT)
-  async onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() raw: string): Promise<void> {
+  onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() raw: string): void {
+    const queue = (this.queues.get(socket) ?? Promise.resolve()).then(() => this.handleFrame(socket, raw));
+    this.queues.set(socket, queue);
+  }
+
+  /** Never throws: an error frame would reach the dashboard as a chat message. */
+  private async handleFrame(socket: WebSocket, raw: string): Promise<void> {
     const parsed = parseIncomingMessage(raw, this.maxContentLength);
     if ('error' in parsed) {
       this.logger.warn(`Dropped an invalid chat frame (${parsed.error}): ${raw.slice(0, 200)}`);

@@ -1,0 +1,161 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import WebSocket from 'ws';
+import { createTestApp, type TestApp } from './support/app.js';
+import { truncateAll } from './support/database.js';
+import { sleep, waitFor } from './support/wait.js';
+import { openWs, type WsClient } from './support/ws.js';
+
+const dashboardFrame = (content: string, overrides: Record<string, unknown> = {}) => ({
+  id: `${Date.now()}${Math.floor(Math.random() * 1000)}`,
+  sender: 'agency',
+  content,
+  timestamp: new Date().toISOString(),
+  ...overrides,
+});
+
+describe('Chat on /ws/chat', () => {
+  let t: TestApp;
+  const sockets: WsClient[] = [];
+  const connect = async (app: TestApp = t) => {
+    const client = await openWs(app.url);
+    sockets.push(client);
+    return client;
+  };
+  const history = async () => (await request(t.url).get('/chat/messages').expect(200)).body as { id: string; content: string }[];
+
+  beforeAll(async () => {
+    t = await createTestApp({ CHAT_MAX_CONTENT_LENGTH: '100', CHAT_MAX_FRAME_BYTES: '2048', WS_PING_INTERVAL_MS: '200' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(t.databaseUrl);
+  });
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  });
+
+  it('relays a dashboard message as it was sent to every other client, not back to the sender', async () => {
+    const agency = await connect();
+    const admin = await connect();
+    const secondTab = await connect(); // connects and never sends: normal
+    const frame = dashboardFrame('Is the Duster back from service?');
+    agency.send(frame);
+
+    const [received] = await admin.waitForFrames(1);
+    expect(received).toEqual(frame);
+    await secondTab.waitForFrames(1);
+    await sleep(200);
+    expect(agency.frames).toHaveLength(0);
+    expect(await history()).toEqual([frame]);
+  });
+
+  it('completes a frame without id or timestamp, and defaults the sender to agency', async () => {
+    const a = await connect();
+    const b = await connect();
+    const before = Date.now();
+    a.send({ content: 'hello' });
+    const [message] = (await b.waitForFrames(1)) as { id: string; sender: string; content: string; timestamp: string }[];
+    expect(message.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(message.sender).toBe('agency');
+    expect(message.content).toBe('hello');
+    expect(new Date(message.timestamp).toISOString()).toBe(message.timestamp);
+    expect(new Date(message.timestamp).getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('stores and relays a resent id only once', async () => {
+    const a = await connect();
+    const b = await connect();
+    const frame = dashboardFrame('once');
+    a.send(frame);
+    a.send(frame);
+    await b.waitForFrames(1);
+    a.send(dashboardFrame('marker'));
+    await b.waitForFrames(2);
+    expect(b.frames.map((raw) => JSON.parse(raw).content)).toEqual(['once', 'marker']);
+    expect((await history()).map((message) => message.content)).toEqual(['once', 'marker']);
+  });
+
+  it.each([
+    ['text that is not JSON', 'hello there'],
+    ['a JSON array', '[1,2]'],
+    ['a JSON string', '"hi"'],
+    ['an empty content', JSON.stringify({ content: '   ' })],
+    ['a missing content', JSON.stringify({ sender: 'agency' })],
+    ['a content that is not a string', JSON.stringify({ content: 42 })],
+    ['an unknown sender', JSON.stringify({ content: 'x', sender: 'renter' })],
+    ['an oversized content', JSON.stringify({ content: 'x'.repeat(101) })],
+    ['an invalid timestamp', JSON.stringify({ content: 'x', timestamp: 'yesterday' })],
+    ["Nest's envelope without content", JSON.stringify({ event: 'message', data: { content: 'x' } })],
+  ])('drops %s: nothing relayed or stored, the connection stays open', async (_case, raw) => {
+    const a = await connect();
+    const b = await connect();
+    a.send(raw);
+    a.send(dashboardFrame('still here'));
+    const frames = await b.waitForFrames(1);
+    await sleep(100);
+    expect(frames).toHaveLength(1);
+    expect(b.frames.map((frame) => JSON.parse(frame).content)).toEqual(['still here']);
+    expect(a.socket.readyState).toBe(WebSocket.OPEN);
+    expect((await history()).map((message) => message.content)).toEqual(['still here']);
+  });
+
+  it('refuses a frame over the size limit by closing with 1009', async () => {
+    const a = await connect();
+    a.send({ content: 'x'.repeat(4000) });
+    await waitFor(() => a.closeCode ?? undefined, 2000, 'the close');
+    expect(a.closeCode).toBe(1009);
+    expect(await history()).toHaveLength(0);
+  });
+
+  it('closes a connection that stops answering pings', async () => {
+    const silent = new WebSocket(t.url.replace('http', 'ws') + '/ws/chat', { autoPong: false });
+    const closed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+    const healthy = await connect();
+    expect(await closed).toBe(1006); // terminated, no close frame
+    await sleep(500);
+    expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('is only served at exactly /ws/chat', async () => {
+    await expect(openWs(t.url, '/ws/chat/')).rejects.toThrow();
+    await expect(openWs(t.url, '/ws')).rejects.toThrow();
+  });
+
+  describe('GET /chat/messages', () => {
+    it('returns the newest page oldest first, and pages back with before', async () => {
+      const a = await connect();
+      const b = await connect();
+      for (let i = 1; i <= 5; i++) a.send(dashboardFrame(`m${i}`, { id: `msg-${i}` }));
+      await b.waitForFrames(5);
+      expect((await history()).map((m) => m.content)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+      const last = await request(t.url).get('/chat/messages?limit=2').expect(200);
+      expect(last.body.map((m: { content: string }) => m.content)).toEqual(['m4', 'm5']);
+      const earlier = await request(t.url).get('/chat/messages?limit=2&before=msg-4').expect(200);
+      expect(earlier.body.map((m: { content: string }) => m.content)).toEqual(['m2', 'm3']);
+      await request(t.url).get('/chat/messages?limit=0').expect(400);
+    });
+  });
+});
+
+describe('Chat options and shutdown', () => {
+  it('echoes to the sender when CHAT_ECHO_TO_SENDER is on', async () => {
+    const t = await createTestApp({ CHAT_ECHO_TO_SENDER: 'true' });
+    const a = await openWs(t.url);
+    const frame = dashboardFrame('echo');
+    a.send(frame);
+    expect(await a.waitForFrames(1)).toEqual([frame]);
+    await a.close();
+    await t.close();
+  });
+
+  it('closes sockets with 1001 when the application shuts down', async () => {
+    const t = await createTestApp();
+    const a = await openWs(t.url);
+    await t.close();
+    await waitFor(() => a.closeCode ?? undefined, 2000, 'the close');
+    expect(a.closeCode).toBe(1001);
+  });
+});
