@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { createTestApp, type TestApp } from './support/app.js';
+import { createCar, reviewInput } from './support/builders.js';
+import { openSse } from './support/sse.js';
+import { sleep } from './support/wait.js';
+import { openWs } from './support/ws.js';
+
+/** Two application instances on one database behave as one API behind a load balancer. */
+describe('Two API processes on one database', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    a = await createTestApp();
+    b = await createTestApp({}, a.databaseUrl);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('pushes a review posted to A to an SSE stream on B (and on A)', async () => {
+    const car = await createCar(a.url);
+    const onB = await openSse(`${b.url}/notifications/sse`);
+    const onA = await openSse(`${a.url}/notifications/sse`);
+    await sleep(100);
+    const review = (await request(a.url).post('/reviews').send(reviewInput(car.id, { rating: 4 })).expect(201)).body;
+    for (const client of [onA, onB]) {
+      const [event] = await client.waitForEvents(1);
+      expect(JSON.parse(event.data)).toMatchObject({ type: 'REVIEW', data: { review } });
+    }
+    onA.close();
+    onB.close();
+  });
+
+  it('relays a chat message sent on A to sockets on B, and not back to the sender', async () => {
+    const sender = await openWs(a.url);
+    const neighbour = await openWs(a.url);
+    const remote = await openWs(b.url);
+    const frame = { id: 'multi-1', sender: 'admin', content: 'Hello from A', timestamp: new Date().toISOString() };
+    sender.send(frame);
+    expect(await remote.waitForFrames(1)).toEqual([frame]);
+    expect(await neighbour.waitForFrames(1)).toEqual([frame]);
+    await sleep(200);
+    expect(sender.frames).toHaveLength(0);
+    const history = await request(b.url).get('/chat/messages').expect(200);
+    expect(history.body).toEqual([frame]);
+    await Promise.all([sender.close(), neighbour.close(), remote.close()]);
+  });
+});
