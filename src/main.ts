@@ -4,14 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
-import { validateEnvironment } from './config/environment.js';
+import { loadEnvironment } from './config/environment.js';
 import { runMigrations } from './database/migrate.js';
 import { openDatabase } from './database/open-database.js';
 import { seedDemoData } from './database/seed.js';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
-  const env = validateEnvironment(process.env);
+  const env = loadEnvironment();
 
   const database = await openDatabase(env, (message) => logger.log(message));
   logger.log(env.DATABASE_URL ? 'Using the database at DATABASE_URL' : 'Embedded PostgreSQL is ready');

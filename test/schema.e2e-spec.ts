@@ -6,9 +6,11 @@ import { createTestDatabase } from './support/database.js';
 
 describe('Database schema', () => {
   let dataSource: DataSource;
+  let url: string;
 
   beforeAll(async () => {
-    dataSource = await new DataSource(dataSourceOptions(await createTestDatabase(), 2)).initialize();
+    url = await createTestDatabase();
+    dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
   });
   afterAll(async () => {
     await dataSource.destroy();
@@ -20,10 +22,10 @@ describe('Database schema', () => {
   });
 
   it('has nothing left to migrate, and reverts and re-applies cleanly', async () => {
-    expect(await runMigrations(dataSource.options.url as string)).toEqual([]);
+    expect(await runMigrations(url)).toEqual([]);
     await dataSource.undoLastMigration();
     const tables = await dataSource.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`);
     expect(tables[0].n).toBe(0);
-    expect(await runMigrations(dataSource.options.url as string)).toHaveLength(1);
+    expect(await runMigrations(url)).toHaveLength(1);
   });
 });

@@ -1,10 +1,10 @@
 /** `npm run seed`: loads the demo data into an empty database (embedded unless DATABASE_URL is set). */
-import { validateEnvironment } from '../config/environment.js';
+import { loadEnvironment } from '../config/environment.js';
 import { runMigrations } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import { seedDemoData } from './seed.js';
 
-const env = validateEnvironment(process.env);
+const env = loadEnvironment();
 const database = await openDatabase(env, (message) => console.log(message));
 try {
   await runMigrations(database.url);

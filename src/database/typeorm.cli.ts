@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { validateEnvironment } from '../config/environment.js';
+import { loadEnvironment } from '../config/environment.js';
 import { openDatabase } from './open-database.js';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -18,7 +18,7 @@ if (!command) {
   process.exit(2);
 }
 
-const env = validateEnvironment(process.env);
+const env = loadEnvironment();
 const database = await openDatabase(env, (message) => console.log(message));
 try {
   const cli = createRequire(import.meta.url).resolve('typeorm/cli.js');
