@@ -1,0 +1,14 @@
+/** The real API, built exactly as main.ts builds it, in its own process. */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { serveCoordinator } from './child.js';
+
+const app = await NestFactory.create(
+  AppModule.forRoot({ DATABASE_URL: process.env.DATABASE_URL!, LOG_LEVEL: 'error', NODE_ENV: 'production' }),
+  { logger: ['error'], forceCloseConnections: true },
+);
+configureApp(app);
+await app.listen(0, '127.0.0.1');
+serveCoordinator((app.getHttpServer().address() as { port: number }).port);

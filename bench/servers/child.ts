@@ -1,0 +1,21 @@
+/**
+ * The side of a benchmark server process that talks to the coordinator over
+ * IPC: reports the port it listens on, and answers memory probes (after a
+ * forced GC; the process runs with --expose-gc).
+ */
+export interface MemoryReport {
+  heapUsed: number;
+  rss: number;
+}
+
+export function serveCoordinator(port: number): void {
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'memory') {
+      for (let i = 0; i < 3; i++) (globalThis as { gc?: () => void }).gc?.();
+      const { heapUsed, rss } = process.memoryUsage();
+      process.send?.({ type: 'memory', heapUsed, rss } satisfies MemoryReport & { type: string });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send?.({ type: 'listening', port });
+}
