@@ -208,6 +208,39 @@ describe('Cars', () => {
     );
   });
 
+  describe('GET /cars caching', () => {
+    it('answers If-None-Match with 304 and reflects every kind of write at once', async () => {
+      const car = await createCar(t.url);
+      const first = await request(t.url).get('/cars').expect(200);
+      expect(first.headers['content-type']).toMatch(/^application\/json/);
+      const etag = first.headers.etag;
+      expect(etag).toBeTruthy();
+      await request(t.url).get('/cars').set('If-None-Match', etag).expect(304);
+
+      await request(t.url).post('/reviews').send({ carId: car.id, renterId: 'r', renterName: 'R', rating: 2 }).expect(201);
+      const rated = await request(t.url).get('/cars').set('If-None-Match', etag).expect(200);
+      expect(rated.body[0]).toMatchObject({ averageRating: 2, reviewCount: 1 });
+
+      await request(t.url).patch(`/cars/${car.id}`).send({ pricePerDay: 99 }).expect(200);
+      expect((await request(t.url).get('/cars').expect(200)).body[0].pricePerDay).toBe(99);
+
+      const range = '/cars?from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z';
+      expect((await request(t.url).get(range).expect(200)).body).toHaveLength(1);
+      await createBooking(t.url, car.id, '2026-05-01T10:00:00.000Z', '2026-05-03T10:00:00.000Z');
+      expect((await request(t.url).get(range).expect(200)).body).toHaveLength(0);
+
+      await createCar(t.url);
+      expect((await request(t.url).get('/cars').expect(200)).body).toHaveLength(2);
+    });
+
+    it('forgets a deleted car at once', async () => {
+      const car = await createCar(t.url);
+      expect((await request(t.url).get('/cars').expect(200)).body).toHaveLength(1);
+      await request(t.url).delete(`/cars/${car.id}`).expect(200);
+      expect((await request(t.url).get('/cars').expect(200)).body).toHaveLength(0);
+    });
+  });
+
   describe('CORS', () => {
     it('answers the dashboard preflight for PUT with Content-Type and Authorization', async () => {
       const response = await request(t.url)

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from './support/app.js';
 import { createCar, reviewInput } from './support/builders.js';
 import { openSse } from './support/sse.js';
-import { sleep } from './support/wait.js';
+import { sleep, waitFor } from './support/wait.js';
 import { openWs } from './support/ws.js';
 
 /** Two application instances on one database behave as one API behind a load balancer. */
@@ -32,6 +32,16 @@ describe('Two API processes on one database', () => {
     }
     onA.close();
     onB.close();
+  });
+
+  it('invalidates the cached car list of B when A changes a car', async () => {
+    const car = await createCar(a.url, { pricePerDay: 10 });
+    expect((await request(b.url).get('/cars').expect(200)).body.find((c: { id: string }) => c.id === car.id).pricePerDay).toBe(10);
+    await request(a.url).patch(`/cars/${car.id}`).send({ pricePerDay: 12 }).expect(200);
+    await waitFor(async () => {
+      const list = (await request(b.url).get('/cars').expect(200)).body as { id: string; pricePerDay: number }[];
+      return list.find((c) => c.id === car.id)?.pricePerDay === 12 ? true : undefined;
+    }, 3000, 'B to see the new price');
   });
 
   it('relays a chat message sent on A to sockets on B, and not back to the sender', async () => {

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UuidPipe } from '../common/id.pipes.js';
-import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { CarResponse } from './car.response.js';
 import { CarsService } from './cars.service.js';
 import { CreateCarDto } from './dto/create-car.dto.js';
@@ -15,10 +15,13 @@ export class CarsController {
   constructor(private readonly cars: CarsService) {}
 
   @Get()
-  @UseInterceptors(TotalCountInterceptor)
-  @ApiOkResponse({ type: [CarResponse], description: 'Plain array; the total is in X-Total-Count' })
-  list(@Query() query: ListCarsQuery) {
-    return this.cars.list(query);
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  @ApiOkResponse({ type: [CarResponse], description: 'Plain array; the total is in X-Total-Count. Supports ETag / If-None-Match (304).' })
+  async list(@Query() query: ListCarsQuery, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const list = await this.cars.listSerialized(query);
+    response.setHeader('X-Total-Count', String(list.total));
+    response.setHeader('ETag', list.etag); // express answers 304 to a matching If-None-Match
+    return list.body;
   }
 
   @Get(':id')

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Car } from './car.entity.js';
+import { CarsListCache } from './cars-list.cache.js';
 import { CarsController } from './cars.controller.js';
 import { CarsService } from './cars.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Car])],
   controllers: [CarsController],
-  providers: [CarsService],
+  providers: [CarsService, CarsListCache],
   exports: [CarsService],
 })
 export class CarsModule {}

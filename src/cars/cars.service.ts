@@ -6,6 +6,7 @@ import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import { Review } from '../reviews/review.entity.js';
 import { Car } from './car.entity.js';
+import { CarsListCache, type SerializedList } from './cars-list.cache.js';
 import { toCarResponse, type CarResponse } from './car.response.js';
 import type { CreateCarDto } from './dto/create-car.dto.js';
 import type { ListCarsQuery } from './dto/list-cars.query.js';
@@ -21,7 +22,13 @@ export class CarsService {
   constructor(
     @InjectRepository(Car) private readonly cars: Repository<Car>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: CarsListCache,
   ) {}
+
+  /** The list as JSON, from the cache when no write happened since it was built. */
+  listSerialized(query: ListCarsQuery): Promise<SerializedList> {
+    return this.cache.get(JSON.stringify(query), () => this.list(query));
+  }
 
   async list(query: ListCarsQuery): Promise<Page<CarResponse>> {
     const qb = this.withStats(this.cars.createQueryBuilder('car'));

@@ -35,6 +35,11 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
     this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
   }
 
+  /** False while the listening connection is down (events may be missed until it is back). */
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
   onReconnect(handler: () => void): void {
     this.reconnectHandlers.push(handler);
   }
