@@ -6,6 +6,7 @@
  *
  *   BENCH_SIZES=1000,5000   fan-out sizes (default 1000,5000,10000)
  *   BENCH_SECONDS=10        duration of each GET /cars run
+ *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, sse, ws)
  *   BENCH_CPU_PROF=1        write --cpu-prof profiles of the API processes to bench/results/profiles
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,7 @@ const resultsDir = join(projectRoot, 'bench', 'results');
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FANOUT_TIMEOUT_MS = 60_000;
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,sse,ws').split(','));
 const now = () => performance.timeOrigin + performance.now();
 const log = (message: string) => console.error(`[bench] ${message}`);
 
@@ -231,7 +233,7 @@ async function main(): Promise<void> {
 
     // 1. GET /cars with 100 cars
     log('GET /cars: seeding 100 cars');
-    let api = await ServerProcess.start('api', database.url);
+    const api = await ServerProcess.start('api', database.url);
     const carIds: string[] = [];
     for (let i = 0; i < 100; i++) {
       const response = await post(`${api.url}/cars`, {
@@ -249,32 +251,53 @@ async function main(): Promise<void> {
       });
       carIds.push(((await response.json()) as { id: string }).id);
     }
-    const bare = await ServerProcess.start('bare-http', database.url);
-    log(`GET /cars: warm-up, then ${SECONDS}s each with 50 connections`);
-    await httpLoad({ url: `${api.url}/cars`, connections: 10, durationSeconds: 2 });
-    await httpLoad({ url: `${bare.url}/cars`, connections: 10, durationSeconds: 2 });
-    const carsBare = await httpLoad({ url: `${bare.url}/cars`, connections: 50, durationSeconds: SECONDS });
-    const carsApi = await httpLoad({ url: `${api.url}/cars`, connections: 50, durationSeconds: SECONDS });
-    await bare.stop();
-    results.getCars = { api: carsApi, bare: carsBare, ratio: carsApi.requestsPerSecond / carsBare.requestsPerSecond };
+    if (ONLY.has('cars')) {
+      const bare = await ServerProcess.start('bare-http', database.url);
+      log(`GET /cars: warm-up, then ${SECONDS}s each with 50 connections`);
+      await httpLoad({ url: `${api.url}/cars`, connections: 10, durationSeconds: 2 });
+      await httpLoad({ url: `${bare.url}/cars`, connections: 10, durationSeconds: 2 });
+      const carsBare = await httpLoad({ url: `${bare.url}/cars`, connections: 50, durationSeconds: SECONDS });
+      const carsApi = await httpLoad({ url: `${api.url}/cars`, connections: 50, durationSeconds: SECONDS });
+      await bare.stop();
+      results.getCars = { api: carsApi, bare: carsBare, ratio: carsApi.requestsPerSecond / carsBare.requestsPerSecond };
+    }
 
     // 2. POST /bookings
+    if (ONLY.has('bookings')) await benchBookings(api.url, carIds, results);
+    await api.stop();
+
+    // 3. SSE fan-out
+    if (ONLY.has('sse')) results.sse = await benchSse(database.url, carIds);
+
+    // 4. WebSocket broadcast
+    if (ONLY.has('ws')) results.ws = await benchWs(database.url);
+  } finally {
+    await database.close();
+  }
+
+  const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify(results, null, 2));
+  printTable(results);
+  console.log(`\nJSON: ${file}`);
+}
+
+async function benchBookings(apiUrl: string, carIds: string[], results: Record<string, unknown>): Promise<void> {
     log('POST /bookings: 2000 requests on distinct cars, 50 concurrent clients');
-    const bookings = await httpLoad({ url: api.url, connections: 50, amount: 2000, bookingCars: carIds });
+    const bookings = await httpLoad({ url: apiUrl, connections: 50, amount: 2000, bookingCars: carIds });
     const contested = carIds[0];
     const slot = { startDate: '2029-06-01T10:00:00.000Z', endDate: '2029-06-03T10:00:00.000Z' };
     const oneSlot = await Promise.all(
       Array.from({ length: 40 }, () =>
-        post(`${api.url}/bookings`, { carId: contested, ...slot, renter: { name: 'Race', email: 'race@example.com' } }).then((r) => r.status),
+        post(`${apiUrl}/bookings`, { carId: contested, ...slot, renter: { name: 'Race', email: 'race@example.com' } }).then((r) => r.status),
       ),
     );
     results.postBookings = {
       ...bookings,
       oneSlot: { created: oneSlot.filter((s) => s === 201).length, conflicts: oneSlot.filter((s) => s === 409).length, total: 40 },
     };
-    await api.stop();
+}
 
-    // 3. SSE fan-out
+async function benchSse(databaseUrl: string, carIds: string[]): Promise<Record<string, unknown>[]> {
     const sampleNotification = JSON.stringify({
       id: '1', type: 'REVIEW', title: 'New Review', message: `New 5-star review for car ${carIds[1]}`, isRead: false,
       createdAt: new Date().toISOString(),
@@ -283,27 +306,28 @@ async function main(): Promise<void> {
     const sse: Record<string, unknown>[] = [];
     for (const n of SIZES) {
       log(`SSE fan-out to ${n}: bare server`);
-      const bareSse = await ServerProcess.start('bare-sse', database.url);
+      const bareSse = await ServerProcess.start('bare-sse', databaseUrl);
       const bareResult = await fanout(bareSse, 'sse', '/sse', n, async () => {
         await fetch(`${bareSse.url}/publish`, { method: 'POST', body: sampleNotification });
       });
       await bareSse.stop();
       log(`SSE fan-out to ${n}: API`);
-      api = await ServerProcess.start('api', database.url);
+      const api = await ServerProcess.start('api', databaseUrl);
       const apiResult = await fanout(api, 'sse', '/notifications/sse', n, async () => {
         await post(`${api.url}/reviews`, { carId: carIds[1], renterId: 'renter-1', renterName: 'Bench', rating: 5, comment: 'Great' });
       });
       await api.stop();
       sse.push({ n, api: apiResult, bare: bareResult, p99Ratio: apiResult.p99 / bareResult.p99, heapRatio: apiResult.heapPerClient / bareResult.heapPerClient, rssRatio: apiResult.rssPerClient / bareResult.rssPerClient });
     }
-    results.sse = sse;
+    return sse;
+}
 
-    // 4. WebSocket broadcast
+async function benchWs(databaseUrl: string): Promise<Record<string, unknown>[]> {
     const ws: Record<string, unknown>[] = [];
     for (const n of SIZES) {
       for (const kind of ['bare-ws', 'api'] as const) {
         log(`WebSocket broadcast to ${n}: ${kind === 'api' ? 'API' : 'bare server'}`);
-        const server = await ServerProcess.start(kind, database.url);
+        const server = await ServerProcess.start(kind, databaseUrl);
         const sender = await openSender(server.url);
         const result = await fanout(server, 'ws', '/ws/chat', n, async () => {
           sender.send(JSON.stringify({ id: `bench-${kind}-${n}`, sender: 'admin', content: 'Broadcast to everyone', timestamp: new Date().toISOString() }));
@@ -316,15 +340,7 @@ async function main(): Promise<void> {
       const row = ws[ws.length - 1] as { api: FanoutResult; bare: FanoutResult };
       Object.assign(row, { p99Ratio: row.api.p99 / row.bare.p99, heapRatio: row.api.heapPerClient / row.bare.heapPerClient, rssRatio: row.api.rssPerClient / row.bare.rssPerClient });
     }
-    results.ws = ws;
-  } finally {
-    await database.close();
-  }
-
-  const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, JSON.stringify(results, null, 2));
-  printTable(results);
-  console.log(`\nJSON: ${file}`);
+    return ws;
 }
 
 // ---------------------------------------------------------------- report
@@ -333,15 +349,19 @@ function printTable(results: Record<string, unknown>): void {
   const f = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
   const kib = (bytes: number) => `${f(bytes / 1024)} KiB`;
   const lines: string[][] = [['benchmark', 'API', 'bare', 'ratio (API/bare)', 'target']];
-  const cars = results.getCars as { api: HttpLoadResult; bare: HttpLoadResult; ratio: number };
-  lines.push(['GET /cars (100 cars, 50 conn) req/s', f(cars.api.requestsPerSecond, 0), f(cars.bare.requestsPerSecond, 0), f(cars.ratio, 2), '>= 1.00']);
-  lines.push(['GET /cars p50 / p99 ms', `${cars.api.latencyP50} / ${cars.api.latencyP99}`, `${cars.bare.latencyP50} / ${cars.bare.latencyP99}`, '', '']);
-  const b = results.postBookings as HttpLoadResult & { oneSlot: { created: number; conflicts: number } };
-  lines.push(['POST /bookings (50 conc., distinct cars) req/s', f(b.requestsPerSecond, 0), '', '', 'no errors']);
-  lines.push(['POST /bookings p50 / p99 ms; errors; non-2xx', `${b.latencyP50} / ${b.latencyP99}; ${b.errors}; ${b.non2xx}`, '', '', '']);
-  lines.push(['40 simultaneous requests for one slot', `${b.oneSlot.created} x 201, ${b.oneSlot.conflicts} x 409`, '', '', '1 x 201']);
+  const cars = results.getCars as { api: HttpLoadResult; bare: HttpLoadResult; ratio: number } | undefined;
+  if (cars) {
+    lines.push(['GET /cars (100 cars, 50 conn) req/s', f(cars.api.requestsPerSecond, 0), f(cars.bare.requestsPerSecond, 0), f(cars.ratio, 2), '>= 1.00']);
+    lines.push(['GET /cars p50 / p99 ms', `${cars.api.latencyP50} / ${cars.api.latencyP99}`, `${cars.bare.latencyP50} / ${cars.bare.latencyP99}`, '', '']);
+  }
+  const b = results.postBookings as (HttpLoadResult & { oneSlot: { created: number; conflicts: number } }) | undefined;
+  if (b) {
+    lines.push(['POST /bookings (50 conc., distinct cars) req/s', f(b.requestsPerSecond, 0), '', '', 'no errors']);
+    lines.push(['POST /bookings p50 / p99 ms; errors; non-2xx', `${b.latencyP50} / ${b.latencyP99}; ${b.errors}; ${b.non2xx}`, '', '', '']);
+    lines.push(['40 simultaneous requests for one slot', `${b.oneSlot.created} x 201, ${b.oneSlot.conflicts} x 409`, '', '', '1 x 201']);
+  }
   for (const [label, rows] of [['SSE', results.sse], ['WebSocket', results.ws]] as const) {
-    for (const row of rows as { n: number; api: FanoutResult; bare: FanoutResult; p99Ratio: number; heapRatio: number; rssRatio: number }[]) {
+    for (const row of (rows ?? []) as { n: number; api: FanoutResult; bare: FanoutResult; p99Ratio: number; heapRatio: number; rssRatio: number }[]) {
       const target = row.n === 5000;
       lines.push([`${label} fan-out to ${row.n}: p50 / p99 / max ms`, `${f(row.api.p50)} / ${f(row.api.p99)} / ${f(row.api.max)}`, `${f(row.bare.p50)} / ${f(row.bare.p99)} / ${f(row.bare.max)}`, f(row.p99Ratio, 2), target ? '<= 1.25' : '']);
       lines.push([`${label} ${row.n}: heap / RSS per client`, `${kib(row.api.heapPerClient)} / ${kib(row.api.rssPerClient)}`, `${kib(row.bare.heapPerClient)} / ${kib(row.bare.rssPerClient)}`, `${f(row.heapRatio, 2)} / ${f(row.rssRatio, 2)}`, target ? '<= 2.00' : '']);

@@ -1,4 +1,5 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Sse, UseInterceptors, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Res, Sse, UseInterceptors, type MessageEvent } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { SequenceIdPipe } from '../common/id.pipes.js';
@@ -21,14 +22,18 @@ export class NotificationsController {
     return this.notifications.list(query);
   }
 
-  @Sse('sse', { maxPendingDataLength: 1024 * 1024 })
+  @Sse('sse')
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay every notification after this id first' })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as the Last-Event-ID header' })
   @ApiOkResponse({ description: 'One unnamed event per notification: data is the Notification JSON, id its sequence' })
-  stream(@Headers('last-event-id') header?: string, @Query('lastEventId') query?: string): Observable<MessageEvent> {
+  stream(
+    @Res({ passthrough: true }) response: Response,
+    @Headers('last-event-id') header?: string,
+    @Query('lastEventId') query?: string,
+  ): Observable<MessageEvent> {
     const lastEventId = [header, query].find((value) => value !== undefined && /^\d{1,18}$/.test(value));
-    return this.notifications.stream(lastEventId);
+    return this.notifications.stream(response, lastEventId);
   }
 
   @Post('read-all')

@@ -1,6 +1,7 @@
 import { Injectable, Logger, NotFoundException, type BeforeApplicationShutdown, type MessageEvent, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
 import { MoreThan, Repository, type EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment.js';
@@ -9,11 +10,13 @@ import type { Page } from '../common/pagination.query.js';
 import { Notification, type NotificationType } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
+import { formatFrame, NotificationStreams, type Frame } from './notification-streams.js';
 
 const CHANNEL = 'notifications';
 /** Serializes the transactions that raise notifications, so ids are assigned in commit order. */
 const ID_ORDER_LOCK = 0x6e6f7469; // "noti"
 const REPLAY_BATCH = 500;
+const MAX_BACKLOG_BYTES = 1024 * 1024;
 
 export interface NewNotification {
   type: NotificationType;
@@ -22,30 +25,25 @@ export interface NewNotification {
   data?: Record<string, unknown>;
 }
 
-/** A notification ready to write to every stream: serialized once per process. */
-interface Frame {
-  seq: bigint;
-  event: MessageEvent;
-}
-
 @Injectable()
 export class NotificationsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationsService.name);
   /** Every notification this process learns of, in id order, once. Feeds every SSE stream. */
   private readonly live = new Subject<Frame>();
+  private readonly streams: NotificationStreams;
   private lastSeq = 0n;
-  private streams = 0;
   private delivery: Promise<void> = Promise.resolve();
-  private readonly keepaliveMs: number;
-  private readonly retryMs: number;
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     private readonly bus: PgBus,
     config: ConfigService<Environment, true>,
   ) {
-    this.keepaliveMs = config.get('SSE_KEEPALIVE_MS', { infer: true });
-    this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
+    this.streams = new NotificationStreams(this.live, {
+      keepaliveMs: config.get('SSE_KEEPALIVE_MS', { infer: true }),
+      retryMs: config.get('SSE_RETRY_MS', { infer: true }),
+      maxBacklogBytes: MAX_BACKLOG_BYTES,
+    });
     bus.subscribe(CHANNEL, (payload) => this.enqueue(() => this.onPublished(payload)));
     bus.onReconnect(() => this.enqueue(() => this.catchUp()));
   }
@@ -57,10 +55,11 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
 
   /** Open SSE streams on this process. */
   get openStreams(): number {
-    return this.streams;
+    return this.streams.size;
   }
 
   beforeApplicationShutdown(): void {
+    this.streams.close();
     this.live.complete();
   }
 
@@ -93,45 +92,26 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   /**
-   * One client's event stream: a hello (its `id` is where the client stands,
-   * with a `retry` hint), then every notification after `lastEventId` from the
-   * database, then live ones, with no gap and no duplicate; a keepalive comment
-   * in between. Completes when the application shuts down.
+   * One client's event stream on `response`: where it stands (with a `retry`
+   * hint), every notification after `lastEventId` from the database, then live
+   * ones, with no gap and no duplicate; keepalive comments in between. The
+   * Observable is what Nest's @Sse() holds: it completes on shutdown.
    */
-  stream(lastEventId?: string): Observable<MessageEvent> {
+  stream(response: ServerResponse, lastEventId?: string): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      this.streams += 1;
-      let cursor: bigint | null = null;
-      const waiting: Frame[] = [];
-      const send = (frame: Frame) => {
-        if (cursor !== null && frame.seq <= cursor) return;
-        cursor = frame.seq;
-        subscriber.next(frame.event);
-      };
-      const live = this.live.subscribe({
-        next: (frame) => (cursor === null ? waiting.push(frame) : send(frame)),
-        complete: () => subscriber.complete(),
-      });
-      const keepalive = setInterval(() => subscriber.next({ comment: 'keepalive' } as MessageEvent), this.keepaliveMs);
-
-      const start = async () => {
-        let position = lastEventId !== undefined ? BigInt(lastEventId) : this.lastSeq;
-        subscriber.next({ id: String(position), retry: this.retryMs, comment: 'connected' } as MessageEvent);
-        if (lastEventId !== undefined) {
-          for (let batch = await this.after(position); batch.length > 0 && !subscriber.closed; batch = await this.after(position)) {
-            for (const frame of batch) subscriber.next(frame.event);
-            position = batch[batch.length - 1].seq;
-          }
-        }
-        cursor = position;
-        waiting.splice(0).forEach(send);
-      };
-      start().catch((error: unknown) => subscriber.error(error));
-
+      subscriber.next({ comment: 'connected' } as MessageEvent); // Nest sends the SSE headers with it
+      let close: (() => void) | undefined;
+      let closed = false;
+      const from = lastEventId !== undefined ? BigInt(lastEventId) : this.lastSeq;
+      this.streams
+        .open(response, from, (after) => this.after(after))
+        .then((stop) => (closed ? stop() : (close = stop)))
+        .catch((error: unknown) => subscriber.error(error));
+      const shutdown = this.live.subscribe({ complete: () => subscriber.complete() });
       return () => {
-        this.streams -= 1;
-        clearInterval(keepalive);
-        live.unsubscribe();
+        closed = true;
+        close?.();
+        shutdown.unsubscribe();
       };
     });
   }
@@ -145,11 +125,11 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   private async onPublished(payload: string): Promise<void> {
     if (payload.startsWith('#')) {
       const row = await this.notifications.findOneBy({ id: payload.slice(1) });
-      if (row) this.deliver(this.toFrame(JSON.stringify(toNotificationResponse(row)), row.id));
+      if (row) this.deliver(formatFrame(row.id, JSON.stringify(toNotificationResponse(row))));
       return;
     }
     const { id } = JSON.parse(payload) as { id: string };
-    this.deliver(this.toFrame(payload, id));
+    this.deliver(formatFrame(id, payload));
   }
 
   /** After the listening connection was lost: push what was stored meanwhile. */
@@ -171,10 +151,6 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
       order: { id: 'ASC' },
       take: REPLAY_BATCH,
     });
-    return rows.map((row) => this.toFrame(JSON.stringify(toNotificationResponse(row)), row.id));
-  }
-
-  private toFrame(json: string, id: string): Frame {
-    return { seq: BigInt(id), event: Object.freeze({ id, data: json }) };
+    return rows.map((row) => formatFrame(row.id, JSON.stringify(toNotificationResponse(row))));
   }
 }
