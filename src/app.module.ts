@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -32,6 +32,9 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService<Environment, true>) => ({
+            // Long-lived streams are not request/response pairs: a per-request logger would be held
+            // (with its async context) for the stream's whole life. NotificationsService counts them.
+            exclude: [{ method: RequestMethod.GET, path: 'notifications/sse' }],
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
               genReqId: (request, response) => {

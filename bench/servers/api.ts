@@ -11,4 +11,4 @@ const app = await NestFactory.create(
 );
 configureApp(app);
 await app.listen(0, '127.0.0.1');
-serveCoordinator((app.getHttpServer().address() as { port: number }).port);
+serveCoordinator((app.getHttpServer().address() as { port: number }).port, () => app.close());

@@ -8,7 +8,9 @@ export interface MemoryReport {
   rss: number;
 }
 
-export function serveCoordinator(port: number): void {
+export function serveCoordinator(port: number, close: () => Promise<void> = async () => undefined): void {
+  // A clean exit on SIGINT, so that --cpu-prof gets written.
+  process.once('SIGINT', () => void close().finally(() => process.exit(0)));
   process.on('message', (message: { type: string }) => {
     if (message.type === 'memory') {
       for (let i = 0; i < 3; i++) (globalThis as { gc?: () => void }).gc?.();

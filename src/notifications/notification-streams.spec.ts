@@ -10,8 +10,8 @@ function stalledResponse(): ServerResponse & { written: string[] } {
   const written: string[] = [];
   const write = stream.write.bind(stream);
   Object.assign(stream, { headersSent: true, written });
-  stream.write = ((chunk: string) => {
-    written.push(chunk);
+  stream.write = ((chunk: string | Buffer) => {
+    written.push(chunk.toString());
     return write(chunk);
   }) as typeof stream.write;
   return stream;

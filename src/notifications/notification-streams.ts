@@ -1,15 +1,17 @@
 import type { ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 
-/** A notification as it goes on the wire: formatted once, written to every stream. */
+/** A notification as it goes on the wire: formatted and UTF-8 encoded once, written to every stream. */
 export interface Frame {
   seq: bigint;
-  text: string;
+  bytes: Buffer;
 }
 
 export function formatFrame(id: string, json: string): Frame {
-  return { seq: BigInt(id), text: `id: ${id}\ndata: ${json}\n\n` };
+  return { seq: BigInt(id), bytes: Buffer.from(`id: ${id}\ndata: ${json}\n\n`) };
 }
+
+const KEEPALIVE = Buffer.from(': keepalive\n\n');
 
 interface Stream {
   response: ServerResponse;
@@ -40,7 +42,7 @@ export class NotificationStreams {
     private readonly options: StreamOptions,
   ) {
     live.subscribe((frame) => this.broadcast(frame));
-    this.keepalive = setInterval(() => this.broadcastText(': keepalive\n\n'), options.keepaliveMs);
+    this.keepalive = setInterval(() => this.broadcastBytes(KEEPALIVE), options.keepaliveMs);
     this.keepalive.unref();
   }
 
@@ -78,17 +80,17 @@ export class NotificationStreams {
     }
   }
 
-  private broadcastText(text: string): void {
-    for (const stream of this.streams) if (!stream.waiting) this.write(stream, text);
+  private broadcastBytes(bytes: Buffer): void {
+    for (const stream of this.streams) if (!stream.waiting) this.write(stream, bytes);
   }
 
   private send(stream: Stream, frame: Frame): void {
     if (frame.seq <= stream.position) return; // replayed already
     stream.position = frame.seq;
-    this.write(stream, frame.text);
+    this.write(stream, frame.bytes);
   }
 
-  private write(stream: Stream, text: string): void {
+  private write(stream: Stream, chunk: Buffer | string): void {
     const { response } = stream;
     if (response.destroyed || response.writableEnded) {
       this.streams.delete(stream);
@@ -99,7 +101,7 @@ export class NotificationStreams {
       response.destroy(); // not reading: drop it rather than grow memory; EventSource reconnects and resumes
       return;
     }
-    response.write(text);
+    response.write(chunk);
   }
 }
 
