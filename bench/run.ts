@@ -6,6 +6,7 @@
  *
  *   BENCH_SIZES=1000,5000   fan-out sizes (default 1000,5000,10000)
  *   BENCH_SECONDS=10        duration of each GET /cars run
+ *   BENCH_TRIALS=5          events per fan-out size (the median trial is reported)
  *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, sse, ws)
  *   BENCH_CPU_PROF=1        write --cpu-prof profiles of the API processes to bench/results/profiles
  */
@@ -29,6 +30,7 @@ const resultsDir = join(projectRoot, 'bench', 'results');
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FANOUT_TIMEOUT_MS = 60_000;
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,sse,ws').split(','));
 const now = () => performance.timeOrigin + performance.now();
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -42,7 +44,10 @@ class ServerProcess {
   ) {}
 
   static async start(script: string, databaseUrl: string): Promise<ServerProcess> {
-    const profile = process.env.BENCH_CPU_PROF && script === 'api' ? [`--cpu-prof`, `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [];
+    const profile =
+      process.env.BENCH_CPU_PROF && script === 'api'
+        ? [`--cpu-prof`, `--cpu-prof-dir=${join(resultsDir, 'profiles')}`]
+        : [];
     const child = fork(join(here, 'servers', `${script}.js`), [], {
       env: { ...process.env, DATABASE_URL: databaseUrl },
       execArgv: ['--expose-gc', ...profile],
@@ -89,7 +94,9 @@ function httpLoad(load: HttpLoad): Promise<HttpLoadResult> {
 }
 
 class FanoutClients {
-  private readonly child = fork(join(here, 'load', 'fanout.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  private readonly child = fork(join(here, 'load', 'fanout.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 
   async open(kind: 'sse' | 'ws', url: string, count: number): Promise<void> {
     this.send({ type: 'open', kind, url, count });
@@ -98,7 +105,11 @@ class FanoutClients {
 
   /** Resolves once armed, with the promise of the arrivals (wrapped: an async function would flatten it). */
   async arm(): Promise<{ done: Promise<{ arrivals: number[]; missing: number }> }> {
-    const done = nextMessage<{ arrivals: number[]; missing: number }>(this.child, 'arrivals', FANOUT_TIMEOUT_MS + 10_000);
+    const done = nextMessage<{ arrivals: number[]; missing: number }>(
+      this.child,
+      'arrivals',
+      FANOUT_TIMEOUT_MS + 10_000,
+    );
     this.send({ type: 'arm', timeoutMs: FANOUT_TIMEOUT_MS });
     await nextMessage(this.child, 'armed', 10_000);
     return { done };
@@ -164,17 +175,27 @@ async function fanout(
     await clients.open(kind, server.url.replace(kind === 'ws' ? /^http/ : /^$/, kind === 'ws' ? 'ws' : '') + path, n);
     await sleep(500);
     const after = await server.memory();
-    const pending = await clients.arm();
-    const start = now();
-    await trigger();
-    const { arrivals, missing } = await pending.done;
-    const latencies = arrivals.map((time) => time - start).sort((a, b) => a - b);
+    // Several events per run; the trial with the median p99 is reported (one event is a noisy sample).
+    const trials: { p50: number; p99: number; max: number; missing: number }[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const pending = await clients.arm();
+      const start = now();
+      await trigger();
+      const { arrivals, missing } = await pending.done;
+      const latencies = arrivals.map((time) => time - start).sort((a, b) => a - b);
+      trials.push({
+        p50: percentile(latencies, 0.5),
+        p99: percentile(latencies, 0.99),
+        max: latencies[latencies.length - 1] ?? NaN,
+        missing,
+      });
+      await sleep(200);
+    }
+    trials.sort((a, b) => a.p99 - b.p99);
     return {
       n,
-      p50: percentile(latencies, 0.5),
-      p99: percentile(latencies, 0.99),
-      max: latencies[latencies.length - 1] ?? NaN,
-      missing,
+      ...trials[Math.floor(trials.length / 2)],
+      missing: Math.max(...trials.map((trial) => trial.missing)),
       heapPerClient: (after.heapUsed - before.heapUsed) / n,
       rssPerClient: (after.rss - before.rss) / n,
     };
@@ -216,7 +237,12 @@ async function openDatabase(): Promise<{ url: string; close: () => Promise<void>
   }
   const root = await mkdtemp(join(tmpdir(), 'car-rental-bench-'));
   await chmod(root, 0o755);
-  const server = await EmbeddedPostgres.start({ dataDir: join(root, 'pgdata'), port: await freePort(), database: 'bench', log });
+  const server = await EmbeddedPostgres.start({
+    dataDir: join(root, 'pgdata'),
+    port: await freePort(),
+    database: 'bench',
+    log,
+  });
   return {
     url: server.url,
     close: async () => {
@@ -284,66 +310,113 @@ async function main(): Promise<void> {
 }
 
 async function benchBookings(apiUrl: string, carIds: string[], results: Record<string, unknown>): Promise<void> {
-    log('POST /bookings: 2000 requests on distinct cars, 50 concurrent clients');
-    const bookings = await httpLoad({ url: apiUrl, connections: 50, amount: 2000, bookingCars: carIds });
-    const contested = carIds[0];
-    const slot = { startDate: '2029-06-01T10:00:00.000Z', endDate: '2029-06-03T10:00:00.000Z' };
-    const oneSlot = await Promise.all(
-      Array.from({ length: 40 }, () =>
-        post(`${apiUrl}/bookings`, { carId: contested, ...slot, renter: { name: 'Race', email: 'race@example.com' } }).then((r) => r.status),
-      ),
-    );
-    results.postBookings = {
-      ...bookings,
-      oneSlot: { created: oneSlot.filter((s) => s === 201).length, conflicts: oneSlot.filter((s) => s === 409).length, total: 40 },
-    };
+  log('POST /bookings: 2000 requests on distinct cars, 50 concurrent clients');
+  const bookings = await httpLoad({ url: apiUrl, connections: 50, amount: 2000, bookingCars: carIds });
+  const contested = carIds[0];
+  const slot = { startDate: '2029-06-01T10:00:00.000Z', endDate: '2029-06-03T10:00:00.000Z' };
+  const oneSlot = await Promise.all(
+    Array.from({ length: 40 }, () =>
+      post(`${apiUrl}/bookings`, {
+        carId: contested,
+        ...slot,
+        renter: { name: 'Race', email: 'race@example.com' },
+      }).then((r) => r.status),
+    ),
+  );
+  results.postBookings = {
+    ...bookings,
+    oneSlot: {
+      created: oneSlot.filter((s) => s === 201).length,
+      conflicts: oneSlot.filter((s) => s === 409).length,
+      total: 40,
+    },
+  };
 }
 
 async function benchSse(databaseUrl: string, carIds: string[]): Promise<Record<string, unknown>[]> {
-    const sampleNotification = JSON.stringify({
-      id: '1', type: 'REVIEW', title: 'New Review', message: `New 5-star review for car ${carIds[1]}`, isRead: false,
-      createdAt: new Date().toISOString(),
-      data: { review: { id: carIds[2], carId: carIds[1], renterId: 'renter-1', renterName: 'Bench', rating: 5, comment: 'Great', createdAt: new Date().toISOString() } },
+  const sampleNotification = JSON.stringify({
+    id: '1',
+    type: 'REVIEW',
+    title: 'New Review',
+    message: `New 5-star review for car ${carIds[1]}`,
+    isRead: false,
+    createdAt: new Date().toISOString(),
+    data: {
+      review: {
+        id: carIds[2],
+        carId: carIds[1],
+        renterId: 'renter-1',
+        renterName: 'Bench',
+        rating: 5,
+        comment: 'Great',
+        createdAt: new Date().toISOString(),
+      },
+    },
+  });
+  const sse: Record<string, unknown>[] = [];
+  for (const n of SIZES) {
+    log(`SSE fan-out to ${n}: bare server`);
+    const bareSse = await ServerProcess.start('bare-sse', databaseUrl);
+    const bareResult = await fanout(bareSse, 'sse', '/sse', n, async () => {
+      await fetch(`${bareSse.url}/publish`, { method: 'POST', body: sampleNotification });
     });
-    const sse: Record<string, unknown>[] = [];
-    for (const n of SIZES) {
-      log(`SSE fan-out to ${n}: bare server`);
-      const bareSse = await ServerProcess.start('bare-sse', databaseUrl);
-      const bareResult = await fanout(bareSse, 'sse', '/sse', n, async () => {
-        await fetch(`${bareSse.url}/publish`, { method: 'POST', body: sampleNotification });
+    await bareSse.stop();
+    log(`SSE fan-out to ${n}: API`);
+    const api = await ServerProcess.start('api', databaseUrl);
+    const apiResult = await fanout(api, 'sse', '/notifications/sse', n, async () => {
+      await post(`${api.url}/reviews`, {
+        carId: carIds[1],
+        renterId: 'renter-1',
+        renterName: 'Bench',
+        rating: 5,
+        comment: 'Great',
       });
-      await bareSse.stop();
-      log(`SSE fan-out to ${n}: API`);
-      const api = await ServerProcess.start('api', databaseUrl);
-      const apiResult = await fanout(api, 'sse', '/notifications/sse', n, async () => {
-        await post(`${api.url}/reviews`, { carId: carIds[1], renterId: 'renter-1', renterName: 'Bench', rating: 5, comment: 'Great' });
-      });
-      await api.stop();
-      sse.push({ n, api: apiResult, bare: bareResult, p99Ratio: apiResult.p99 / bareResult.p99, heapRatio: apiResult.heapPerClient / bareResult.heapPerClient, rssRatio: apiResult.rssPerClient / bareResult.rssPerClient });
-    }
-    return sse;
+    });
+    await api.stop();
+    sse.push({
+      n,
+      api: apiResult,
+      bare: bareResult,
+      p99Ratio: apiResult.p99 / bareResult.p99,
+      heapRatio: apiResult.heapPerClient / bareResult.heapPerClient,
+      rssRatio: apiResult.rssPerClient / bareResult.rssPerClient,
+    });
+  }
+  return sse;
 }
 
 async function benchWs(databaseUrl: string): Promise<Record<string, unknown>[]> {
-    const ws: Record<string, unknown>[] = [];
-    for (const n of SIZES) {
-      for (const kind of ['bare-ws', 'api'] as const) {
-        log(`WebSocket broadcast to ${n}: ${kind === 'api' ? 'API' : 'bare server'}`);
-        const server = await ServerProcess.start(kind, databaseUrl);
-        const sender = await openSender(server.url);
-        let sent = 0;
-        const result = await fanout(server, 'ws', '/ws/chat', n, async () => {
-          sender.send(JSON.stringify({ id: `bench-${kind}-${n}-${++sent}`, sender: 'admin', content: 'Broadcast to everyone', timestamp: new Date().toISOString() }));
-        });
-        sender.terminate();
-        await server.stop();
-        if (kind === 'bare-ws') ws.push({ n, bare: result });
-        else Object.assign(ws[ws.length - 1], { api: result });
-      }
-      const row = ws[ws.length - 1] as { api: FanoutResult; bare: FanoutResult };
-      Object.assign(row, { p99Ratio: row.api.p99 / row.bare.p99, heapRatio: row.api.heapPerClient / row.bare.heapPerClient, rssRatio: row.api.rssPerClient / row.bare.rssPerClient });
+  const ws: Record<string, unknown>[] = [];
+  for (const n of SIZES) {
+    for (const kind of ['bare-ws', 'api'] as const) {
+      log(`WebSocket broadcast to ${n}: ${kind === 'api' ? 'API' : 'bare server'}`);
+      const server = await ServerProcess.start(kind, databaseUrl);
+      const sender = await openSender(server.url);
+      let sent = 0;
+      const result = await fanout(server, 'ws', '/ws/chat', n, () => {
+        sender.send(
+          JSON.stringify({
+            id: `bench-${kind}-${n}-${++sent}`,
+            sender: 'admin',
+            content: 'Broadcast to everyone',
+            timestamp: new Date().toISOString(),
+          }),
+        );
+        return Promise.resolve();
+      });
+      sender.terminate();
+      await server.stop();
+      if (kind === 'bare-ws') ws.push({ n, bare: result });
+      else Object.assign(ws[ws.length - 1], { api: result });
     }
-    return ws;
+    const row = ws[ws.length - 1] as { api: FanoutResult; bare: FanoutResult };
+    Object.assign(row, {
+      p99Ratio: row.api.p99 / row.bare.p99,
+      heapRatio: row.api.heapPerClient / row.bare.heapPerClient,
+      rssRatio: row.api.rssPerClient / row.bare.rssPerClient,
+    });
+  }
+  return ws;
 }
 
 // ---------------------------------------------------------------- report
@@ -354,21 +427,74 @@ function printTable(results: Record<string, unknown>): void {
   const lines: string[][] = [['benchmark', 'API', 'bare', 'ratio (API/bare)', 'target']];
   const cars = results.getCars as { api: HttpLoadResult; bare: HttpLoadResult; ratio: number } | undefined;
   if (cars) {
-    lines.push(['GET /cars (100 cars, 50 conn) req/s', f(cars.api.requestsPerSecond, 0), f(cars.bare.requestsPerSecond, 0), f(cars.ratio, 2), '>= 1.00']);
-    lines.push(['GET /cars p50 / p99 ms', `${cars.api.latencyP50} / ${cars.api.latencyP99}`, `${cars.bare.latencyP50} / ${cars.bare.latencyP99}`, '', '']);
+    lines.push([
+      'GET /cars (100 cars, 50 conn) req/s',
+      f(cars.api.requestsPerSecond, 0),
+      f(cars.bare.requestsPerSecond, 0),
+      f(cars.ratio, 2),
+      '>= 1.00',
+    ]);
+    lines.push([
+      'GET /cars p50 / p99 ms',
+      `${cars.api.latencyP50} / ${cars.api.latencyP99}`,
+      `${cars.bare.latencyP50} / ${cars.bare.latencyP99}`,
+      '',
+      '',
+    ]);
   }
   const b = results.postBookings as (HttpLoadResult & { oneSlot: { created: number; conflicts: number } }) | undefined;
   if (b) {
     lines.push(['POST /bookings (50 conc., distinct cars) req/s', f(b.requestsPerSecond, 0), '', '', 'no errors']);
-    lines.push(['POST /bookings p50 / p99 ms; errors; non-2xx', `${b.latencyP50} / ${b.latencyP99}; ${b.errors}; ${b.non2xx}`, '', '', '']);
-    lines.push(['40 simultaneous requests for one slot', `${b.oneSlot.created} x 201, ${b.oneSlot.conflicts} x 409`, '', '', '1 x 201']);
+    lines.push([
+      'POST /bookings p50 / p99 ms; errors; non-2xx',
+      `${b.latencyP50} / ${b.latencyP99}; ${b.errors}; ${b.non2xx}`,
+      '',
+      '',
+      '',
+    ]);
+    lines.push([
+      '40 simultaneous requests for one slot',
+      `${b.oneSlot.created} x 201, ${b.oneSlot.conflicts} x 409`,
+      '',
+      '',
+      '1 x 201',
+    ]);
   }
-  for (const [label, rows] of [['SSE', results.sse], ['WebSocket', results.ws]] as const) {
-    for (const row of (rows ?? []) as { n: number; api: FanoutResult; bare: FanoutResult; p99Ratio: number; heapRatio: number; rssRatio: number }[]) {
+  for (const [label, rows] of [
+    ['SSE', results.sse],
+    ['WebSocket', results.ws],
+  ] as const) {
+    for (const row of (rows ?? []) as {
+      n: number;
+      api: FanoutResult;
+      bare: FanoutResult;
+      p99Ratio: number;
+      heapRatio: number;
+      rssRatio: number;
+    }[]) {
       const target = row.n === 5000;
-      lines.push([`${label} fan-out to ${row.n}: p50 / p99 / max ms`, `${f(row.api.p50)} / ${f(row.api.p99)} / ${f(row.api.max)}`, `${f(row.bare.p50)} / ${f(row.bare.p99)} / ${f(row.bare.max)}`, f(row.p99Ratio, 2), target ? '<= 1.25' : '']);
-      lines.push([`${label} ${row.n}: heap / RSS per client`, `${kib(row.api.heapPerClient)} / ${kib(row.api.rssPerClient)}`, `${kib(row.bare.heapPerClient)} / ${kib(row.bare.rssPerClient)}`, `${f(row.heapRatio, 2)} / ${f(row.rssRatio, 2)}`, target ? '<= 2.00' : '']);
-      if (row.api.missing || row.bare.missing) lines.push([`${label} ${row.n}: clients that got nothing`, String(row.api.missing), String(row.bare.missing), '', '0']);
+      lines.push([
+        `${label} fan-out to ${row.n}: p50 / p99 / max ms`,
+        `${f(row.api.p50)} / ${f(row.api.p99)} / ${f(row.api.max)}`,
+        `${f(row.bare.p50)} / ${f(row.bare.p99)} / ${f(row.bare.max)}`,
+        f(row.p99Ratio, 2),
+        target ? '<= 1.25' : '',
+      ]);
+      lines.push([
+        `${label} ${row.n}: heap / RSS per client`,
+        `${kib(row.api.heapPerClient)} / ${kib(row.api.rssPerClient)}`,
+        `${kib(row.bare.heapPerClient)} / ${kib(row.bare.rssPerClient)}`,
+        `${f(row.heapRatio, 2)} / ${f(row.rssRatio, 2)}`,
+        target ? '<= 2.00' : '',
+      ]);
+      if (row.api.missing || row.bare.missing)
+        lines.push([
+          `${label} ${row.n}: clients that got nothing`,
+          String(row.api.missing),
+          String(row.bare.missing),
+          '',
+          '0',
+        ]);
     }
   }
   const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));

@@ -44,7 +44,11 @@ export class AppModule {
               },
               // One short line per request: id, method, url, status, time.
               serializers: {
-                req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+                req: (request: { id: string; method: string; url: string }) => ({
+                  id: request.id,
+                  method: request.method,
+                  url: request.url,
+                }),
                 res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
               },
               customLogLevel: (_request, response, error) =>
@@ -55,7 +59,7 @@ export class AppModule {
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService<Environment, true>) =>
-            dataSourceOptions(config.get('DATABASE_URL', { infer: true })!, config.get('DB_POOL_SIZE', { infer: true })),
+            dataSourceOptions(config.get('DATABASE_URL', { infer: true }), config.get('DB_POOL_SIZE', { infer: true })),
         }),
         EventEmitterModule.forRoot(),
         DatabaseModule,

@@ -41,8 +41,7 @@ export function configureApp(app: INestApplication): void {
       forbidNonWhitelisted: false,
       transform: true,
       stopAtFirstError: true, // one clear message per field
-      exceptionFactory: (errors) =>
-        new BadRequestException(errors.flatMap((error) => flattenConstraints(error))),
+      exceptionFactory: (errors) => new BadRequestException(errors.flatMap((error) => flattenConstraints(error))),
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
@@ -70,8 +69,6 @@ interface ValidationErrorLike {
 
 function flattenConstraints(error: ValidationErrorLike, path = ''): string[] {
   const property = path ? `${path}.${error.property}` : error.property;
-  const own = Object.values(error.constraints ?? {}).map((message) =>
-    path ? `${path}.${message}` : message,
-  );
+  const own = Object.values(error.constraints ?? {}).map((message) => (path ? `${path}.${message}` : message));
   return [...own, ...(error.children ?? []).flatMap((child) => flattenConstraints(child, property))];
 }

@@ -28,7 +28,9 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(env.PORT, env.HOST);
   const prefix = env.API_PREFIX ? `/${env.API_PREFIX}` : '';
-  logger.log(`Car rental API ready on http://localhost:${env.PORT}${prefix} (docs: ${prefix}/docs, chat: ws://localhost:${env.PORT}/ws/chat)`);
+  logger.log(
+    `Car rental API ready on http://localhost:${env.PORT}${prefix} (docs: ${prefix}/docs, chat: ws://localhost:${env.PORT}/ws/chat)`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

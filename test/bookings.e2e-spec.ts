@@ -24,13 +24,21 @@ describe('Bookings', () => {
   });
 
   const countBookings = () =>
-    withClient(t.databaseUrl, async (client) => Number((await client.query('SELECT count(*) FROM bookings')).rows[0].count));
+    withClient(t.databaseUrl, async (client) =>
+      Number((await client.query('SELECT count(*) FROM bookings')).rows[0].count),
+    );
 
   describe('POST /bookings', () => {
     it('creates a Pending, unpaid booking with the car nested and a server-side price', async () => {
       const response = await request(t.url)
         .post('/bookings')
-        .send({ ...bookingInput(car.id, DEC_1, '2026-12-03T11:00:00.000Z'), id: '', status: 'Completed', isPaid: true, totalPrice: 0.01 })
+        .send({
+          ...bookingInput(car.id, DEC_1, '2026-12-03T11:00:00.000Z'),
+          id: '',
+          status: 'Completed',
+          isPaid: true,
+          totalPrice: 0.01,
+        })
         .expect(201);
       expect(response.body).toMatchObject({
         carId: car.id,
@@ -49,7 +57,9 @@ describe('Bookings', () => {
     it('keeps the renter id the client sends', async () => {
       const response = await request(t.url)
         .post('/bookings')
-        .send(bookingInput(car.id, DEC_1, DEC_3, { renter: { id: 'renter-7', name: 'Sara', email: 'sara@example.com' } }))
+        .send(
+          bookingInput(car.id, DEC_1, DEC_3, { renter: { id: 'renter-7', name: 'Sara', email: 'sara@example.com' } }),
+        )
         .expect(201);
       expect(response.body.renter).toEqual({ id: 'renter-7', name: 'Sara', email: 'sara@example.com' });
     });
@@ -64,23 +74,35 @@ describe('Bookings', () => {
       ['a renter without a name', { renter: { email: 'a@b.co' } }, 'renter.name'],
       ['a renter with a bad email', { renter: { name: 'A', email: 'not-an-email' } }, 'renter.email'],
     ])('rejects %s with a 400 and stores nothing', async (_case, overrides, field) => {
-      const response = await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3, overrides)).expect(400);
+      const response = await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3, overrides))
+        .expect(400);
       expect(typeof response.body.message).toBe('string');
       expect(response.body.message).toContain(field);
       expect(await countBookings()).toBe(0);
     });
 
     it('answers an unknown car with 404 and a deleted car with 404', async () => {
-      await request(t.url).post('/bookings').send(bookingInput('5b0f6b8e-8d52-4a5e-9b4a-000000000000', DEC_1, DEC_3)).expect(404);
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput('5b0f6b8e-8d52-4a5e-9b4a-000000000000', DEC_1, DEC_3))
+        .expect(404);
       await request(t.url).delete(`/cars/${car.id}`).expect(200);
-      const response = await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(404);
+      const response = await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(404);
       expect(response.body.message).toBe('Car not found');
       expect(await countBookings()).toBe(0);
     });
 
     it('refuses a car marked unavailable with 409', async () => {
       await request(t.url).patch(`/cars/${car.id}`).send({ available: false }).expect(200);
-      await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(409);
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(409);
     });
 
     it('refuses overlapping dates with 409 and accepts adjacent ones', async () => {
@@ -90,11 +112,23 @@ describe('Bookings', () => {
         .send(bookingInput(car.id, '2026-12-02T10:00:00.000Z', DEC_5))
         .expect(409);
       expect(overlap.body.message).toBe('The car is already booked for an overlapping period');
-      await request(t.url).post('/bookings').send(bookingInput(car.id, '2026-11-28T10:00:00.000Z', '2026-12-05T10:00:00.000Z')).expect(409);
-      await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_3, DEC_5)).expect(201); // starts when the other ends
-      await request(t.url).post('/bookings').send(bookingInput(car.id, '2026-11-29T10:00:00.000Z', DEC_1)).expect(201);
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, '2026-11-28T10:00:00.000Z', '2026-12-05T10:00:00.000Z'))
+        .expect(409);
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_3, DEC_5))
+        .expect(201); // starts when the other ends
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, '2026-11-29T10:00:00.000Z', DEC_1))
+        .expect(201);
       const other = await createCar(t.url);
-      await request(t.url).post('/bookings').send(bookingInput(other.id, DEC_1, DEC_3)).expect(201);
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(other.id, DEC_1, DEC_3))
+        .expect(201);
       expect(await countBookings()).toBe(4);
     });
 
@@ -156,7 +190,8 @@ describe('Bookings', () => {
     ];
     it.each(illegal)('refuses %s → %s with a 409 naming both', async (from, to) => {
       const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
-      for (const step of paths[from]) await request(t.url).patch(`/bookings/${booking.id}`).send({ status: step }).expect(200);
+      for (const step of paths[from])
+        await request(t.url).patch(`/bookings/${booking.id}`).send({ status: step }).expect(200);
       const response = await request(t.url).patch(`/bookings/${booking.id}`).send({ status: to }).expect(409);
       expect(response.body.message).toBe(`Cannot change booking status from ${from} to ${to}`);
       const after = await request(t.url).get(`/bookings/${booking.id}`).expect(200);
@@ -178,18 +213,22 @@ describe('Bookings', () => {
         .put(`/bookings/${booking.id}`)
         .send({ ...whole, isPaid: true, totalPrice: 1, carId: 'ignored' })
         .expect(200);
-      expect(response.body).toMatchObject({ isPaid: true, status: 'Pending', totalPrice: booking.totalPrice, carId: car.id });
+      expect(response.body).toMatchObject({
+        isPaid: true,
+        status: 'Pending',
+        totalPrice: booking.totalPrice,
+        carId: car.id,
+      });
     });
 
-    it.each([
-      [{ status: 'Done' }],
-      [{ status: 'pending' }],
-      [{ isPaid: 'yes' }],
-    ])('rejects %j with a 400', async (body) => {
-      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
-      const response = await request(t.url).patch(`/bookings/${booking.id}`).send(body).expect(400);
-      expect(typeof response.body.message).toBe('string');
-    });
+    it.each([[{ status: 'Done' }], [{ status: 'pending' }], [{ isPaid: 'yes' }]])(
+      'rejects %j with a 400',
+      async (body) => {
+        const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+        const response = await request(t.url).patch(`/bookings/${booking.id}`).send(body).expect(400);
+        expect(typeof response.body.message).toBe('string');
+      },
+    );
 
     it('answers unknown and malformed ids with 404 and 400', async () => {
       await request(t.url).patch('/bookings/5b0f6b8e-8d52-4a5e-9b4a-000000000000').send({ isPaid: true }).expect(404);

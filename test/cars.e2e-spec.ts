@@ -41,7 +41,10 @@ describe('Cars', () => {
 
     it('fills optional fields with empty values, never null', async () => {
       const { description, features, images, available, ...required } = carInput();
-      void description; void features; void images; void available;
+      void description;
+      void features;
+      void images;
+      void available;
       const response = await request(t.url).post('/cars').send(required).expect(201);
       expect(response.body).toMatchObject({ description: '', features: [], images: [], available: true });
     });
@@ -68,7 +71,11 @@ describe('Cars', () => {
     });
 
     it('answers malformed JSON with a 400', async () => {
-      const response = await request(t.url).post('/cars').set('Content-Type', 'application/json').send('{"make":').expect(400);
+      const response = await request(t.url)
+        .post('/cars')
+        .set('Content-Type', 'application/json')
+        .send('{"make":')
+        .expect(400);
       expect(typeof response.body.message).toBe('string');
     });
 
@@ -96,7 +103,10 @@ describe('Cars', () => {
     it('adds the average rating and review count', async () => {
       const car = await createCar(t.url);
       for (const rating of [5, 4, 4]) {
-        await request(t.url).post('/reviews').send({ carId: car.id, renterId: 'r', renterName: 'R', rating, comment: '' }).expect(201);
+        await request(t.url)
+          .post('/reviews')
+          .send({ carId: car.id, renterId: 'r', renterName: 'R', rating, comment: '' })
+          .expect(201);
       }
       const response = await request(t.url).get(`/cars/${car.id}`).expect(200);
       expect(response.body.averageRating).toBe(4.33);
@@ -111,7 +121,13 @@ describe('Cars', () => {
         .patch(`/cars/${car.id}`)
         .send({ id: 'other', pricePerDay: '55.25', available: false })
         .expect(200);
-      expect(response.body).toMatchObject({ id: car.id, pricePerDay: 55.25, available: false, features: ['GPS'], make: 'Toyota' });
+      expect(response.body).toMatchObject({
+        id: car.id,
+        pricePerDay: 55.25,
+        available: false,
+        features: ['GPS'],
+        make: 'Toyota',
+      });
     });
 
     it('rejects invalid values and leaves the car unchanged', async () => {
@@ -186,9 +202,13 @@ describe('Cars', () => {
       const cancelled = await createBooking(t.url, released.id, '2026-03-10T10:00:00.000Z', '2026-03-12T10:00:00.000Z');
       await request(t.url).patch(`/bookings/${cancelled.id}`).send({ status: 'Cancelled' }).expect(200);
 
-      const overlapping = await request(t.url).get('/cars?from=2026-03-11T00:00:00.000Z&to=2026-03-15T00:00:00.000Z').expect(200);
+      const overlapping = await request(t.url)
+        .get('/cars?from=2026-03-11T00:00:00.000Z&to=2026-03-15T00:00:00.000Z')
+        .expect(200);
       expect(overlapping.body.map((car: { id: string }) => car.id).sort()).toEqual([free.id, released.id].sort());
-      const adjacent = await request(t.url).get('/cars?from=2026-03-12T10:00:00.000Z&to=2026-03-13T00:00:00.000Z').expect(200);
+      const adjacent = await request(t.url)
+        .get('/cars?from=2026-03-12T10:00:00.000Z&to=2026-03-13T00:00:00.000Z')
+        .expect(200);
       expect(adjacent.body).toHaveLength(3);
     });
 
@@ -199,13 +219,17 @@ describe('Cars', () => {
       expect(page.headers['x-total-count']).toBe('5');
     });
 
-    it.each(['limit=0', 'limit=abc', 'offset=-1', 'available=maybe', 'from=yesterday&to=2026-01-01T00:00:00Z', 'from=2026-01-01T00:00:00Z'])(
-      'rejects the bad query %s with a 400',
-      async (query) => {
-        const response = await request(t.url).get(`/cars?${query}`).expect(400);
-        expect(typeof response.body.message).toBe('string');
-      },
-    );
+    it.each([
+      'limit=0',
+      'limit=abc',
+      'offset=-1',
+      'available=maybe',
+      'from=yesterday&to=2026-01-01T00:00:00Z',
+      'from=2026-01-01T00:00:00Z',
+    ])('rejects the bad query %s with a 400', async (query) => {
+      const response = await request(t.url).get(`/cars?${query}`).expect(400);
+      expect(typeof response.body.message).toBe('string');
+    });
   });
 
   describe('GET /cars caching', () => {
@@ -217,7 +241,10 @@ describe('Cars', () => {
       expect(etag).toBeTruthy();
       await request(t.url).get('/cars').set('If-None-Match', etag).expect(304);
 
-      await request(t.url).post('/reviews').send({ carId: car.id, renterId: 'r', renterName: 'R', rating: 2 }).expect(201);
+      await request(t.url)
+        .post('/reviews')
+        .send({ carId: car.id, renterId: 'r', renterName: 'R', rating: 2 })
+        .expect(201);
       const rated = await request(t.url).get('/cars').set('If-None-Match', etag).expect(200);
       expect(rated.body[0]).toMatchObject({ averageRating: 2, reviewCount: 1 });
 

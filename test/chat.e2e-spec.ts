@@ -22,10 +22,15 @@ describe('Chat on /ws/chat', () => {
     sockets.push(client);
     return client;
   };
-  const history = async () => (await request(t.url).get('/chat/messages').expect(200)).body as { id: string; content: string }[];
+  const history = async () =>
+    (await request(t.url).get('/chat/messages').expect(200)).body as { id: string; content: string }[];
 
   beforeAll(async () => {
-    t = await createTestApp({ CHAT_MAX_CONTENT_LENGTH: '100', CHAT_MAX_FRAME_BYTES: '2048', WS_PING_INTERVAL_MS: '200' });
+    t = await createTestApp({
+      CHAT_MAX_CONTENT_LENGTH: '100',
+      CHAT_MAX_FRAME_BYTES: '2048',
+      WS_PING_INTERVAL_MS: '200',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -57,7 +62,12 @@ describe('Chat on /ws/chat', () => {
     const b = await connect();
     const before = Date.now();
     a.send({ content: 'hello' });
-    const [message] = (await b.waitForFrames(1)) as { id: string; sender: string; content: string; timestamp: string }[];
+    const [message] = (await b.waitForFrames(1)) as {
+      id: string;
+      sender: string;
+      content: string;
+      timestamp: string;
+    }[];
     expect(message.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(message.sender).toBe('agency');
     expect(message.content).toBe('hello');

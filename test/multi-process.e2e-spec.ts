@@ -25,7 +25,12 @@ describe('Two API processes on one database', () => {
     const onB = await openSse(`${b.url}/notifications/sse`);
     const onA = await openSse(`${a.url}/notifications/sse`);
     await sleep(100);
-    const review = (await request(a.url).post('/reviews').send(reviewInput(car.id, { rating: 4 })).expect(201)).body;
+    const review = (
+      await request(a.url)
+        .post('/reviews')
+        .send(reviewInput(car.id, { rating: 4 }))
+        .expect(201)
+    ).body;
     for (const client of [onA, onB]) {
       const [event] = await client.waitForEvents(1);
       expect(JSON.parse(event.data)).toMatchObject({ type: 'REVIEW', data: { review } });
@@ -36,12 +41,18 @@ describe('Two API processes on one database', () => {
 
   it('invalidates the cached car list of B when A changes a car', async () => {
     const car = await createCar(a.url, { pricePerDay: 10 });
-    expect((await request(b.url).get('/cars').expect(200)).body.find((c: { id: string }) => c.id === car.id).pricePerDay).toBe(10);
+    expect(
+      (await request(b.url).get('/cars').expect(200)).body.find((c: { id: string }) => c.id === car.id).pricePerDay,
+    ).toBe(10);
     await request(a.url).patch(`/cars/${car.id}`).send({ pricePerDay: 12 }).expect(200);
-    await waitFor(async () => {
-      const list = (await request(b.url).get('/cars').expect(200)).body as { id: string; pricePerDay: number }[];
-      return list.find((c) => c.id === car.id)?.pricePerDay === 12 ? true : undefined;
-    }, 3000, 'B to see the new price');
+    await waitFor(
+      async () => {
+        const list = (await request(b.url).get('/cars').expect(200)).body as { id: string; pricePerDay: number }[];
+        return list.find((c) => c.id === car.id)?.pricePerDay === 12 ? true : undefined;
+      },
+      3000,
+      'B to see the new price',
+    );
   });
 
   it('relays a chat message sent on A to sockets on B, and not back to the sender', async () => {

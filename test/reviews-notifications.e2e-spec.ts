@@ -37,8 +37,17 @@ describe('Reviews and notifications', () => {
 
   describe('POST /reviews', () => {
     it('creates a review with createdAt, stripping the id', async () => {
-      const response = await request(t.url).post('/reviews').send({ ...reviewInput(car.id, { rating: '4' }), id: '' }).expect(201);
-      expect(response.body).toMatchObject({ carId: car.id, renterId: 'renter-1', renterName: 'Youssef B.', rating: 4, comment: 'Great car' });
+      const response = await request(t.url)
+        .post('/reviews')
+        .send({ ...reviewInput(car.id, { rating: '4' }), id: '' })
+        .expect(201);
+      expect(response.body).toMatchObject({
+        carId: car.id,
+        renterId: 'renter-1',
+        renterName: 'Youssef B.',
+        rating: 4,
+        comment: 'Great car',
+      });
       expect(response.body.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
       await request(t.url).get(`/reviews/${response.body.id}`).expect(200);
@@ -82,7 +91,12 @@ describe('Reviews and notifications', () => {
 
   describe('notifications raised by the server', () => {
     it('raises New Booking with the booking as data', async () => {
-      const booking = (await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(201)).body;
+      const booking = (
+        await request(t.url)
+          .post('/bookings')
+          .send(bookingInput(car.id, DEC_1, DEC_3))
+          .expect(201)
+      ).body;
       const [notification] = await notifications();
       expect(notification).toMatchObject({
         type: 'BOOKING',
@@ -99,7 +113,9 @@ describe('Reviews and notifications', () => {
       await request(t.url).patch(`/bookings/${booking.id}`).send({ isPaid: true }).expect(200);
       await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Pending' }).expect(200);
       expect(await notifications()).toHaveLength(1);
-      const confirmed = (await request(t.url).put(`/bookings/${booking.id}`).send({ status: 'Confirmed', isPaid: false }).expect(200)).body;
+      const confirmed = (
+        await request(t.url).put(`/bookings/${booking.id}`).send({ status: 'Confirmed', isPaid: false }).expect(200)
+      ).body;
       await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Completed' }).expect(200);
       const [completed, update] = await notifications();
       expect(update).toMatchObject({
@@ -114,13 +130,21 @@ describe('Reviews and notifications', () => {
 
     it('raises nothing for a refused booking or status change', async () => {
       const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
-      await request(t.url).post('/bookings').send(bookingInput(car.id, DEC_1, DEC_3)).expect(409);
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(409);
       await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Completed' }).expect(409);
       expect(await notifications()).toHaveLength(1);
     });
 
     it('raises New Review with the review as data', async () => {
-      const review = (await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 3 })).expect(201)).body;
+      const review = (
+        await request(t.url)
+          .post('/reviews')
+          .send(reviewInput(car.id, { rating: 3 }))
+          .expect(201)
+      ).body;
       const [notification] = await notifications();
       expect(notification).toMatchObject({
         type: 'REVIEW',
@@ -133,9 +157,18 @@ describe('Reviews and notifications', () => {
 
   describe('GET /notifications and marking read', () => {
     it('lists newest first with X-Total-Count, and unread=true filters', async () => {
-      await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 1 })).expect(201);
-      await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 2 })).expect(201);
-      await request(t.url).post('/reviews').send(reviewInput(car.id, { rating: 3 })).expect(201);
+      await request(t.url)
+        .post('/reviews')
+        .send(reviewInput(car.id, { rating: 1 }))
+        .expect(201);
+      await request(t.url)
+        .post('/reviews')
+        .send(reviewInput(car.id, { rating: 2 }))
+        .expect(201);
+      await request(t.url)
+        .post('/reviews')
+        .send(reviewInput(car.id, { rating: 3 }))
+        .expect(201);
       const all = await request(t.url).get('/notifications').expect(200);
       expect(all.headers['x-total-count']).toBe('3');
       expect(all.body.map((n: NotificationBody) => n.message[4])).toEqual(['3', '2', '1']);

@@ -24,7 +24,9 @@ describe('Database schema', () => {
   it('has nothing left to migrate, and reverts and re-applies cleanly', async () => {
     expect(await runMigrations(url)).toEqual([]);
     await dataSource.undoLastMigration();
-    const tables = await dataSource.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`);
+    const tables = await dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`,
+    );
     expect(tables[0].n).toBe(0);
     expect(await runMigrations(url)).toHaveLength(1);
   });

@@ -113,7 +113,11 @@ describe('GET /notifications/sse', () => {
 
   it('sends keepalive comments', async () => {
     const client = await connect();
-    await waitFor(() => (client.comments.filter((comment) => comment === 'keepalive').length >= 2 ? true : undefined), 2000, 'keepalives');
+    await waitFor(
+      () => (client.comments.filter((comment) => comment === 'keepalive').length >= 2 ? true : undefined),
+      2000,
+      'keepalives',
+    );
   });
 
   it('forgets a client as soon as it disconnects', async () => {
@@ -128,7 +132,9 @@ describe('GET /notifications/sse', () => {
     const client = await connect();
     await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the stream');
     await withClient(t.databaseUrl, (db) =>
-      db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'car-rental-api:listener' AND datname = current_database()`),
+      db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'car-rental-api:listener' AND datname = current_database()`,
+      ),
     );
     await review(4); // may be raised while the listener is down: caught up after reconnecting
     const [event] = await client.waitForEvents(1, 10_000);

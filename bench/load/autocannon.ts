@@ -57,7 +57,8 @@ process.once('message', (load: HttpLoad) => {
     (error, result) => {
       if (error) throw error;
       const statusCodes: Record<string, number> = {};
-      for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (count as { count: number }).count;
+      for (const [code, count] of Object.entries(result.statusCodeStats ?? {}))
+        statusCodes[code] = (count as { count: number }).count;
       process.send?.({
         requestsPerSecond: result.requests.average,
         latencyP50: result.latency.p50,

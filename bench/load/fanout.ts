@@ -36,14 +36,18 @@ function report(): void {
 
 function openSse(url: string, index: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { Accept: 'text/event-stream' } }, (response: IncomingMessage) => {
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        if (chunk.includes('data:')) arrived(index);
-      });
-      response.on('error', () => undefined);
-      resolve();
-    });
+    const req = request(
+      url,
+      { agent: false, headers: { Accept: 'text/event-stream' } },
+      (response: IncomingMessage) => {
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (chunk.includes('data:')) arrived(index);
+        });
+        response.on('error', () => undefined);
+        resolve();
+      },
+    );
     req.on('error', reject);
     req.end();
     closers.push(() => req.destroy());
@@ -60,7 +64,14 @@ function openWs(url: string, index: number): Promise<void> {
   });
 }
 
-process.on('message', async (command: FanoutCommand) => {
+process.on('message', (command: FanoutCommand) => {
+  handle(command).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+});
+
+async function handle(command: FanoutCommand): Promise<void> {
   if (command.type === 'open') {
     total = command.count;
     arrivals = new Array<number>(total).fill(0);
@@ -83,4 +94,4 @@ process.on('message', async (command: FanoutCommand) => {
     process.send?.({ type: 'closed' });
     process.disconnect();
   }
-});
+}

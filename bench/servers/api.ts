@@ -1,5 +1,7 @@
 /** The real API, built exactly as main.ts builds it, in its own process. */
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
@@ -11,4 +13,4 @@ const app = await NestFactory.create(
 );
 configureApp(app);
 await app.listen(0, '127.0.0.1');
-serveCoordinator((app.getHttpServer().address() as { port: number }).port, () => app.close());
+serveCoordinator(((app.getHttpServer() as Server).address() as AddressInfo).port, () => app.close());

@@ -23,7 +23,10 @@ const server = createServer((request, response) => {
   pool.query(SQL).then(
     ({ rows }) => {
       const body = JSON.stringify(rows);
-      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Total-Count': String(rows.length) });
+      response.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'X-Total-Count': String(rows.length),
+      });
       response.end(body);
     },
     () => response.writeHead(500).end(),

@@ -7,7 +7,11 @@ let sequence = 0;
 
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/sse') {
-    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+    });
     response.write('\n');
     streams.add(response);
     request.on('close', () => streams.delete(response));

@@ -7,7 +7,7 @@ const server = createServer();
 const wss = new WebSocketServer({ server, path: '/ws/chat' });
 wss.on('connection', (socket) => {
   socket.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as Record<string, unknown>;
+    const message = JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>;
     const frame = JSON.stringify({ ...message, timestamp: message.timestamp ?? new Date().toISOString() });
     for (const client of wss.clients) {
       if (client !== socket && client.readyState === WebSocket.OPEN) client.send(frame);

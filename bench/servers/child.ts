@@ -8,7 +8,7 @@ export interface MemoryReport {
   rss: number;
 }
 
-export function serveCoordinator(port: number, close: () => Promise<void> = async () => undefined): void {
+export function serveCoordinator(port: number, close: () => Promise<void> = () => Promise.resolve()): void {
   // A clean exit on SIGINT, so that --cpu-prof gets written.
   process.once('SIGINT', () => void close().finally(() => process.exit(0)));
   process.on('message', (message: { type: string }) => {

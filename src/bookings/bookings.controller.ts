@@ -36,7 +36,9 @@ export class BookingsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a Pending booking; totalPrice is computed by the server, a client value is ignored' })
+  @ApiOperation({
+    summary: 'Create a Pending booking; totalPrice is computed by the server, a client value is ignored',
+  })
   @ApiCreatedResponse({ type: BookingResponse })
   @ApiNotFoundResponse({ description: 'Unknown or deleted car' })
   @ApiConflictResponse({ description: 'The car is already booked for an overlapping period, or is not available' })

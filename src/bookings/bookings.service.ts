@@ -72,7 +72,10 @@ export class BookingsService {
       try {
         await manager.save(booking);
       } catch (error) {
-        if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === EXCLUSION_VIOLATION) {
+        if (
+          error instanceof QueryFailedError &&
+          (error.driverError as { code?: string }).code === EXCLUSION_VIOLATION
+        ) {
           throw new ConflictException('The car is already booked for an overlapping period');
         }
         throw error;

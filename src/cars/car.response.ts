@@ -15,7 +15,8 @@ export class CarResponse {
   @ApiProperty() description: string;
   @ApiProperty({ type: [String] }) features: string[];
   @ApiProperty({ type: [String] }) images: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'Mean review rating, null without reviews' }) averageRating: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Mean review rating, null without reviews' }) averageRating:
+    number | null;
   @ApiProperty() reviewCount: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntitySubscriberInterface, InsertEvent, RemoveEvent, SoftRemoveEvent, TransactionCommitEvent, UpdateEvent } from 'typeorm';
+import type {
+  DataSource,
+  EntitySubscriberInterface,
+  InsertEvent,
+  RemoveEvent,
+  SoftRemoveEvent,
+  TransactionCommitEvent,
+  UpdateEvent,
+} from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import { PgBus } from '../database/pg-bus.service.js';

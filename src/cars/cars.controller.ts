@@ -1,6 +1,12 @@
 import { Body, Controller, Delete, Get, Header, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UuidPipe } from '../common/id.pipes.js';
 import { CarResponse } from './car.response.js';
 import { CarsService } from './cars.service.js';
@@ -16,7 +22,10 @@ export class CarsController {
 
   @Get()
   @Header('Content-Type', 'application/json; charset=utf-8')
-  @ApiOkResponse({ type: [CarResponse], description: 'Plain array; the total is in X-Total-Count. Supports ETag / If-None-Match (304).' })
+  @ApiOkResponse({
+    type: [CarResponse],
+    description: 'Plain array; the total is in X-Total-Count. Supports ETag / If-None-Match (304).',
+  })
   async list(@Query() query: ListCarsQuery, @Res({ passthrough: true }) response: Response): Promise<string> {
     const list = await this.cars.listSerialized(query);
     response.setHeader('X-Total-Count', String(list.total));

@@ -18,7 +18,13 @@ export class ChatWsAdapter extends WsAdapter {
     super(app, {
       messageParser: (data) => ({
         event: CHAT_FRAME_EVENT,
-        data: Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data),
+        data: Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Array.isArray(data)
+            ? Buffer.concat(data).toString('utf8')
+            : typeof data === 'string'
+              ? data
+              : Buffer.from(data).toString('utf8'),
       }),
     });
   }
@@ -49,7 +55,8 @@ export class ChatWsAdapter extends WsAdapter {
       if (result === undefined) return;
       transform(result).subscribe({
         next: (response) => {
-          if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN) client.send(JSON.stringify(response));
+          if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN)
+            client.send(JSON.stringify(response));
         },
         error: (error: unknown) => this.logger.error(error),
       });

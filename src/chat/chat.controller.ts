@@ -7,11 +7,17 @@ import { ChatService } from './chat.service.js';
 
 export class ChatHistoryQuery {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional() @ToNumber() @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'A message id: return the page of messages sent before it' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   before?: string;
 }
 

@@ -42,7 +42,8 @@ export class ChatService {
    */
   async post(message: ChatMessageResponse, origin: string): Promise<boolean> {
     const full = JSON.stringify({ origin, message } satisfies Envelope);
-    const envelope = Buffer.byteLength(full) <= MAX_NOTIFY_PAYLOAD_BYTES ? full : JSON.stringify({ origin, id: message.id });
+    const envelope =
+      Buffer.byteLength(full) <= MAX_NOTIFY_PAYLOAD_BYTES ? full : JSON.stringify({ origin, id: message.id });
     const rows = await this.dataSource.query<unknown[]>(
       `WITH inserted AS (
          INSERT INTO chat_messages (id, sender, content, timestamp) VALUES ($1, $2, $3, $4)

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { parseIncomingMessage } from './incoming-chat-message.js';
 
 const now = new Date('2026-11-24T12:00:00.000Z');
-const parse = (frame: unknown) => parseIncomingMessage(typeof frame === 'string' ? frame : JSON.stringify(frame), 50, now);
+const parse = (frame: unknown) =>
+  parseIncomingMessage(typeof frame === 'string' ? frame : JSON.stringify(frame), 50, now);
 
 describe('parseIncomingMessage', () => {
   it('keeps the dashboard frame as it is', () => {
@@ -17,7 +18,9 @@ describe('parseIncomingMessage', () => {
   });
 
   it('normalises a numeric timestamp to ISO', () => {
-    expect(parse({ content: 'Hi', timestamp: now.getTime() })).toMatchObject({ message: { timestamp: now.toISOString() } });
+    expect(parse({ content: 'Hi', timestamp: now.getTime() })).toMatchObject({
+      message: { timestamp: now.toISOString() },
+    });
   });
 
   it.each([

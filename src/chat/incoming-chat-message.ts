@@ -38,7 +38,7 @@ export function parseIncomingMessage(
   }
   return {
     message: {
-      id: (id as string | undefined) ?? randomUUID(),
+      id: id ?? randomUUID(),
       sender: (sender as ChatSender | undefined) ?? 'agency',
       content,
       timestamp: time.toISOString(),

@@ -12,7 +12,8 @@ export const ToBoolean = () =>
   Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 /** Trims strings, so "  BMW " and "BMW" are the same make. */
-export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /** Like @IsOptional(), but only for an absent field: an explicit null is validated (and rejected). */
 export const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

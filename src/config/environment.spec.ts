@@ -4,7 +4,13 @@ import { validateEnvironment } from './environment.js';
 describe('validateEnvironment', () => {
   it('applies defaults and converts types', () => {
     const env = validateEnvironment({ PORT: '8080', CHAT_ECHO_TO_SENDER: 'true' });
-    expect(env).toMatchObject({ PORT: 8080, CHAT_ECHO_TO_SENDER: true, SSE_KEEPALIVE_MS: 15000, API_PREFIX: '', CORS_ORIGINS: '*' });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      CHAT_ECHO_TO_SENDER: true,
+      SSE_KEEPALIVE_MS: 15000,
+      API_PREFIX: '',
+      CORS_ORIGINS: '*',
+    });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 

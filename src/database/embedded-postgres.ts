@@ -57,7 +57,9 @@ export class EmbeddedPostgres {
 
     const running = await findRunningServer(dataDir);
     if (running) {
-      log(`Reusing the embedded PostgreSQL already running on this data directory (pid ${running.pid}, port ${running.port})`);
+      log(
+        `Reusing the embedded PostgreSQL already running on this data directory (pid ${running.pid}, port ${running.port})`,
+      );
       const server = new EmbeddedPostgres(urlFor(running.port, options.database), dataDir, null);
       await createDatabaseIfMissing(running.port, options.database);
       return server;
@@ -109,9 +111,13 @@ function ensurePostgresAccount(): Account {
   };
   const existing = lookup();
   if (existing) return existing;
-  const created = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER], {
-    encoding: 'utf8',
-  });
+  const created = spawnSync(
+    'useradd',
+    ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER],
+    {
+      encoding: 'utf8',
+    },
+  );
   const account = lookup();
   if (!account) {
     throw new Error(
@@ -158,7 +164,9 @@ async function resolveBinaries(account: Account | null, log: (message: string) =
   await chmodChain(copyDir);
   const copied = join(copyDir, 'native', 'bin');
   if (!accountCan(account, 'x', join(copied, 'postgres'))) {
-    throw new Error(`The "${USER}" user cannot execute ${copied}/postgres. Check the permissions of ${ROOT_FALLBACK_DIR}.`);
+    throw new Error(
+      `The "${USER}" user cannot execute ${copied}/postgres. Check the permissions of ${ROOT_FALLBACK_DIR}.`,
+    );
   }
   return copied;
 }
@@ -182,7 +190,11 @@ async function chmodChain(dir: string): Promise<void> {
   }
 }
 
-async function prepareDataDir(dataDir: string, account: Account | null, log: (message: string) => void): Promise<string> {
+async function prepareDataDir(
+  dataDir: string,
+  account: Account | null,
+  log: (message: string) => void,
+): Promise<string> {
   await mkdir(dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (!account) return dataDir;
@@ -217,7 +229,9 @@ async function initdb(binDir: string, dataDir: string, account: Account | null):
     ];
     const result = spawnSync(join(binDir, 'initdb'), args, { encoding: 'utf8', ...(account ?? {}) });
     if (result.status !== 0) {
-      throw new Error(`initdb failed (exit ${result.status}): ${(result.stderr || result.error?.message || '').trim()}`);
+      throw new Error(
+        `initdb failed (exit ${result.status}): ${(result.stderr || result.error?.message || '').trim()}`,
+      );
     }
   } finally {
     await rm(passwordFile, { force: true });
@@ -226,11 +240,16 @@ async function initdb(binDir: string, dataDir: string, account: Account | null):
 
 function startServer(binDir: string, dataDir: string, port: number, account: Account | null): Promise<ChildProcess> {
   const args = [
-    '-D', dataDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=300',
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=300',
   ];
   const child = spawn(join(binDir, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
   // A server we started must not outlive us, even when we exit without stopping it.

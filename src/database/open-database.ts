@@ -10,7 +10,7 @@ export interface OpenDatabase {
 /** DATABASE_URL when given; otherwise the embedded PostgreSQL, started (or reused) now. */
 export async function openDatabase(env: Environment, log: (message: string) => void): Promise<OpenDatabase> {
   if (env.DATABASE_URL) {
-    return { url: env.DATABASE_URL, close: async () => undefined };
+    return { url: env.DATABASE_URL, close: () => Promise.resolve() };
   }
   const server = await EmbeddedPostgres.start({
     dataDir: env.EMBEDDED_PG_DIR,

@@ -6,21 +6,144 @@ import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { dataSourceOptions } from './data-source.options.js';
 
-type CarSeed = Pick<Car, 'make' | 'model' | 'year' | 'type' | 'seats' | 'fuelType' | 'pricePerDay' | 'location' | 'features'>;
+type CarSeed = Pick<
+  Car,
+  'make' | 'model' | 'year' | 'type' | 'seats' | 'fuelType' | 'pricePerDay' | 'location' | 'features'
+>;
 
 const CARS: CarSeed[] = [
-  { make: 'Toyota', model: 'Corolla', year: 2023, type: 'Sedan', seats: 5, fuelType: 'Hybrid', pricePerDay: 42, location: 'Casablanca', features: ['Bluetooth', 'Backup camera', 'Apple CarPlay'] },
-  { make: 'Dacia', model: 'Duster', year: 2024, type: 'SUV', seats: 5, fuelType: 'Diesel', pricePerDay: 38, location: 'Marrakech', features: ['4x4', 'Air conditioning'] },
-  { make: 'Renault', model: 'Clio', year: 2022, type: 'Hatchback', seats: 5, fuelType: 'Petrol', pricePerDay: 29, location: 'Rabat', features: ['Bluetooth', 'Cruise control'] },
-  { make: 'Peugeot', model: '3008', year: 2023, type: 'SUV', seats: 5, fuelType: 'Diesel', pricePerDay: 55, location: 'Casablanca', features: ['GPS', 'Panoramic roof', 'Lane assist'] },
-  { make: 'Volkswagen', model: 'Golf', year: 2021, type: 'Hatchback', seats: 5, fuelType: 'Petrol', pricePerDay: 35, location: 'Tangier', features: ['Bluetooth', 'Parking sensors'] },
-  { make: 'Mercedes-Benz', model: 'C-Class', year: 2024, type: 'Luxury', seats: 5, fuelType: 'Petrol', pricePerDay: 120, location: 'Marrakech', features: ['Leather seats', 'GPS', 'Heated seats'] },
-  { make: 'Tesla', model: 'Model 3', year: 2024, type: 'Sedan', seats: 5, fuelType: 'Electric', pricePerDay: 95, location: 'Casablanca', features: ['Autopilot', 'Premium audio'] },
-  { make: 'Hyundai', model: 'Tucson', year: 2023, type: 'SUV', seats: 5, fuelType: 'Hybrid', pricePerDay: 58, location: 'Agadir', features: ['Apple CarPlay', 'Android Auto'] },
-  { make: 'Kia', model: 'Picanto', year: 2022, type: 'City', seats: 4, fuelType: 'Petrol', pricePerDay: 22, location: 'Fes', features: ['Air conditioning'] },
-  { make: 'Ford', model: 'Transit', year: 2021, type: 'Van', seats: 9, fuelType: 'Diesel', pricePerDay: 80, location: 'Tangier', features: ['Extra luggage space', 'Bluetooth'] },
-  { make: 'BMW', model: 'X5', year: 2023, type: 'Luxury', seats: 7, fuelType: 'Diesel', pricePerDay: 150, location: 'Rabat', features: ['Third row', 'GPS', 'Heated seats'] },
-  { make: 'Fiat', model: '500', year: 2022, type: 'City', seats: 4, fuelType: 'Petrol', pricePerDay: 25, location: 'Agadir', features: ['Convertible roof'] },
+  {
+    make: 'Toyota',
+    model: 'Corolla',
+    year: 2023,
+    type: 'Sedan',
+    seats: 5,
+    fuelType: 'Hybrid',
+    pricePerDay: 42,
+    location: 'Casablanca',
+    features: ['Bluetooth', 'Backup camera', 'Apple CarPlay'],
+  },
+  {
+    make: 'Dacia',
+    model: 'Duster',
+    year: 2024,
+    type: 'SUV',
+    seats: 5,
+    fuelType: 'Diesel',
+    pricePerDay: 38,
+    location: 'Marrakech',
+    features: ['4x4', 'Air conditioning'],
+  },
+  {
+    make: 'Renault',
+    model: 'Clio',
+    year: 2022,
+    type: 'Hatchback',
+    seats: 5,
+    fuelType: 'Petrol',
+    pricePerDay: 29,
+    location: 'Rabat',
+    features: ['Bluetooth', 'Cruise control'],
+  },
+  {
+    make: 'Peugeot',
+    model: '3008',
+    year: 2023,
+    type: 'SUV',
+    seats: 5,
+    fuelType: 'Diesel',
+    pricePerDay: 55,
+    location: 'Casablanca',
+    features: ['GPS', 'Panoramic roof', 'Lane assist'],
+  },
+  {
+    make: 'Volkswagen',
+    model: 'Golf',
+    year: 2021,
+    type: 'Hatchback',
+    seats: 5,
+    fuelType: 'Petrol',
+    pricePerDay: 35,
+    location: 'Tangier',
+    features: ['Bluetooth', 'Parking sensors'],
+  },
+  {
+    make: 'Mercedes-Benz',
+    model: 'C-Class',
+    year: 2024,
+    type: 'Luxury',
+    seats: 5,
+    fuelType: 'Petrol',
+    pricePerDay: 120,
+    location: 'Marrakech',
+    features: ['Leather seats', 'GPS', 'Heated seats'],
+  },
+  {
+    make: 'Tesla',
+    model: 'Model 3',
+    year: 2024,
+    type: 'Sedan',
+    seats: 5,
+    fuelType: 'Electric',
+    pricePerDay: 95,
+    location: 'Casablanca',
+    features: ['Autopilot', 'Premium audio'],
+  },
+  {
+    make: 'Hyundai',
+    model: 'Tucson',
+    year: 2023,
+    type: 'SUV',
+    seats: 5,
+    fuelType: 'Hybrid',
+    pricePerDay: 58,
+    location: 'Agadir',
+    features: ['Apple CarPlay', 'Android Auto'],
+  },
+  {
+    make: 'Kia',
+    model: 'Picanto',
+    year: 2022,
+    type: 'City',
+    seats: 4,
+    fuelType: 'Petrol',
+    pricePerDay: 22,
+    location: 'Fes',
+    features: ['Air conditioning'],
+  },
+  {
+    make: 'Ford',
+    model: 'Transit',
+    year: 2021,
+    type: 'Van',
+    seats: 9,
+    fuelType: 'Diesel',
+    pricePerDay: 80,
+    location: 'Tangier',
+    features: ['Extra luggage space', 'Bluetooth'],
+  },
+  {
+    make: 'BMW',
+    model: 'X5',
+    year: 2023,
+    type: 'Luxury',
+    seats: 7,
+    fuelType: 'Diesel',
+    pricePerDay: 150,
+    location: 'Rabat',
+    features: ['Third row', 'GPS', 'Heated seats'],
+  },
+  {
+    make: 'Fiat',
+    model: '500',
+    year: 2022,
+    type: 'City',
+    seats: 4,
+    fuelType: 'Petrol',
+    pricePerDay: 25,
+    location: 'Agadir',
+    features: ['Convertible roof'],
+  },
 ];
 
 const RENTERS = [
@@ -46,7 +169,8 @@ export async function seedDemoData(url: string): Promise<string> {
   const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
   try {
     return await dataSource.transaction(async (manager) => {
-      if ((await manager.count(Car, { withDeleted: true })) > 0) return 'Demo data skipped: the database already has cars';
+      if ((await manager.count(Car, { withDeleted: true })) > 0)
+        return 'Demo data skipped: the database already has cars';
       const cars = await manager.save(
         CARS.map((car, index) =>
           manager.create(Car, {

@@ -5,6 +5,8 @@ import { ToBoolean } from '../common/transforms.js';
 
 export class ListNotificationsQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'true: only unread notifications' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
   unread?: boolean;
 }

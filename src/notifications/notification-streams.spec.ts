@@ -25,12 +25,12 @@ describe('NotificationStreams', () => {
     const streams = new NotificationStreams(live, options);
     const response = stalledResponse();
     let replayed = false;
-    const opening = streams.open(response, 3n, async () => {
-      if (replayed) return [];
+    const opening = streams.open(response, 3n, () => {
+      if (replayed) return Promise.resolve([]);
       replayed = true;
       live.next(formatFrame('5', '{"n":5}')); // arrives during the replay: already replayed
       live.next(formatFrame('6', '{"n":6}'));
-      return [formatFrame('4', '{"n":4}'), formatFrame('5', '{"n":5}')];
+      return Promise.resolve([formatFrame('4', '{"n":4}'), formatFrame('5', '{"n":5}')]);
     });
     await opening;
     live.next(formatFrame('7', '{"n":7}'));
@@ -48,7 +48,7 @@ describe('NotificationStreams', () => {
     const live = new Subject<Frame>();
     const streams = new NotificationStreams(live, options);
     const response = stalledResponse();
-    await streams.open(response, 0n, async () => []);
+    await streams.open(response, 0n, () => Promise.resolve([]));
     expect(streams.size).toBe(1);
     for (let id = 1; id <= 100 && !response.destroyed; id++) live.next(formatFrame(String(id), 'x'.repeat(200)));
     expect(response.destroyed).toBe(true);

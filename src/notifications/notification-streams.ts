@@ -64,7 +64,11 @@ export class NotificationStreams {
     const close = () => this.streams.delete(stream);
     await headersSent(response);
     this.write(stream, `retry: ${this.options.retryMs}\nid: ${from}\n\n`);
-    for (let batch = await replay(from); batch.length > 0 && this.streams.has(stream); batch = await replay(stream.position)) {
+    for (
+      let batch = await replay(from);
+      batch.length > 0 && this.streams.has(stream);
+      batch = await replay(stream.position)
+    ) {
       batch.forEach((frame) => this.send(stream, frame));
     }
     const waiting = stream.waiting ?? [];

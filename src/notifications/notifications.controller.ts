@@ -1,4 +1,16 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Res, Sse, UseInterceptors, type MessageEvent } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  Sse,
+  UseInterceptors,
+  type MessageEvent,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
@@ -17,7 +29,10 @@ export class NotificationsController {
 
   @Get()
   @UseInterceptors(TotalCountInterceptor)
-  @ApiOkResponse({ type: [NotificationResponse], description: 'Plain array, newest first; the total is in X-Total-Count' })
+  @ApiOkResponse({
+    type: [NotificationResponse],
+    description: 'Plain array, newest first; the total is in X-Total-Count',
+  })
   list(@Query() query: ListNotificationsQuery) {
     return this.notifications.list(query);
   }

@@ -1,4 +1,11 @@
-import { Injectable, Logger, NotFoundException, type BeforeApplicationShutdown, type MessageEvent, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  NotFoundException,
+  type BeforeApplicationShutdown,
+  type MessageEvent,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ServerResponse } from 'node:http';
@@ -49,7 +56,9 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   async onModuleInit(): Promise<void> {
-    const [{ max }] = await this.notifications.query<{ max: string | null }[]>('SELECT max(id) AS max FROM notifications');
+    const [{ max }] = await this.notifications.query<{ max: string | null }[]>(
+      'SELECT max(id) AS max FROM notifications',
+    );
     if (max !== null && BigInt(max) > this.lastSeq) this.lastSeq = BigInt(max);
   }
 
@@ -99,7 +108,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
    */
   stream(response: ServerResponse, lastEventId?: string): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      subscriber.next({ comment: 'connected' } as MessageEvent); // Nest sends the SSE headers with it
+      subscriber.next({ comment: 'connected' }); // Nest sends the SSE headers with it
       let close: (() => void) | undefined;
       let closed = false;
       const from = lastEventId !== undefined ? BigInt(lastEventId) : this.lastSeq;

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UuidPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { CreateReviewDto } from './dto/create-review.dto.js';

@@ -21,12 +21,20 @@ export function carInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function createCar(url: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; pricePerDay: number }> {
+export async function createCar(
+  url: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; pricePerDay: number }> {
   const response = await request(url).post('/cars').send(carInput(overrides)).expect(201);
   return response.body as { id: string; pricePerDay: number };
 }
 
-export function bookingInput(carId: string, startDate: string, endDate: string, overrides: Record<string, unknown> = {}) {
+export function bookingInput(
+  carId: string,
+  startDate: string,
+  endDate: string,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     carId,
     startDate,
@@ -38,7 +46,10 @@ export function bookingInput(carId: string, startDate: string, endDate: string, 
 }
 
 export async function createBooking(url: string, carId: string, startDate: string, endDate: string) {
-  const response = await request(url).post('/bookings').send(bookingInput(carId, startDate, endDate)).expect(201);
+  const response = await request(url)
+    .post('/bookings')
+    .send(bookingInput(carId, startDate, endDate))
+    .expect(201);
   return response.body as { id: string; status: string; totalPrice: number; createdAt: string };
 }
 

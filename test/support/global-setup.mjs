@@ -1,6 +1,7 @@
 // Jest loads global setup outside its ESM/TypeScript pipeline, so this file is
 // plain JavaScript over the compiled sources (`npm test` builds them first).
 import { chmod, mkdtemp } from 'node:fs/promises';
+import process from 'node:process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -23,7 +23,11 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         comments: [],
         retry: null,
         waitForEvents: (count, timeoutMs = 5000) =>
-          waitFor(() => (client.events.length >= count ? client.events : undefined), timeoutMs, `${count} SSE event(s)`),
+          waitFor(
+            () => (client.events.length >= count ? client.events : undefined),
+            timeoutMs,
+            `${count} SSE event(s)`,
+          ),
         close: () => req?.destroy(),
       };
       const parser = createParser({

@@ -31,7 +31,7 @@ export async function openWs(baseUrl: string, path = '/ws/chat'): Promise<WsClie
         socket.close();
       }),
   };
-  socket.on('message', (data) => client.frames.push(data.toString()));
+  socket.on('message', (data) => client.frames.push((data as Buffer).toString('utf8')));
   socket.on('close', (code) => (client.closeCode = code));
   socket.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {

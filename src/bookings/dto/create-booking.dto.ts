@@ -1,19 +1,36 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsEmail, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsEmail,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { Trim } from '../../common/transforms.js';
 
 export class RenterDto {
   @ApiPropertyOptional({ description: 'Kept when given; generated otherwise' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   id?: string;
 
   @ApiProperty({ example: 'Amina El Idrissi' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(200)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name: string;
 
   @ApiProperty({ example: 'amina@example.com' })
-  @Trim() @IsEmail() @MaxLength(320)
+  @Trim()
+  @IsEmail()
+  @MaxLength(320)
   email: string;
 }
 
@@ -31,7 +48,9 @@ export class CreateBookingDto {
   endDate: string;
 
   @ApiProperty({ type: RenterDto })
-  @IsDefined() @ValidateNested() @Type(() => RenterDto)
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => RenterDto)
   renter: RenterDto;
 
   @ApiPropertyOptional({

@@ -5,18 +5,22 @@ import { BOOKING_STATUSES, type BookingStatus } from '../booking-status.js';
 
 export class ListBookingsQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID('all', { message: 'carId must be a UUID' })
+  @IsOptional()
+  @IsUUID('all', { message: 'carId must be a UUID' })
   carId?: string;
 
   @ApiPropertyOptional({ enum: BOOKING_STATUSES })
-  @IsOptional() @IsIn(BOOKING_STATUSES)
+  @IsOptional()
+  @IsIn(BOOKING_STATUSES)
   status?: BookingStatus;
 
   @ApiPropertyOptional({ description: 'Only bookings that end after this instant' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ description: 'Only bookings that start before this instant' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   to?: string;
 }

@@ -7,10 +7,12 @@ export class UpdateBookingDto {
     enum: BOOKING_STATUSES,
     description: 'Pending → Confirmed | Rejected | Cancelled; Confirmed → Completed | Cancelled; the rest are final',
   })
-  @IsOptional() @IsIn(BOOKING_STATUSES, { message: `status must be one of ${BOOKING_STATUSES.join(', ')}` })
+  @IsOptional()
+  @IsIn(BOOKING_STATUSES, { message: `status must be one of ${BOOKING_STATUSES.join(', ')}` })
   status?: BookingStatus;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   isPaid?: boolean;
 }

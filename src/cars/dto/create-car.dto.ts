@@ -24,50 +24,95 @@ const MAX_YEAR = new Date().getUTCFullYear() + 2;
  */
 export class CreateCarDto {
   @ApiProperty({ example: 'Toyota' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   make: string;
 
   @ApiProperty({ example: 'Corolla' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   model: string;
 
   @ApiProperty({ example: 2023, minimum: 1900, maximum: MAX_YEAR })
-  @ToNumber() @IsInt() @Min(1900) @Max(MAX_YEAR)
+  @ToNumber()
+  @IsInt()
+  @Min(1900)
+  @Max(MAX_YEAR)
   year: number;
 
   @ApiProperty({ example: 'Sedan' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(50)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
   type: string;
 
   @ApiProperty({ example: 5, minimum: 1, maximum: 60 })
-  @ToNumber() @IsInt() @Min(1) @Max(60)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(60)
   seats: number;
 
   @ApiProperty({ example: 'Hybrid' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(50)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
   fuelType: string;
 
   @ApiProperty({ example: 45.5, minimum: 0.01, maximum: 100000 })
-  @ToNumber() @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }) @IsPositive() @Max(100000)
+  @ToNumber()
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(100000)
   pricePerDay: number;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   available?: boolean;
 
   @ApiProperty({ example: 'Casablanca' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(200)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   location: string;
 
   @ApiPropertyOptional({ default: '' })
-  @IsOptionalNotNull() @IsString() @MaxLength(5000)
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(5000)
   description?: string;
 
-  @ApiPropertyOptional({ type: [String], default: [], example: ['Bluetooth', 'GPS'], description: 'May contain "" from an empty form field' })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    default: [],
+    example: ['Bluetooth', 'GPS'],
+    description: 'May contain "" from an empty form field',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
   features?: string[];
 
-  @ApiPropertyOptional({ type: [String], default: [], example: ['/placeholder.svg?height=200&width=300'], description: 'URLs or relative paths' })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(2000, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    default: [],
+    example: ['/placeholder.svg?height=200&width=300'],
+    description: 'URLs or relative paths',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
   images?: string[];
 }

@@ -5,22 +5,30 @@ import { ToBoolean } from '../../common/transforms.js';
 
 export class ListCarsQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Only cars with this availability flag' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
   available?: boolean;
 
   @ApiPropertyOptional({ description: 'Case-insensitive exact location' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   location?: string;
 
   @ApiPropertyOptional({ description: 'Case-insensitive exact type, e.g. SUV' })
-  @IsOptional() @IsString() @MaxLength(50)
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
   type?: string;
 
   @ApiPropertyOptional({ description: 'With `to`: only cars with no Pending/Confirmed booking overlapping [from, to)' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   to?: string;
 }

@@ -3,12 +3,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /** Cars, bookings (with the no-overlap exclusion constraint), reviews, notifications, chat messages. */
 
 export class InitialSchema1795543429461 implements MigrationInterface {
-    name = 'InitialSchema1795543429461'
+  name = 'InitialSchema1795543429461';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        // btree_gist lets one GiST index combine "car_id WITH =" and a range overlap.
-        await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    // btree_gist lets one GiST index combine "car_id WITH =" and a range overlap.
+    await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
+    await queryRunner.query(`
             CREATE TABLE "cars" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "make" text NOT NULL,
@@ -31,13 +31,13 @@ export class InitialSchema1795543429461 implements MigrationInterface {
                 CONSTRAINT "PK_fc218aa84e79b477d55322271b6" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_c5081f3d5ba350fa707463ab2f" ON "cars" ("type")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_23fd250f21628e59676d2332e7" ON "cars" ("location")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "bookings" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "car_id" uuid NOT NULL,
@@ -70,16 +70,16 @@ export class InitialSchema1795543429461 implements MigrationInterface {
                     CONSTRAINT "PK_bee6805982cc1e248e94ce94957" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_a37a9ce499a633119bb1c71010" ON "bookings" ("car_id")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_48b267d894e32a25ebde4b207a" ON "bookings" ("status")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_3411322e212076d1ac1a71e6ed" ON "bookings" ("created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "chat_messages" (
                 "seq" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
                 "id" text NOT NULL,
@@ -90,13 +90,13 @@ export class InitialSchema1795543429461 implements MigrationInterface {
                 CONSTRAINT "PK_37f2169ff5f5fd398b569368fd7" PRIMARY KEY ("seq")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE UNIQUE INDEX "IDX_40c55ee0e571e268b0d3cd37d1" ON "chat_messages" ("id")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_ee152f564577691082e5159ebd" ON "chat_messages" ("timestamp")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "notifications" (
                 "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
                 "type" text NOT NULL,
@@ -109,10 +109,10 @@ export class InitialSchema1795543429461 implements MigrationInterface {
                 CONSTRAINT "PK_6a72c3c0f683f6462415e653c3a" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_f12148ce379462ebbb4d06cc13" ON "notifications" ("is_read")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "reviews" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "car_id" uuid NOT NULL,
@@ -127,74 +127,74 @@ export class InitialSchema1795543429461 implements MigrationInterface {
                 CONSTRAINT "PK_231ae565c273ee700b283f15c1d" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_0d6206c7f8486a304c30b8960e" ON "reviews" ("car_id")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "IDX_d3b0d4755fa5510f2a4041ffc8" ON "reviews" ("created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "bookings"
             ADD CONSTRAINT "FK_a37a9ce499a633119bb1c71010b" FOREIGN KEY ("car_id") REFERENCES "cars"("id") ON DELETE RESTRICT ON UPDATE NO ACTION
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reviews"
             ADD CONSTRAINT "FK_0d6206c7f8486a304c30b8960ed" FOREIGN KEY ("car_id") REFERENCES "cars"("id") ON DELETE RESTRICT ON UPDATE NO ACTION
         `);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             ALTER TABLE "reviews" DROP CONSTRAINT "FK_0d6206c7f8486a304c30b8960ed"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "bookings" DROP CONSTRAINT "FK_a37a9ce499a633119bb1c71010b"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_d3b0d4755fa5510f2a4041ffc8"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_0d6206c7f8486a304c30b8960e"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "reviews"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_f12148ce379462ebbb4d06cc13"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "notifications"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_ee152f564577691082e5159ebd"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_40c55ee0e571e268b0d3cd37d1"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "chat_messages"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_3411322e212076d1ac1a71e6ed"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_48b267d894e32a25ebde4b207a"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_a37a9ce499a633119bb1c71010"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "bookings"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_23fd250f21628e59676d2332e7"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."IDX_c5081f3d5ba350fa707463ab2f"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "cars"
         `);
-        await queryRunner.query(`DROP EXTENSION IF EXISTS btree_gist`);
-    }
+    await queryRunner.query(`DROP EXTENSION IF EXISTS btree_gist`);
+  }
 }

@@ -8,18 +8,29 @@ export class CreateReviewDto {
   carId: string;
 
   @ApiProperty({ example: 'renter-42' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   renterId: string;
 
   @ApiProperty({ example: 'Youssef B.' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(200)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   renterName: string;
 
   @ApiProperty({ minimum: 1, maximum: 5, example: 5 })
-  @ToNumber() @IsInt({ message: 'rating must be a whole number from 1 to 5' }) @Min(1) @Max(5)
+  @ToNumber()
+  @IsInt({ message: 'rating must be a whole number from 1 to 5' })
+  @Min(1)
+  @Max(5)
   rating: number;
 
   @ApiPropertyOptional({ default: '', maxLength: 5000 })
-  @IsOptionalNotNull() @IsString() @MaxLength(5000)
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(5000)
   comment?: string;
 }

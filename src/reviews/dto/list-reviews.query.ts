@@ -4,6 +4,7 @@ import { PaginationQuery } from '../../common/pagination.query.js';
 
 export class ListReviewsQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID('all', { message: 'carId must be a UUID' })
+  @IsOptional()
+  @IsUUID('all', { message: 'carId must be a UUID' })
   carId?: string;
 }
