@@ -72,15 +72,26 @@ class ServerProcess {
 
 function nextMessage<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${type}" from child within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: { type?: string }) => {
-      if (message.type !== type) return;
+    const done = () => {
       clearTimeout(timer);
       child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no "${type}" from child within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (message: { type?: string }) => {
+      if (message.type !== type) return;
+      done();
       resolvePromise(message as T);
     };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`child exited (${code}) before "${type}"`));
+    };
     child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before "${type}"`)));
+    child.once('exit', onExit);
   });
 }
 

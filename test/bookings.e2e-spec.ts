@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestApp, type TestApp } from './support/app.js';
+import { useTestApp } from './support/app.js';
 import { bookingInput, createBooking, createCar } from './support/builders.js';
-import { truncateAll, withClient } from './support/database.js';
+import { withClient } from './support/database.js';
 
 const DEC_1 = '2026-12-01T10:00:00.000Z';
 const DEC_3 = '2026-12-03T10:00:00.000Z';
 const DEC_5 = '2026-12-05T10:00:00.000Z';
 
 describe('Bookings', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let car: { id: string; pricePerDay: number };
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
   beforeEach(async () => {
-    await truncateAll(t.databaseUrl);
     car = await createCar(t.url, { pricePerDay: 40.25 });
   });
 

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestApp, type TestApp } from './support/app.js';
+import { useTestApp } from './support/app.js';
 import { carInput, createBooking, createCar } from './support/builders.js';
-import { truncateAll } from './support/database.js';
 
 describe('Cars', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.databaseUrl);
-  });
+  const t = useTestApp();
 
   describe('POST /cars', () => {
     it('creates a car, stripping the id and unknown fields the dashboard posts back', async () => {

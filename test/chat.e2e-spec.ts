@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { createTestApp, type TestApp } from './support/app.js';
-import { truncateAll } from './support/database.js';
+import { createTestApp, useTestApp } from './support/app.js';
+
 import { sleep, waitFor } from './support/wait.js';
 import { openWs, type WsClient } from './support/ws.js';
 
@@ -15,29 +15,16 @@ const dashboardFrame = (content: string, overrides: Record<string, unknown> = {}
 });
 
 describe('Chat on /ws/chat', () => {
-  let t: TestApp;
+  const t = useTestApp({ CHAT_MAX_CONTENT_LENGTH: '100', CHAT_MAX_FRAME_BYTES: '2048', WS_PING_INTERVAL_MS: '200' });
   const sockets: WsClient[] = [];
-  const connect = async (app: TestApp = t) => {
-    const client = await openWs(app.url);
+  const connect = async () => {
+    const client = await openWs(t.url);
     sockets.push(client);
     return client;
   };
   const history = async () =>
     (await request(t.url).get('/chat/messages').expect(200)).body as { id: string; content: string }[];
 
-  beforeAll(async () => {
-    t = await createTestApp({
-      CHAT_MAX_CONTENT_LENGTH: '100',
-      CHAT_MAX_FRAME_BYTES: '2048',
-      WS_PING_INTERVAL_MS: '200',
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.databaseUrl);
-  });
   afterEach(async () => {
     await Promise.all(sockets.splice(0).map((socket) => socket.close()));
   });

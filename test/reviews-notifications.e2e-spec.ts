@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestApp, type TestApp } from './support/app.js';
+import { useTestApp } from './support/app.js';
 import { bookingInput, createBooking, createCar, reviewInput } from './support/builders.js';
-import { truncateAll } from './support/database.js';
 
 const DEC_1 = '2026-12-01T10:00:00.000Z';
 const DEC_3 = '2026-12-03T10:00:00.000Z';
@@ -18,17 +17,10 @@ interface NotificationBody {
 }
 
 describe('Reviews and notifications', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let car: { id: string };
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
   beforeEach(async () => {
-    await truncateAll(t.databaseUrl);
     car = await createCar(t.url);
   });
 

@@ -1,8 +1,9 @@
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, truncateAll } from './database.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -26,4 +27,18 @@ export async function createTestApp(settings: Record<string, string> = {}, datab
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${port}`, databaseUrl: url, close: () => app.close() };
+}
+
+/**
+ * One application for the whole spec file, on its own database, emptied
+ * before each test. The returned object is filled in by `beforeAll`.
+ */
+export function useTestApp(settings: Record<string, string> = {}): TestApp {
+  const handle = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(handle, await createTestApp(settings));
+  });
+  afterAll(() => handle.close());
+  beforeEach(() => truncateAll(handle.databaseUrl));
+  return handle;
 }
