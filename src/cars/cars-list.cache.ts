@@ -23,7 +23,8 @@ export interface SerializedList {
   etag: string;
 }
 
-const CHANNEL = 'cars_changed';
+/** Tells every process that GET /cars changed. */
+export const CARS_CHANGED_CHANNEL = 'cars_changed';
 const MAX_ENTRIES = 200;
 /** Entities whose changes show in GET /cars: cars themselves, ratings (reviews), free dates (bookings). */
 const WATCHED = new Set<unknown>([Car, Booking, Review]);
@@ -46,7 +47,7 @@ export class CarsListCache implements EntitySubscriberInterface {
     @InjectDataSource() dataSource: DataSource,
   ) {
     dataSource.subscribers.push(this);
-    bus.subscribe(CHANNEL, () => this.invalidate());
+    bus.subscribe(CARS_CHANGED_CHANNEL, () => this.invalidate());
     bus.onReconnect(() => this.invalidate());
   }
 
@@ -100,6 +101,6 @@ export class CarsListCache implements EntitySubscriberInterface {
     const data = (event.queryRunner.data ??= {}) as { carsChanged?: boolean };
     if (data.carsChanged) return;
     data.carsChanged = true;
-    await event.queryRunner.query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
+    await event.queryRunner.query('SELECT pg_notify($1, $2)', [CARS_CHANGED_CHANNEL, '']);
   }
 }

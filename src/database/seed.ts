@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
 import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js';
 import { Car } from '../cars/car.entity.js';
+import { CARS_CHANGED_CHANNEL } from '../cars/cars-list.cache.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { dataSourceOptions } from './data-source.options.js';
@@ -168,7 +169,7 @@ const DAY = 24 * 60 * 60 * 1000;
 export async function seedDemoData(url: string): Promise<string> {
   const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
   try {
-    return await dataSource.transaction(async (manager) => {
+    const result = await dataSource.transaction(async (manager) => {
       if ((await manager.count(Car, { withDeleted: true })) > 0)
         return 'Demo data skipped: the database already has cars';
       const cars = await manager.save(
@@ -235,6 +236,9 @@ export async function seedDemoData(url: string): Promise<string> {
       );
       return `Demo data loaded: ${cars.length} cars, ${bookings.length} bookings, ${reviews.length} reviews`;
     });
+    // A running API caches GET /cars: tell it.
+    await dataSource.query('SELECT pg_notify($1, $2)', [CARS_CHANGED_CHANNEL, '']);
+    return result;
   } finally {
     await dataSource.destroy();
   }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { seedDemoData } from '../src/database/seed.js';
+import { createTestApp } from './support/app.js';
+import { openSse } from './support/sse.js';
+import { waitFor } from './support/wait.js';
+import { openWs } from './support/ws.js';
+
+describe('Application', () => {
+  it('reports health with a database ping', async () => {
+    const t = await createTestApp();
+    const response = await request(t.url).get('/health').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    await t.close();
+  });
+
+  it('documents every route in OpenAPI at /docs', async () => {
+    const t = await createTestApp();
+    await request(t.url).get('/docs').expect(200);
+    const spec = (await request(t.url).get('/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths).sort()).toEqual(
+      [
+        '/bookings',
+        '/bookings/{id}',
+        '/cars',
+        '/cars/{id}',
+        '/chat/messages',
+        '/health',
+        '/notifications',
+        '/notifications/read-all',
+        '/notifications/sse',
+        '/notifications/{id}/read',
+        '/reviews',
+        '/reviews/{id}',
+      ].sort(),
+    );
+    await t.close();
+  });
+
+  it('serves REST and SSE under API_PREFIX, and the chat socket still at /ws/chat', async () => {
+    const t = await createTestApp({ API_PREFIX: 'api' });
+    await request(t.url).get('/api/cars').expect(200);
+    await request(t.url).get('/cars').expect(404);
+    const sse = await openSse(`${t.url}/api/notifications/sse`);
+    expect(sse.response.statusCode).toBe(200);
+    sse.close();
+    const socket = await openWs(t.url);
+    await socket.close();
+    await t.close();
+  });
+
+  it('loads demo data into an empty database only', async () => {
+    const t = await createTestApp();
+    expect((await request(t.url).get('/cars').expect(200)).body).toEqual([]); // now cached
+    expect(await seedDemoData(t.databaseUrl)).toBe('Demo data loaded: 12 cars, 10 bookings, 7 reviews');
+    expect(await seedDemoData(t.databaseUrl)).toBe('Demo data skipped: the database already has cars');
+    await waitFor(
+      async () => ((await request(t.url).get('/cars').expect(200)).body.length === 12 ? true : undefined),
+      3000,
+      'the running API to see the seeded cars',
+    );
+    const bookings = (await request(t.url).get('/bookings').expect(200)).body as { status: string }[];
+    expect(new Set(bookings.map((booking) => booking.status))).toEqual(
+      new Set(['Pending', 'Confirmed', 'Completed', 'Cancelled', 'Rejected']),
+    );
+    await t.close();
+  });
+});
