@@ -19,6 +19,7 @@ import type { BookingStatus } from './booking-status.js';
  * may not overlap. Ranges are half-open, so a booking may start when another ends.
  */
 @Entity('bookings')
+@Index('bookings_dates_idx', ['startDate', 'endDate'])
 @Exclusion(
   'bookings_no_overlap',
   `USING gist ("car_id" WITH =, tstzrange("start_date", "end_date", '[)') WITH &&) WHERE ("status" IN ('Pending', 'Confirmed'))`,

@@ -11,6 +11,10 @@ import {
 import { numericTransformer } from '../database/column-transformers.js';
 
 @Entity('cars')
+// Filter indexes on expressions TypeORM cannot describe; created by the AddFilterIndexes migration.
+@Index('cars_lower_type_idx', { synchronize: false })
+@Index('cars_lower_location_idx', { synchronize: false })
+@Index('cars_available_idx', { synchronize: false })
 @Check('cars_price_positive', '"price_per_day" > 0')
 @Check('cars_seats_positive', '"seats" > 0')
 export class Car {
@@ -26,7 +30,6 @@ export class Car {
   @Column('int')
   year: number;
 
-  @Index()
   @Column('text')
   type: string;
 
@@ -42,7 +45,6 @@ export class Car {
   @Column('boolean', { default: true })
   available: boolean;
 
-  @Index()
   @Column('text')
   location: string;
 

@@ -1,4 +1,5 @@
+import { AddFilterIndexes1795546083163 } from './1795546083163-AddFilterIndexes.js';
 import { InitialSchema1795543429461 } from './1795543429461-InitialSchema.js';
 
 /** Every migration, oldest first. Add new ones here. */
-export const migrations = [InitialSchema1795543429461];
+export const migrations = [InitialSchema1795543429461, AddFilterIndexes1795546083163];
