@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { LISTENER_APPLICATION_NAME } from '../src/database/pg-bus.service.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { createCar, reviewInput } from './support/builders.js';
@@ -133,7 +134,8 @@ describe('GET /notifications/sse', () => {
     await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the stream');
     await withClient(t.databaseUrl, (db) =>
       db.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'car-rental-api:listener' AND datname = current_database()`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+        [LISTENER_APPLICATION_NAME],
       ),
     );
     await review(4); // may be raised while the listener is down: caught up after reconnecting

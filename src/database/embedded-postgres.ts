@@ -38,16 +38,11 @@ interface Account {
 }
 
 export class EmbeddedPostgres {
+  /** `child` is null when we reuse a server another process started: then `stop` leaves it running. */
   private constructor(
     readonly url: string,
-    readonly dataDir: string,
     private readonly child: ChildProcess | null,
   ) {}
-
-  /** True when this process started the server (and so stops it). */
-  get owned(): boolean {
-    return this.child !== null;
-  }
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
     const log = options.log ?? (() => undefined);
@@ -60,7 +55,7 @@ export class EmbeddedPostgres {
       log(
         `Reusing the embedded PostgreSQL already running on this data directory (pid ${running.pid}, port ${running.port})`,
       );
-      const server = new EmbeddedPostgres(urlFor(running.port, options.database), dataDir, null);
+      const server = new EmbeddedPostgres(urlFor(running.port, options.database), null);
       await createDatabaseIfMissing(running.port, options.database);
       return server;
     }
@@ -72,7 +67,7 @@ export class EmbeddedPostgres {
 
     log(`Starting embedded PostgreSQL on 127.0.0.1:${options.port} (data: ${dataDir})`);
     const child = await startServer(binDir, dataDir, options.port, account);
-    const server = new EmbeddedPostgres(urlFor(options.port, options.database), dataDir, child);
+    const server = new EmbeddedPostgres(urlFor(options.port, options.database), child);
     try {
       await createDatabaseIfMissing(options.port, options.database);
     } catch (error) {
