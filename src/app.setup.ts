@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
 import type { Environment } from './config/environment.js';
 
 /**
@@ -57,7 +58,9 @@ export function configureApp(app: INestApplication): void {
       )
       .setVersion('1.0')
       .build(),
+    { extraModels: [ErrorResponse] },
   );
+  documentErrorBodies(document);
   SwaggerModule.setup('docs', app, document, { useGlobalPrefix: true });
 }
 

@@ -17,7 +17,12 @@ describe('Application', () => {
   it('documents every route in OpenAPI at /docs', async () => {
     const t = await createTestApp();
     await request(t.url).get('/docs').expect(200);
-    const spec = (await request(t.url).get('/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    const spec = (await request(t.url).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+    };
+    expect(spec.paths['/cars/{id}'].get.responses['404'].content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } },
+    });
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
         '/bookings',
