@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import WebSocket from 'ws';
+import { LISTENER_APPLICATION_NAME } from '../src/database/pg-bus.service.js';
 import { createTestApp, useTestApp } from './support/app.js';
-
+import { withClient } from './support/database.js';
 import { sleep, waitFor } from './support/wait.js';
 import { openWs, type WsClient } from './support/ws.js';
 
@@ -97,6 +98,24 @@ describe('Chat on /ws/chat', () => {
     expect(b.frames.map((frame) => JSON.parse(frame).content)).toEqual(['still here']);
     expect(a.socket.readyState).toBe(WebSocket.OPEN);
     expect((await history()).map((message) => message.content)).toEqual(['still here']);
+  });
+
+  it('relays, once and not to the sender, what was sent while the listening connection was down', async () => {
+    const a = await connect();
+    const b = await connect();
+    await withClient(t.databaseUrl, (db) =>
+      db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+        [LISTENER_APPLICATION_NAME],
+      ),
+    );
+    a.send(dashboardFrame('during the outage'));
+    await b.waitForFrames(1, 10_000);
+    a.send(dashboardFrame('after it'));
+    await b.waitForFrames(2, 10_000);
+    await sleep(300);
+    expect(b.frames.map((frame) => JSON.parse(frame).content)).toEqual(['during the outage', 'after it']);
+    expect(a.frames).toHaveLength(0);
   });
 
   it('refuses a frame over the size limit by closing with 1009', async () => {

@@ -1,34 +1,47 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, LessThan, Repository } from 'typeorm';
+import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
 import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus } from '../database/pg-bus.service.js';
 import { ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
 
 const CHANNEL = 'chat_messages';
+/** Serializes chat inserts, so `seq` follows commit order (and so NOTIFY order). */
+const CHAT_ORDER_LOCK = 0x63686174; // "chat"
+const CATCH_UP_BATCH = 500;
+const REMEMBERED_ORIGINS = 1000;
 
-/** What travels on the bus: who sent it (so that socket is skipped) and the message, or its id when too big. */
+/** What travels on the bus: who sent it (that socket is skipped), its seq, and the message unless too big. */
 interface Envelope {
   origin: string;
+  seq: string;
   message?: ChatMessageResponse;
-  id?: string;
 }
 
 export type ChatRelay = (message: ChatMessageResponse, origin: string) => void;
 
 @Injectable()
-export class ChatService {
+export class ChatService implements OnModuleInit {
   private readonly logger = new Logger(ChatService.name);
   private relay: ChatRelay = () => undefined;
+  /** The last message relayed by this process: NOTIFYs at or below it are duplicates. */
+  private lastSeq = 0n;
+  private delivery: Promise<void> = Promise.resolve();
+  /** Who sent the messages this process stored lately, so a catch-up still skips their senders. */
+  private readonly origins = new Map<string, string>();
 
   constructor(
     @InjectRepository(ChatMessage) private readonly messages: Repository<ChatMessage>,
     @InjectDataSource() private readonly dataSource: DataSource,
     bus: PgBus,
   ) {
-    bus.subscribe(CHANNEL, (payload) => {
-      this.onPublished(payload).catch((error: unknown) => this.logger.error(`Chat relay failed: ${String(error)}`));
-    });
+    bus.subscribe(CHANNEL, (payload) => this.enqueue(() => this.onPublished(payload)));
+    bus.onReconnect(() => this.enqueue(() => this.catchUp()));
+  }
+
+  async onModuleInit(): Promise<void> {
+    const [{ max }] = await this.messages.query<{ max: string | null }[]>('SELECT max(seq) AS max FROM chat_messages');
+    if (max !== null && BigInt(max) > this.lastSeq) this.lastSeq = BigInt(max);
   }
 
   /** The gateway's function that writes a message to this process's sockets. */
@@ -37,22 +50,25 @@ export class ChatService {
   }
 
   /**
-   * Stores the message and publishes it to every process in one statement
-   * (the NOTIFY fires on commit). Returns false for a resend of a stored id.
+   * Stores the message and publishes it to every process (the NOTIFY fires on
+   * commit). Returns false for a resend of a stored id: nothing is stored or sent.
    */
   async post(message: ChatMessageResponse, origin: string): Promise<boolean> {
-    const full = JSON.stringify({ origin, message } satisfies Envelope);
-    const envelope =
-      Buffer.byteLength(full) <= MAX_NOTIFY_PAYLOAD_BYTES ? full : JSON.stringify({ origin, id: message.id });
-    const rows = await this.dataSource.query<unknown[]>(
-      `WITH inserted AS (
-         INSERT INTO chat_messages (id, sender, content, timestamp) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO NOTHING RETURNING seq
-       )
-       SELECT pg_notify($5, $6) FROM inserted`,
-      [message.id, message.sender, message.content, message.timestamp, CHANNEL, envelope],
-    );
-    return rows.length > 0;
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAT_ORDER_LOCK]);
+      const rows = await manager.query<{ seq: string }[]>(
+        `INSERT INTO chat_messages (id, sender, content, timestamp) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO NOTHING RETURNING seq`,
+        [message.id, message.sender, message.content, message.timestamp],
+      );
+      if (rows.length === 0) return false;
+      const { seq } = rows[0];
+      this.remember(seq, origin);
+      const full = JSON.stringify({ origin, seq, message } satisfies Envelope);
+      const envelope = Buffer.byteLength(full) <= MAX_NOTIFY_PAYLOAD_BYTES ? full : JSON.stringify({ origin, seq });
+      await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, envelope]);
+      return true;
+    });
   }
 
   /** The newest `limit` messages (before the message `before`, when given), oldest first. */
@@ -67,13 +83,45 @@ export class ChatService {
     return rows.reverse().map(toChatMessageResponse);
   }
 
+  private enqueue(task: () => Promise<void>): void {
+    this.delivery = this.delivery.then(task).catch((error: unknown) => {
+      this.logger.error(`Chat relay failed: ${String(error)}`);
+    });
+  }
+
   private async onPublished(payload: string): Promise<void> {
     const envelope = JSON.parse(payload) as Envelope;
+    const seq = BigInt(envelope.seq);
+    if (seq <= this.lastSeq) return;
     let message = envelope.message;
-    if (!message && envelope.id) {
-      const row = await this.messages.findOneBy({ id: envelope.id });
-      message = row ? toChatMessageResponse(row) : undefined;
+    if (!message) {
+      const row = await this.messages.findOneBy({ seq: envelope.seq });
+      if (!row) return;
+      message = toChatMessageResponse(row);
     }
-    if (message) this.relay(message, envelope.origin);
+    this.lastSeq = seq;
+    this.relay(message, envelope.origin);
+  }
+
+  /** After the listening connection was lost: relay what was stored meanwhile, in order, once. */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const rows = await this.messages.find({
+        where: { seq: MoreThan(String(this.lastSeq)) },
+        order: { seq: 'ASC' },
+        take: CATCH_UP_BATCH,
+      });
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        this.lastSeq = BigInt(row.seq);
+        // A message from another process has no sender here: every local socket gets it.
+        this.relay(toChatMessageResponse(row), this.origins.get(row.seq) ?? '');
+      }
+    }
+  }
+
+  private remember(seq: string, origin: string): void {
+    this.origins.set(seq, origin);
+    if (this.origins.size > REMEMBERED_ORIGINS) this.origins.delete(this.origins.keys().next().value!);
   }
 }
