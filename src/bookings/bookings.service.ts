@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { Car } from '../cars/car.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from './booking.events.js';
@@ -12,8 +12,6 @@ import { bookingPrice, canTransition } from './booking-status.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
 import type { UpdateBookingDto } from './dto/update-booking.dto.js';
-
-const EXCLUSION_VIOLATION = '23P01';
 
 @Injectable()
 export class BookingsService {
@@ -69,17 +67,8 @@ export class BookingsService {
         totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
         isPaid: false,
       });
-      try {
-        await manager.save(booking);
-      } catch (error) {
-        if (
-          error instanceof QueryFailedError &&
-          (error.driverError as { code?: string }).code === EXCLUSION_VIOLATION
-        ) {
-          throw new ConflictException('The car is already booked for an overlapping period');
-        }
-        throw error;
-      }
+      // An overlap violates bookings_no_overlap: the exception filter answers 409.
+      await manager.save(booking);
       booking.car = car;
       const response = toBookingResponse(booking);
       await this.events.emitAsync(BookingCreatedEvent.eventName, new BookingCreatedEvent(manager, response));

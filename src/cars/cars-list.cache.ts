@@ -12,7 +12,7 @@ import type {
 } from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
-import { PgBus } from '../database/pg-bus.service.js';
+import { PgBus, publish } from '../database/pg-bus.service.js';
 import { Review } from '../reviews/review.entity.js';
 import { Car } from './car.entity.js';
 import type { CarResponse } from './car.response.js';
@@ -101,6 +101,6 @@ export class CarsListCache implements EntitySubscriberInterface {
     const data = (event.queryRunner.data ??= {}) as { carsChanged?: boolean };
     if (data.carsChanged) return;
     data.carsChanged = true;
-    await event.queryRunner.query('SELECT pg_notify($1, $2)', [CARS_CHANGED_CHANNEL, '']);
+    await publish(event.manager, CARS_CHANGED_CHANNEL, '');
   }
 }

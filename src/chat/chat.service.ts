@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
-import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus } from '../database/pg-bus.service.js';
+import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus, publish } from '../database/pg-bus.service.js';
 import { ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
 
@@ -66,7 +66,7 @@ export class ChatService implements OnModuleInit {
       this.remember(seq, origin);
       const full = JSON.stringify({ origin, seq, message } satisfies Envelope);
       const envelope = Buffer.byteLength(full) <= MAX_NOTIFY_PAYLOAD_BYTES ? full : JSON.stringify({ origin, seq });
-      await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, envelope]);
+      await publish(manager, CHANNEL, envelope);
       return true;
     });
   }

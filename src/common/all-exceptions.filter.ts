@@ -9,9 +9,14 @@ interface ErrorBody {
   errors?: string[];
 }
 
+/** Named constraints whose violation deserves its own message. */
+const CONSTRAINT_MESSAGES: Record<string, string> = {
+  bookings_no_overlap: 'The car is already booked for an overlapping period',
+};
+
 /** PostgreSQL error codes that mean "your input", never "our bug". */
 const DATABASE_ERRORS: Record<string, { status: number; message: string }> = {
-  '23P01': { status: HttpStatus.CONFLICT, message: 'This conflicts with an existing record (overlapping dates)' },
+  '23P01': { status: HttpStatus.CONFLICT, message: 'This conflicts with an existing record' },
   '23505': { status: HttpStatus.CONFLICT, message: 'A record with the same key already exists' },
   '23503': { status: HttpStatus.BAD_REQUEST, message: 'A referenced record does not exist' },
   '23514': { status: HttpStatus.BAD_REQUEST, message: 'A value is outside its allowed range' },
@@ -54,9 +59,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: status, message: typeof message === 'string' ? message : exception.message, error };
     }
     if (exception instanceof QueryFailedError) {
-      const code = (exception.driverError as { code?: string }).code ?? '';
+      const { code = '', constraint = '' } = exception.driverError as { code?: string; constraint?: string };
       const known = DATABASE_ERRORS[code];
-      if (known) return { statusCode: known.status, message: known.message };
+      if (known) return { statusCode: known.status, message: CONSTRAINT_MESSAGES[constraint] ?? known.message };
     }
     // body-parser and similar express middleware errors carry their own status
     const status = (exception as { status?: unknown }).status;

@@ -4,6 +4,14 @@ import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment.js';
 
+/**
+ * Publishes `payload` on `channel` from inside the writer's transaction (`manager`):
+ * PostgreSQL delivers it to every listening process only if, and once, that commits.
+ */
+export async function publish(manager: EntityManager, channel: string, payload: string): Promise<void> {
+  await manager.query('SELECT pg_notify($1, $2)', [channel, payload]);
+}
+
 /** How the listening connection shows in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'car-rental-api:listener';
 
@@ -13,9 +21,8 @@ type Handler = (payload: string) => void;
 export const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
 
 /**
- * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY.
- * `publish` runs inside the writer's transaction, so PostgreSQL delivers the
- * event only if, and once, that transaction commits. One dedicated connection
+ * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY
+ * (writers call `publish` above). One dedicated connection
  * per process listens; it reconnects by itself when the database restarts and
  * then tells `onReconnect` subscribers, who catch up on what they missed.
  */
@@ -42,10 +49,6 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
 
   onReconnect(handler: () => void): void {
     this.reconnectHandlers.push(handler);
-  }
-
-  async publish(manager: EntityManager, channel: string, payload: string): Promise<void> {
-    await manager.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
   async onModuleInit(): Promise<void> {

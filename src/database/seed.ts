@@ -6,6 +6,7 @@ import { CARS_CHANGED_CHANNEL } from '../cars/cars-list.cache.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { dataSourceOptions } from './data-source.options.js';
+import { publish } from './pg-bus.service.js';
 
 type CarSeed = Pick<
   Car,
@@ -237,7 +238,7 @@ export async function seedDemoData(url: string): Promise<string> {
       return `Demo data loaded: ${cars.length} cars, ${bookings.length} bookings, ${reviews.length} reviews`;
     });
     // A running API caches GET /cars: tell it.
-    await dataSource.query('SELECT pg_notify($1, $2)', [CARS_CHANGED_CHANNEL, '']);
+    await publish(dataSource.manager, CARS_CHANGED_CHANNEL, '');
     return result;
   } finally {
     await dataSource.destroy();

@@ -12,7 +12,7 @@ import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
 import { MoreThan, Repository, type EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment.js';
-import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus } from '../database/pg-bus.service.js';
+import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus, publish } from '../database/pg-bus.service.js';
 import type { Page } from '../common/pagination.query.js';
 import { Notification, type NotificationType } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
@@ -43,7 +43,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
-    private readonly bus: PgBus,
+    bus: PgBus,
     config: ConfigService<Environment, true>,
   ) {
     this.streams = new NotificationStreams(this.live, {
@@ -77,8 +77,9 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     await manager.query('SELECT pg_advisory_xact_lock($1)', [ID_ORDER_LOCK]);
     const row = await manager.save(manager.create(Notification, { ...input, data: input.data ?? null }));
     const json = JSON.stringify(toNotificationResponse(row));
-    const payload = Buffer.byteLength(json) <= MAX_NOTIFY_PAYLOAD_BYTES ? json : `#${row.id}`;
-    await this.bus.publish(manager, CHANNEL, payload);
+    // "<id> <json>", or "<id>" alone when too big: listeners never parse the JSON to find the id.
+    const payload = Buffer.byteLength(json) < MAX_NOTIFY_PAYLOAD_BYTES - 20 ? `${row.id} ${json}` : row.id;
+    await publish(manager, CHANNEL, payload);
   }
 
   async list(query: ListNotificationsQuery): Promise<Page<NotificationResponse>> {
@@ -132,13 +133,13 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   private async onPublished(payload: string): Promise<void> {
-    if (payload.startsWith('#')) {
-      const row = await this.notifications.findOneBy({ id: payload.slice(1) });
-      if (row) this.deliver(formatFrame(row.id, JSON.stringify(toNotificationResponse(row))));
+    const space = payload.indexOf(' ');
+    if (space > 0) {
+      this.deliver(formatFrame(payload.slice(0, space), payload.slice(space + 1)));
       return;
     }
-    const { id } = JSON.parse(payload) as { id: string };
-    this.deliver(formatFrame(id, payload));
+    const row = await this.notifications.findOneBy({ id: payload });
+    if (row) this.deliver(formatFrame(row.id, JSON.stringify(toNotificationResponse(row))));
   }
 
   /** After the listening connection was lost: push what was stored meanwhile. */
