@@ -41,7 +41,6 @@ export function configureApp(app: INestApplication): void {
       whitelist: true, // strip `id` and other read-only fields the dashboard posts back
       forbidNonWhitelisted: false,
       transform: true,
-      stopAtFirstError: true, // one clear message per field
       exceptionFactory: (errors) => new BadRequestException(errors.flatMap((error) => flattenConstraints(error))),
     }),
   );
@@ -70,8 +69,14 @@ interface ValidationErrorLike {
   children?: ValidationErrorLike[];
 }
 
+/** Of a field's failed rules, the most basic one speaks: "model must be a string", not its length. */
+const RULE_PRIORITY = ['isDefined', 'isNotEmpty', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray'];
+
+/** One message per invalid field (nested fields named with their path). */
 function flattenConstraints(error: ValidationErrorLike, path = ''): string[] {
   const property = path ? `${path}.${error.property}` : error.property;
-  const own = Object.values(error.constraints ?? {}).map((message) => (path ? `${path}.${message}` : message));
+  const constraints = error.constraints ?? {};
+  const rule = RULE_PRIORITY.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+  const own = rule ? [path ? `${path}.${constraints[rule]}` : constraints[rule]] : [];
   return [...own, ...(error.children ?? []).flatMap((child) => flattenConstraints(child, property))];
 }

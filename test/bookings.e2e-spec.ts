@@ -104,7 +104,11 @@ describe('Bookings', () => {
         .post('/bookings')
         .send(bookingInput(car.id, '2026-12-02T10:00:00.000Z', DEC_5))
         .expect(409);
-      expect(overlap.body.message).toBe('The car is already booked for an overlapping period');
+      expect(overlap.body).toEqual({
+        statusCode: 409,
+        message: 'The car is already booked for an overlapping period',
+        error: 'Conflict',
+      });
       await request(t.url)
         .post('/bookings')
         .send(bookingInput(car.id, '2026-11-28T10:00:00.000Z', '2026-12-05T10:00:00.000Z'))

@@ -59,6 +59,13 @@ describe('Cars', () => {
       expect(list.body).toHaveLength(0);
     });
 
+    it('gives one basic message per invalid field', async () => {
+      const response = await request(t.url).post('/cars').send({ make: 'X', seats: 'many' }).expect(400);
+      expect(response.body.errors).toContain('model must be a string');
+      expect(response.body.errors).toContain('seats must be an integer number');
+      expect(response.body.errors.filter((message: string) => message.startsWith('model'))).toHaveLength(1);
+    });
+
     it('answers malformed JSON with a 400', async () => {
       const response = await request(t.url)
         .post('/cars')

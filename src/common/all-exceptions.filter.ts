@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 
@@ -61,7 +62,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof QueryFailedError) {
       const { code = '', constraint = '' } = exception.driverError as { code?: string; constraint?: string };
       const known = DATABASE_ERRORS[code];
-      if (known) return { statusCode: known.status, message: CONSTRAINT_MESSAGES[constraint] ?? known.message };
+      if (known) {
+        const message = CONSTRAINT_MESSAGES[constraint] ?? known.message;
+        return { statusCode: known.status, message, error: STATUS_CODES[known.status] };
+      }
     }
     // body-parser and similar express middleware errors carry their own status
     const status = (exception as { status?: unknown }).status;
