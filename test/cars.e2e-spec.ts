@@ -61,7 +61,7 @@ describe('Cars', () => {
 
     it('gives one basic message per invalid field', async () => {
       const response = await request(t.url).post('/cars').send({ make: 'X', seats: 'many' }).expect(400);
-      expect(response.body.errors).toContain('model must be a string');
+      expect(response.body.errors).toContain('model should not be empty');
       expect(response.body.errors).toContain('seats must be an integer number');
       expect(response.body.errors.filter((message: string) => message.startsWith('model'))).toHaveLength(1);
     });
