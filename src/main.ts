@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import { createServer } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
-import { loadEnvironment } from './config/environment.js';
+import { loadEnvironment, redactUrl } from './config/environment.js';
 import { runMigrations } from './database/migrate.js';
 import { openDatabase } from './database/open-database.js';
 import { seedDemoData } from './database/seed.js';
@@ -14,6 +15,8 @@ async function bootstrap(): Promise<void> {
   // The same JSON lines as the application's own logs, before the application exists.
   const logger = pino({ level: env.LOG_LEVEL }).child({ context: 'Bootstrap' });
 
+  // Before touching the database: a taken port is the commonest start-up failure, and needs no migration.
+  await assertPortFree(env.PORT, env.HOST);
   const database = await openDatabase(env, (message) => logger.info(message));
   logger.info(env.DATABASE_URL ? 'Using the database at DATABASE_URL' : 'Embedded PostgreSQL is ready');
   const applied = await runMigrations(database.url);
@@ -33,12 +36,31 @@ async function bootstrap(): Promise<void> {
   process.once('exit', (code) => logger.info(`Stopped (exit code ${code})`));
   await app.listen(env.PORT, env.HOST);
   const prefix = env.API_PREFIX ? `/${env.API_PREFIX}` : '';
-  logger.info(
+  // At warn, so that it shows even with LOG_LEVEL=warn.
+  logger.warn(
     `Car rental API ready on http://localhost:${env.PORT}${prefix} (docs: ${prefix}/docs, chat: ws://localhost:${env.PORT}/ws/chat)`,
   );
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(redactUrl(error instanceof Error ? error.message : String(error)));
   process.exit(1);
 });
+
+/** Fails with what to do when PORT is taken, instead of a raw EADDRINUSE stack after the migrations. */
+function assertPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `Port ${port} is in use: set PORT to a free port (another API instance may be running)`
+            : `Cannot listen on ${host}:${port} (${error.code ?? error.message}): check HOST and PORT`,
+        ),
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}

@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? ['true', '1', 'yes'].includes(value.toLowerCase()) : value;
+/** true/false, 1/0, yes/no; anything else stays a string, which @IsBoolean() then rejects. */
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const word = value.trim().toLowerCase();
+  return ['true', '1', 'yes'].includes(word) ? true : ['false', '0', 'no'].includes(word) ? false : value;
+};
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 
@@ -30,6 +34,9 @@ export class Environment {
 
   /** Comma-separated origins, or `*` for any. */
   @IsString()
+  @Matches(/^\*$|^\s*https?:\/\/[^\s/,]+(\s*,\s*https?:\/\/[^\s/,]+)*\s*$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of origins such as http://localhost:3001',
+  })
   CORS_ORIGINS = '*';
 
   @IsString()
@@ -49,18 +56,79 @@ export class Environment {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** How long a request waits for a pool connection (or a new connection) before it is answered 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  DB_CONNECT_TIMEOUT_MS = 2000;
+
+  /** A statement running longer is cancelled (and answered 503): no runaway query holds a connection. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_STATEMENT_TIMEOUT_MS = 10000;
+
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
+  /** Below Linux's ephemeral range (32768-60999), which outgoing connections borrow. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)
-  EMBEDDED_PG_PORT = 54329;
+  EMBEDDED_PG_PORT = 15432;
 
   @Transform(toBoolean)
   @IsBoolean()
   SEED_DEMO = false;
+
+  /** Longest booking, in days (one request must not block a car for years). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  MAX_BOOKING_DAYS = 90;
+
+  /** Idle keep-alive connections are kept this long: longer than a load balancer's idle timeout (60 s). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  HTTP_KEEPALIVE_TIMEOUT_MS = 65000;
+
+  /** A client must send its request headers within this time (slowloris): 408 otherwise. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /** A client must send its whole request (headers and body) within this time: 408 otherwise. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** `off` lifts every rate limit (load tests open thousands of streams from one address). */
+  @IsIn(['on', 'off'])
+  RATE_LIMITS: 'on' | 'off' = 'on';
+
+  /** Writes (POST, PUT, PATCH, DELETE) per client per minute; more get 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_WRITES = 120;
+
+  /** Open SSE streams per client, and open chat sockets per client; the next one gets 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_STREAMS = 20;
+
+  /** Chat frames per socket per 10 s; more are dropped, and twice as many close the socket (1008). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_CHAT = 30;
 
   @Transform(toInt)
   @IsInt()
@@ -91,7 +159,20 @@ export class Environment {
   @IsInt()
   @Min(100)
   WS_PING_INTERVAL_MS = 30000;
+
+  /** Bytes a chat socket may leave unread before it is closed (as a slow SSE client is dropped). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  CHAT_MAX_BACKLOG_BYTES = 1024 * 1024;
 }
+
+/** A URL with its password replaced by `***`, for messages and logs. */
+export function redactUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@');
+}
+
+const shown = (value: unknown): unknown => (typeof value === 'string' ? redactUrl(value) : value);
 
 /** Validates raw environment variables; throws one error listing every bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
@@ -101,7 +182,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const lines = errors.map(
       (error) =>
-        `  ${error.property}=${JSON.stringify(defined[error.property])}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+        `  ${error.property}=${JSON.stringify(shown(defined[error.property]))}: ${Object.values(error.constraints ?? {}).join('; ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }

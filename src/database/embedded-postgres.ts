@@ -66,7 +66,7 @@ export class EmbeddedPostgres {
     }
 
     log(`Starting embedded PostgreSQL on 127.0.0.1:${options.port} (data: ${dataDir})`);
-    const child = await startServer(binDir, dataDir, options.port, account);
+    const child = await startWithRetries(binDir, dataDir, options.port, account, log);
     const server = new EmbeddedPostgres(urlFor(options.port, options.database), child);
     try {
       await createDatabaseIfMissing(options.port, options.database);
@@ -233,6 +233,30 @@ async function initdb(binDir: string, dataDir: string, account: Account | null):
   }
 }
 
+/** A port can be taken for a moment by an outgoing connection that borrowed it: try again a few times. */
+const BIND_RETRY_DELAYS_MS = [500, 1000, 2000];
+
+async function startWithRetries(
+  binDir: string,
+  dataDir: string,
+  port: number,
+  account: Account | null,
+  log: (message: string) => void,
+): Promise<ChildProcess> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startServer(binDir, dataDir, port, account);
+    } catch (error) {
+      const delay = BIND_RETRY_DELAYS_MS[attempt];
+      if (!(error instanceof PortTakenError) || delay === undefined) throw error;
+      log(`Port ${port} is taken; trying again in ${delay} ms`);
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, delay));
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
 function startServer(binDir: string, dataDir: string, port: number, account: Account | null): Promise<ChildProcess> {
   const args = [
     '-D',
@@ -266,10 +290,10 @@ function startServer(binDir: string, dataDir: string, port: number, account: Acc
       }
     };
     const onExit = (code: number | null) => {
-      const hint = /could not bind|Address already in use/.test(output)
-        ? ` Port ${port} is taken: set EMBEDDED_PG_PORT to a free port.`
-        : '';
-      reject(new Error(`Embedded PostgreSQL exited during start-up (code ${code}).${hint}\n${output.trim()}`));
+      const taken = /could not bind|Address already in use/.test(output);
+      const hint = taken ? ` Port ${port} is taken: set EMBEDDED_PG_PORT to a free port.` : '';
+      const message = `Embedded PostgreSQL exited during start-up (code ${code}).${hint}\n${output.trim()}`;
+      reject(taken ? new PortTakenError(message) : new Error(message));
     };
     child.stderr?.on('data', onData);
     child.stdout?.on('data', onData);
