@@ -11,8 +11,12 @@ import { validateEnvironment, type Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { LimitsModule } from './limits/limits.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 @Module({})
 export class AppModule {
@@ -38,7 +42,9 @@ export class AppModule {
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
               genReqId: (request, response) => {
-                const id = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+                // A client's id is echoed into logs and responses: only when short and plain.
+                const given = request.headers['x-request-id'];
+                const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
                 response.setHeader('X-Request-Id', id);
                 return id;
               },
@@ -59,11 +65,17 @@ export class AppModule {
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService<Environment, true>) =>
-            dataSourceOptions(config.get('DATABASE_URL', { infer: true }), config.get('DB_POOL_SIZE', { infer: true })),
+            dataSourceOptions(config.get('DATABASE_URL', { infer: true }), {
+              poolSize: config.get('DB_POOL_SIZE', { infer: true }),
+              connectTimeoutMs: config.get('DB_CONNECT_TIMEOUT_MS', { infer: true }),
+              statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true }),
+            }),
         }),
         EventEmitterModule.forRoot(),
         DatabaseModule,
         HealthModule,
+        LimitsModule,
+        IdempotencyModule,
         CarsModule,
         BookingsModule,
         ReviewsModule,

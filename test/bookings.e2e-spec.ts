@@ -3,10 +3,11 @@ import request from 'supertest';
 import { useTestApp } from './support/app.js';
 import { bookingInput, createBooking, createCar } from './support/builders.js';
 import { withClient } from './support/database.js';
+import { day } from './support/dates.js';
 
-const DEC_1 = '2026-12-01T10:00:00.000Z';
-const DEC_3 = '2026-12-03T10:00:00.000Z';
-const DEC_5 = '2026-12-05T10:00:00.000Z';
+const DEC_1 = day(0);
+const DEC_3 = day(2);
+const DEC_5 = day(4);
 
 describe('Bookings', () => {
   const t = useTestApp();
@@ -26,7 +27,7 @@ describe('Bookings', () => {
       const response = await request(t.url)
         .post('/bookings')
         .send({
-          ...bookingInput(car.id, DEC_1, '2026-12-03T11:00:00.000Z'),
+          ...bookingInput(car.id, DEC_1, day(2, 11)),
           id: '',
           status: 'Completed',
           isPaid: true,
@@ -37,7 +38,7 @@ describe('Bookings', () => {
         carId: car.id,
         car: { id: car.id, make: 'Toyota', year: 2023, images: ['/placeholder.svg?height=200&width=300'] },
         startDate: DEC_1,
-        endDate: '2026-12-03T11:00:00.000Z',
+        endDate: day(2, 11),
         renter: { name: 'Amina El Idrissi', email: 'amina@example.com' },
         status: 'Pending',
         isPaid: false,
@@ -102,7 +103,7 @@ describe('Bookings', () => {
       await createBooking(t.url, car.id, DEC_1, DEC_3);
       const overlap = await request(t.url)
         .post('/bookings')
-        .send(bookingInput(car.id, '2026-12-02T10:00:00.000Z', DEC_5))
+        .send(bookingInput(car.id, day(1), DEC_5))
         .expect(409);
       expect(overlap.body).toEqual({
         statusCode: 409,
@@ -111,7 +112,7 @@ describe('Bookings', () => {
       });
       await request(t.url)
         .post('/bookings')
-        .send(bookingInput(car.id, '2026-11-28T10:00:00.000Z', '2026-12-05T10:00:00.000Z'))
+        .send(bookingInput(car.id, day(-3), day(4)))
         .expect(409);
       await request(t.url)
         .post('/bookings')
@@ -119,7 +120,7 @@ describe('Bookings', () => {
         .expect(201); // starts when the other ends
       await request(t.url)
         .post('/bookings')
-        .send(bookingInput(car.id, '2026-11-29T10:00:00.000Z', DEC_1))
+        .send(bookingInput(car.id, day(-2), DEC_1))
         .expect(201);
       const other = await createCar(t.url);
       await request(t.url)
@@ -142,7 +143,7 @@ describe('Bookings', () => {
         Array.from({ length: 40 }, (_, index) =>
           request(t.url)
             .post('/bookings')
-            .send(bookingInput(car.id, `2026-12-0${1 + (index % 3)}T10:00:00.000Z`, '2026-12-06T10:00:00.000Z')),
+            .send(bookingInput(car.id, day(index % 3), day(5))),
         ),
       );
       const statuses = responses.map((response) => response.status);
@@ -241,7 +242,7 @@ describe('Bookings', () => {
       const other = await createCar(t.url);
       const first = await createBooking(t.url, car.id, DEC_1, DEC_3);
       const second = await createBooking(t.url, car.id, DEC_3, DEC_5);
-      const third = await createBooking(t.url, other.id, '2027-01-01T10:00:00.000Z', '2027-01-02T10:00:00.000Z');
+      const third = await createBooking(t.url, other.id, day(31), day(32));
       await request(t.url).patch(`/bookings/${second.id}`).send({ status: 'Confirmed' }).expect(200);
       const ids = async (query: string) => {
         const response = await request(t.url).get(`/bookings?${query}`).expect(200);
@@ -251,9 +252,9 @@ describe('Bookings', () => {
       expect(await ids('')).toEqual([third.id, second.id, first.id]);
       expect(await ids(`carId=${car.id}`)).toEqual([second.id, first.id]);
       expect(await ids('status=Confirmed')).toEqual([second.id]);
-      expect(await ids('from=2026-12-04T00:00:00Z')).toEqual([third.id, second.id]);
-      expect(await ids('to=2026-12-02T00:00:00Z')).toEqual([first.id]);
-      expect(await ids('from=2026-12-02T00:00:00Z&to=2026-12-04T00:00:00Z')).toEqual([second.id, first.id]);
+      expect(await ids(`from=${day(3, 0)}`)).toEqual([third.id, second.id]);
+      expect(await ids(`to=${day(1, 0)}`)).toEqual([first.id]);
+      expect(await ids(`from=${day(1, 0)}&to=${day(3, 0)}`)).toEqual([second.id, first.id]);
       const page = await request(t.url).get('/bookings?limit=1&offset=1').expect(200);
       expect(page.body.map((booking: { id: string }) => booking.id)).toEqual([second.id]);
       expect(page.headers['x-total-count']).toBe('3');

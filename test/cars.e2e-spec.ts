@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { useTestApp } from './support/app.js';
 import { carInput, createBooking, createCar } from './support/builders.js';
+import { day } from './support/dates.js';
 
 describe('Cars', () => {
   const t = useTestApp();
@@ -141,7 +142,7 @@ describe('Cars', () => {
   describe('DELETE /cars/:id', () => {
     it('soft-deletes a car: gone from the API, its past bookings keep it', async () => {
       const car = await createCar(t.url);
-      const booking = await createBooking(t.url, car.id, '2026-01-01T10:00:00.000Z', '2026-01-03T10:00:00.000Z');
+      const booking = await createBooking(t.url, car.id, day(40), day(42));
       await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Cancelled' }).expect(200);
 
       const response = await request(t.url).delete(`/cars/${car.id}`).expect(200);
@@ -156,7 +157,7 @@ describe('Cars', () => {
 
     it('refuses to delete a car with a pending or confirmed booking', async () => {
       const car = await createCar(t.url);
-      const booking = await createBooking(t.url, car.id, '2026-02-01T10:00:00.000Z', '2026-02-03T10:00:00.000Z');
+      const booking = await createBooking(t.url, car.id, day(50), day(52));
       const pending = await request(t.url).delete(`/cars/${car.id}`).expect(409);
       expect(pending.body.message).toContain('pending or confirmed');
       await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Confirmed' }).expect(200);
@@ -194,16 +195,16 @@ describe('Cars', () => {
       const booked = await createCar(t.url);
       const free = await createCar(t.url);
       const released = await createCar(t.url);
-      await createBooking(t.url, booked.id, '2026-03-10T10:00:00.000Z', '2026-03-12T10:00:00.000Z');
-      const cancelled = await createBooking(t.url, released.id, '2026-03-10T10:00:00.000Z', '2026-03-12T10:00:00.000Z');
+      await createBooking(t.url, booked.id, day(60), day(62));
+      const cancelled = await createBooking(t.url, released.id, day(60), day(62));
       await request(t.url).patch(`/bookings/${cancelled.id}`).send({ status: 'Cancelled' }).expect(200);
 
       const overlapping = await request(t.url)
-        .get('/cars?from=2026-03-11T00:00:00.000Z&to=2026-03-15T00:00:00.000Z')
+        .get(`/cars?from=${day(61, 0)}&to=${day(65, 0)}`)
         .expect(200);
       expect(overlapping.body.map((car: { id: string }) => car.id).sort()).toEqual([free.id, released.id].sort());
       const adjacent = await request(t.url)
-        .get('/cars?from=2026-03-12T10:00:00.000Z&to=2026-03-13T00:00:00.000Z')
+        .get(`/cars?from=${day(62)}&to=${day(63, 0)}`)
         .expect(200);
       expect(adjacent.body).toHaveLength(3);
     });
@@ -247,9 +248,9 @@ describe('Cars', () => {
       await request(t.url).patch(`/cars/${car.id}`).send({ pricePerDay: 99 }).expect(200);
       expect((await request(t.url).get('/cars').expect(200)).body[0].pricePerDay).toBe(99);
 
-      const range = '/cars?from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z';
+      const range = `/cars?from=${day(70, 0)}&to=${day(71, 0)}`;
       expect((await request(t.url).get(range).expect(200)).body).toHaveLength(1);
-      await createBooking(t.url, car.id, '2026-05-01T10:00:00.000Z', '2026-05-03T10:00:00.000Z');
+      await createBooking(t.url, car.id, day(70), day(72));
       expect((await request(t.url).get(range).expect(200)).body).toHaveLength(0);
 
       await createCar(t.url);

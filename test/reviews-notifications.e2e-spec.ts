@@ -2,9 +2,10 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { useTestApp } from './support/app.js';
 import { bookingInput, createBooking, createCar, reviewInput } from './support/builders.js';
+import { day } from './support/dates.js';
 
-const DEC_1 = '2026-12-01T10:00:00.000Z';
-const DEC_3 = '2026-12-03T10:00:00.000Z';
+const DEC_1 = day(0);
+const DEC_3 = day(2);
 
 interface NotificationBody {
   id: string;

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager } from 'typeorm';
+import { DataSource, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import type { Environment } from '../config/environment.js';
 import { Car } from '../cars/car.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from './booking.events.js';
@@ -13,27 +15,37 @@ import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
 import type { UpdateBookingDto } from './dto/update-booking.dto.js';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 @Injectable()
 export class BookingsService {
+  private readonly maxBookingDays: number;
+
   constructor(
     @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventEmitter2,
-  ) {}
+    config: ConfigService<Environment, true>,
+  ) {
+    this.maxBookingDays = config.get('MAX_BOOKING_DAYS', { infer: true });
+  }
 
   async list(query: ListBookingsQuery): Promise<Page<BookingResponse>> {
-    const qb = this.bookings.createQueryBuilder('booking').leftJoinAndSelect('booking.car', 'car').withDeleted();
-    if (query.carId) qb.andWhere('booking.car_id = :carId', { carId: query.carId });
-    if (query.status) qb.andWhere('booking.status = :status', { status: query.status });
-    if (query.from) qb.andWhere('booking.end_date > :from', { from: query.from });
-    if (query.to) qb.andWhere('booking.start_date < :to', { to: query.to });
-    const total = await qb.getCount();
-    const rows = await qb
-      .orderBy('booking.created_at', 'DESC')
-      .addOrderBy('booking.id')
-      .limit(query.limit)
-      .offset(query.offset)
-      .getMany();
+    // Find options, not a query builder: `withDeleted` must also reach the join, so that
+    // bookings of a deleted car still come with it (as GET /bookings/:id does).
+    const where: FindOptionsWhere<Booking> = {};
+    if (query.carId) where.carId = query.carId;
+    if (query.status) where.status = query.status;
+    if (query.from) where.endDate = MoreThan(new Date(query.from));
+    if (query.to) where.startDate = LessThan(new Date(query.to));
+    const [rows, total] = await this.bookings.findAndCount({
+      where,
+      relations: { car: true },
+      withDeleted: true,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
     return { items: rows.map(toBookingResponse), total };
   }
 
@@ -49,6 +61,11 @@ export class BookingsService {
     const startDate = new Date(dto.startDate);
     const endDate = new Date(dto.endDate);
     if (endDate <= startDate) throw new BadRequestException('endDate must be after startDate');
+    // A day of grace: "today" in the renter's time zone may already be yesterday in UTC.
+    if (startDate.getTime() < Date.now() - DAY_MS) throw new BadRequestException('startDate must not be in the past');
+    if (endDate.getTime() - startDate.getTime() > this.maxBookingDays * DAY_MS) {
+      throw new BadRequestException(`A booking may last at most ${this.maxBookingDays} days`);
+    }
 
     return this.dataSource.transaction(async (manager) => {
       // FOR SHARE: the car cannot be deleted until this booking commits.

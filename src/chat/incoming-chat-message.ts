@@ -24,11 +24,12 @@ export function parseIncomingMessage(
   const { content, sender, id, timestamp } = frame as Record<string, unknown>;
 
   if (typeof content !== 'string' || content.trim() === '') return { error: 'content must be a non-empty string' };
+  if (content.includes('\u0000')) return { error: 'content must not contain NUL characters' };
   if (content.length > maxContentLength) return { error: `content is longer than ${maxContentLength} characters` };
   if (sender !== undefined && !CHAT_SENDERS.includes(sender as ChatSender)) {
     return { error: `sender must be one of ${CHAT_SENDERS.join(', ')}` };
   }
-  if (id !== undefined && (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH)) {
+  if (id !== undefined && (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH || id.includes('\u0000'))) {
     return { error: `id must be a non-empty string of at most ${MAX_ID_LENGTH} characters` };
   }
   let time = now;

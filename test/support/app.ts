@@ -17,12 +17,19 @@ export interface TestApp {
  * The real application, configured exactly as main.ts does, listening on a free
  * port over a real PostgreSQL database (a fresh one unless `databaseUrl` is given).
  */
-export async function createTestApp(settings: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
+export async function createTestApp(
+  settings: Record<string, string> = {},
+  databaseUrl?: string,
+  { forceCloseConnections = true } = {},
+): Promise<TestApp> {
   const url = databaseUrl ?? (await createTestDatabase());
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings, DATABASE_URL: url })],
+    // Rate limits are lifted unless a test is about them (it passes RATE_LIMITS: 'on').
+    imports: [
+      AppModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMITS: 'off', ...settings, DATABASE_URL: url }),
+    ],
   }).compile();
-  const app = moduleRef.createNestApplication({ forceCloseConnections: true, logger: ['fatal'] });
+  const app = moduleRef.createNestApplication({ forceCloseConnections, logger: ['fatal'] });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

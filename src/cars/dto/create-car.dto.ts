@@ -6,13 +6,12 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
-  IsPositive,
   IsString,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsOptionalNotNull, ToNumber, Trim } from '../../common/transforms.js';
+import { IsMoney, IsOptionalNotNull, ToNumber, Trim } from '../../common/transforms.js';
 
 const MAX_YEAR = new Date().getUTCFullYear() + 2;
 
@@ -65,11 +64,10 @@ export class CreateCarDto {
   @MaxLength(50)
   fuelType: string;
 
-  @ApiProperty({ example: 45.5, minimum: 0.01, maximum: 100000 })
+  @ApiProperty({ example: 45.5, minimum: 0.01, maximum: 100000, multipleOf: 0.01 })
   @ToNumber()
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(100000)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsMoney(100000)
   pricePerDay: number;
 
   @ApiPropertyOptional({ default: true })

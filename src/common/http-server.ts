@@ -1,0 +1,63 @@
+import type { NextFunction, Request, Response } from 'express';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Environment } from '../config/environment.js';
+
+/**
+ * Timeouts against slow clients, and error answers in the contract's body even
+ * for what Node's HTTP parser refuses before Express sees a request.
+ * - headers and whole-request timeouts: a client that trickles its request in
+ *   (slowloris) gets 408 instead of holding a socket forever;
+ * - keep-alive longer than a load balancer's idle timeout (60 s on most), so the
+ *   balancer, not us, closes an idle connection and never reuses a dead one.
+ */
+export function configureHttpServer(
+  server: Server,
+  env: Pick<Environment, 'HTTP_KEEPALIVE_TIMEOUT_MS' | 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_REQUEST_TIMEOUT_MS'>,
+): void {
+  server.keepAliveTimeout = env.HTTP_KEEPALIVE_TIMEOUT_MS;
+  server.headersTimeout = env.HTTP_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = env.HTTP_REQUEST_TIMEOUT_MS;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 431
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 408
+          : error.code?.startsWith('HPE_')
+            ? 400
+            : 0;
+    if (status === 0 || !socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const message =
+      status === 431
+        ? 'Request headers are too large'
+        : status === 408
+          ? 'Request timed out'
+          : 'Malformed HTTP request';
+    const body = JSON.stringify({ statusCode: status, message, error: STATUS_CODES[status] });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** 415 for a request that carries a body that is not JSON. A request without a body needs no Content-Type. */
+export function requireJsonBodies(request: Request, response: Response, next: NextFunction): void {
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (!BODY_METHODS.has(request.method) || !hasBody || request.is('application/json')) {
+    next();
+    return;
+  }
+  response.status(415).json({
+    statusCode: 415,
+    message: 'Request bodies must be JSON (Content-Type: application/json)',
+    error: STATUS_CODES[415],
+  });
+}
