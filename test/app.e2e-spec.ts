@@ -31,6 +31,7 @@ describe('Application', () => {
         '/cars/{id}',
         '/chat/messages',
         '/health',
+        '/health/ready',
         '/notifications',
         '/notifications/read-all',
         '/notifications/sse',

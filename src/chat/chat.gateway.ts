@@ -15,11 +15,23 @@ import { WebSocket, type WebSocketServer as Server } from 'ws';
 import type { Environment } from '../config/environment.js';
 import type { ChatMessageResponse } from './chat-message.response.js';
 import { ChatService } from './chat.service.js';
+import { isDatabaseUnavailable } from '../database/database-errors.js';
 import { parseIncomingMessage } from './incoming-chat-message.js';
 
 /** Every frame a client sends reaches `onMessage` under this event name (see ChatWsAdapter). */
 export const CHAT_FRAME_EVENT = 'chat-frame';
 const GOING_AWAY = 1001;
+const POLICY_VIOLATION = 1008;
+/** "Try again later": the message could not be stored; the client reconnects and sends it again. */
+const TRY_AGAIN_LATER = 1013;
+const RATE_WINDOW_MS = 10_000;
+/** How long a message waits for the database (an outage, a restart) before its sender is told. */
+const STORE_PATIENCE_MS = 30_000;
+
+interface FrameWindow {
+  startedAt: number;
+  count: number;
+}
 
 /**
  * The agency–admin chat on /ws/chat: plain JSON ChatMessage frames. A message is
@@ -37,17 +49,24 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly alive = new WeakSet<WebSocket>();
   /** Each socket's messages are stored one after another, so they keep the order they were sent in. */
   private readonly queues = new WeakMap<WebSocket, Promise<void>>();
+  private readonly windows = new WeakMap<WebSocket, FrameWindow>();
   private nextSocket = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly echoToSender: boolean;
   private readonly maxContentLength: number;
   private readonly pingIntervalMs: number;
+  private readonly maxBacklogBytes: number;
+  /** Frames per socket per 10 s; 0 = no limit. */
+  private readonly frameLimit: number;
 
   constructor(
     private readonly chat: ChatService,
     config: ConfigService<Environment, true>,
   ) {
     this.echoToSender = config.get('CHAT_ECHO_TO_SENDER', { infer: true });
+    this.maxBacklogBytes = config.get('CHAT_MAX_BACKLOG_BYTES', { infer: true });
+    this.frameLimit =
+      config.get('RATE_LIMITS', { infer: true }) === 'on' ? config.get('RATE_LIMIT_CHAT', { infer: true }) : 0;
     this.maxContentLength = config.get('CHAT_MAX_CONTENT_LENGTH', { infer: true });
     this.pingIntervalMs = config.get('WS_PING_INTERVAL_MS', { infer: true });
     chat.setRelay((message, origin) => this.broadcast(message, origin));
@@ -80,6 +99,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage(CHAT_FRAME_EVENT)
   onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() raw: string): void {
+    if (!this.withinRate(socket)) return;
     const queue = (this.queues.get(socket) ?? Promise.resolve()).then(() => this.handleFrame(socket, raw));
     this.queues.set(socket, queue);
   }
@@ -91,12 +111,43 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.logger.warn(`Dropped an invalid chat frame (${parsed.error}): ${raw.slice(0, 200)}`);
       return;
     }
-    try {
-      const stored = await this.chat.post(parsed.message, this.socketIds.get(socket) ?? '');
-      if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
-    } catch (error) {
-      this.logger.error(`Could not store chat message ${parsed.message.id}: ${String(error)}`);
+    const deadline = Date.now() + STORE_PATIENCE_MS;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        const stored = await this.chat.post(parsed.message, this.socketIds.get(socket) ?? '');
+        if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
+        return;
+      } catch (error) {
+        // The database is down or restarting: the message waits (this socket's later ones queue behind it).
+        if (isDatabaseUnavailable(error) && Date.now() + delay < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          continue;
+        }
+        this.logger.error(`Could not store chat message ${parsed.message.id}: ${String(error)}`);
+        // Never an error frame (the dashboard would show it as a message): the close code tells the sender.
+        if (socket.readyState === WebSocket.OPEN) socket.close(TRY_AGAIN_LATER, 'Message not stored; send it again');
+        return;
+      }
     }
+  }
+
+  /**
+   * RATE_LIMIT_CHAT frames per 10 s per socket: more are dropped; a socket that
+   * keeps sending at twice the limit is closed (1008).
+   */
+  private withinRate(socket: WebSocket): boolean {
+    if (this.frameLimit === 0) return true;
+    const now = Date.now();
+    let window = this.windows.get(socket);
+    if (!window || now - window.startedAt >= RATE_WINDOW_MS) {
+      window = { startedAt: now, count: 0 };
+      this.windows.set(socket, window);
+    }
+    window.count += 1;
+    if (window.count <= this.frameLimit) return true;
+    if (window.count === this.frameLimit + 1) this.logger.warn('A chat socket passed its frame limit; dropping frames');
+    if (window.count >= 2 * this.frameLimit) socket.close(POLICY_VIOLATION, 'Too many messages');
+    return false;
   }
 
   beforeApplicationShutdown(): void {
@@ -110,6 +161,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     for (const socket of this.server.clients) {
       if (socket.readyState !== WebSocket.OPEN) continue;
       if (!this.echoToSender && this.socketIds.get(socket) === origin) continue;
+      if (socket.bufferedAmount > this.maxBacklogBytes) {
+        // Not reading: drop it rather than buffer without bound; it reconnects and catches up from history.
+        socket.terminate();
+        continue;
+      }
       socket.send(frame);
     }
   }

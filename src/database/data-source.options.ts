@@ -2,18 +2,30 @@ import type { DataSourceOptions } from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
 import { Car } from '../cars/car.entity.js';
 import { ChatMessage } from '../chat/chat-message.entity.js';
+import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { migrations } from './migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
-export const entities = [Car, Booking, Review, Notification, ChatMessage];
+export const entities = [Car, Booking, Review, Notification, ChatMessage, IdempotencyKey];
 
 /**
  * The one TypeORM options object: the application (TypeOrmModule) and the
  * migration CLI (ormconfig.ts) both build their DataSource from it.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export interface PoolSettings {
+  poolSize?: number;
+  /** Longest wait for a pooled or new connection: a request never hangs on a dead database. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL cancels a statement that runs longer (no runaway query holds a connection). */
+  statementTimeoutMs?: number;
+}
+
+export function dataSourceOptions(
+  url: string,
+  { poolSize = 10, connectTimeoutMs = 2000, statementTimeoutMs = 10000 }: PoolSettings = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -26,6 +38,16 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: poolSize, application_name: 'car-rental-api' },
+    extra: {
+      max: poolSize,
+      application_name: 'car-rental-api',
+      connectionTimeoutMillis: connectTimeoutMs,
+      statement_timeout: statementTimeoutMs,
+      // A transaction left open by a stuck client is ended by the server.
+      idle_in_transaction_session_timeout: statementTimeoutMs * 3,
+      // Notice a half-open connection (server gone without a FIN) instead of waiting on it forever.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10000,
+    },
   };
 }

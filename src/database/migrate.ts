@@ -13,7 +13,7 @@ export async function runMigrations(url: string): Promise<string[]> {
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const dataSource = new DataSource(dataSourceOptions(url, 2));
+    const dataSource = new DataSource(dataSourceOptions(url, { poolSize: 2, statementTimeoutMs: 0 }));
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });

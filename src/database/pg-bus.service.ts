@@ -17,6 +17,9 @@ export const LISTENER_APPLICATION_NAME = 'car-rental-api:listener';
 
 type Handler = (payload: string) => void;
 
+/** Reconnect attempts stay frequent: SSE and chat are silent until the listener is back. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+
 /** PostgreSQL's limit is 8000 bytes; stay below it. */
 export const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
 
@@ -86,7 +89,7 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
     this.client = client;
   }
 
-  private scheduleReconnect(lost: pg.Client, delayMs = 500): void {
+  private scheduleReconnect(lost: pg.Client, delayMs = 250): void {
     if (this.closing || this.client !== lost) return;
     this.client = null;
     this.logger.warn(`Listening connection lost; reconnecting in ${delayMs} ms`);
@@ -99,7 +102,7 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
         .catch((error: Error) => {
           this.logger.warn(`Reconnect failed: ${error.message}`);
           this.client = lost;
-          this.scheduleReconnect(lost, Math.min(delayMs * 2, 10_000));
+          this.scheduleReconnect(lost, Math.min(delayMs * 2, MAX_RECONNECT_DELAY_MS));
         });
     }, delayMs);
     this.retryTimer.unref();

@@ -168,7 +168,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /** Demo cars, bookings in every status and reviews, only into an empty database. */
 export async function seedDemoData(url: string): Promise<string> {
-  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 2 })).initialize();
   try {
     const result = await dataSource.transaction(async (manager) => {
       if ((await manager.count(Car, { withDeleted: true })) > 0)

@@ -13,6 +13,14 @@ export function formatFrame(id: string, json: string): Frame {
 
 const KEEPALIVE = Buffer.from(': keepalive\n\n');
 
+/** Where a stream's notifications come from before it joins the live feed. */
+export interface ReplaySource {
+  /** The next batch after `seq`, oldest first; empty when caught up. */
+  after(seq: bigint): Promise<Frame[]>;
+  /** Where a client that claims to stand at `seq` really starts: `seq`, or the newest stored id if that is older. */
+  startAt(seq: bigint): Promise<bigint>;
+}
+
 interface Stream {
   response: ServerResponse;
   /** Until replay is done, live frames wait here. */
@@ -25,6 +33,9 @@ export interface StreamOptions {
   retryMs: number;
   /** Bytes a client may leave unread before it is dropped (it reconnects and resumes). */
   maxBacklogBytes: number;
+  /** Wait between attempts while the database cannot replay (an outage): the client keeps its place. */
+  replayRetryMs?: number;
+  onReplayError?: (error: unknown) => void;
 }
 
 /**
@@ -55,26 +66,64 @@ export class NotificationStreams {
   }
 
   /**
-   * Starts a stream once its headers are out: where it stands (`id`) and the
-   * `retry` hint, then `replay` (everything after `from`), then live frames.
+   * Registers a stream and starts it once its headers are out: the `retry` hint,
+   * where it stands (`id`), the replay of everything after `from`, then live
+   * frames. Returns `close`, which forgets the stream whatever state it is in.
+   * The returned promise settles when the replay is done (or the stream ended).
    */
-  async open(response: ServerResponse, from: bigint, replay: (after: bigint) => Promise<Frame[]>): Promise<() => void> {
+  open(response: ServerResponse, from: bigint, source: ReplaySource): { close: () => void; started: Promise<void> } {
     const stream: Stream = { response, waiting: [], position: from };
     this.streams.add(stream);
-    const close = () => this.streams.delete(stream);
-    await headersSent(response);
-    this.write(stream, `retry: ${this.options.retryMs}\nid: ${from}\n\n`);
-    for (
-      let batch = await replay(from);
-      batch.length > 0 && this.streams.has(stream);
-      batch = await replay(stream.position)
-    ) {
-      batch.forEach((frame) => this.send(stream, frame));
+    const close = () => {
+      this.streams.delete(stream);
+    };
+    const started = this.start(stream, source).catch(() => {
+      close();
+      if (!response.destroyed) response.destroy();
+    });
+    return { close, started };
+  }
+
+  private async start(stream: Stream, source: ReplaySource): Promise<void> {
+    await headersSent(stream.response);
+    this.write(stream, `retry: ${this.options.retryMs}\n\n`);
+    // A client that remembers an id from before a database reset stands beyond everything stored:
+    // it restarts from the newest, or it would never see anything until the ids caught up.
+    const start = await this.retrying(stream, () => source.startAt(stream.position));
+    if (start === undefined) return;
+    stream.position = start;
+    this.write(stream, `id: ${stream.position}\n\n`);
+
+    for (;;) {
+      const batch = await this.retrying(stream, () => source.after(stream.position));
+      if (batch === undefined) return;
+      if (batch.length === 0) break;
+      for (const frame of batch) {
+        if (!this.send(stream, frame)) await drained(stream.response); // backpressure: a replay never floods
+        if (!this.isOpen(stream)) return;
+      }
     }
     const waiting = stream.waiting ?? [];
     stream.waiting = null;
     waiting.forEach((frame) => this.send(stream, frame));
-    return close;
+  }
+
+  /** Runs `load` until it succeeds (the database may be down); undefined once the stream is gone. */
+  private async retrying<T>(stream: Stream, load: () => Promise<T>): Promise<T | undefined> {
+    for (let delay = this.options.replayRetryMs ?? 1000; this.isOpen(stream);) {
+      try {
+        return await load();
+      } catch (error) {
+        this.options.onReplayError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+    return undefined;
+  }
+
+  private isOpen(stream: Stream): boolean {
+    return this.streams.has(stream) && !stream.response.destroyed && !stream.response.writableEnded;
   }
 
   private broadcast(frame: Frame): void {
@@ -88,24 +137,25 @@ export class NotificationStreams {
     for (const stream of this.streams) if (!stream.waiting) this.write(stream, bytes);
   }
 
-  private send(stream: Stream, frame: Frame): void {
-    if (frame.seq <= stream.position) return; // replayed already
+  /** False when the client's buffer is full (wait for 'drain' before the next replay batch). */
+  private send(stream: Stream, frame: Frame): boolean {
+    if (frame.seq <= stream.position) return true; // replayed already
     stream.position = frame.seq;
-    this.write(stream, frame.bytes);
+    return this.write(stream, frame.bytes);
   }
 
-  private write(stream: Stream, chunk: Buffer | string): void {
+  private write(stream: Stream, chunk: Buffer | string): boolean {
     const { response } = stream;
     if (response.destroyed || response.writableEnded) {
       this.streams.delete(stream);
-      return;
+      return true;
     }
     if (response.writableLength > this.options.maxBacklogBytes) {
       this.streams.delete(stream);
       response.destroy(); // not reading: drop it rather than grow memory; EventSource reconnects and resumes
-      return;
+      return true;
     }
-    response.write(chunk);
+    return response.write(chunk);
   }
 }
 
@@ -115,4 +165,18 @@ async function headersSent(response: ServerResponse): Promise<void> {
     if (turn > 1000 || response.destroyed) throw new Error('SSE headers were never sent');
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** Resolves when the client has read its buffer, or the stream is gone. */
+function drained(response: ServerResponse): Promise<void> {
+  if (response.destroyed || response.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
 }

@@ -6,13 +6,23 @@ import {
   Param,
   Post,
   Query,
+  Req,
   Res,
   Sse,
   UseInterceptors,
   type MessageEvent,
 } from '@nestjs/common';
-import type { Response } from 'express';
-import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ClientLimits } from '../limits/client-limits.service.js';
+import {
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { SequenceIdPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
@@ -25,7 +35,10 @@ const SUCCESS = { success: true } as const;
 @ApiTags('notifications')
 @Controller('notifications')
 export class NotificationsController {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly limits: ClientLimits,
+  ) {}
 
   @Get()
   @UseInterceptors(TotalCountInterceptor)
@@ -42,11 +55,14 @@ export class NotificationsController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay every notification after this id first' })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as the Last-Event-ID header' })
   @ApiOkResponse({ description: 'One unnamed event per notification: data is the Notification JSON, id its sequence' })
+  @ApiTooManyRequestsResponse({ description: 'This client already holds RATE_LIMIT_STREAMS open streams' })
   stream(
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
     @Headers('last-event-id') header?: string,
     @Query('lastEventId') query?: string,
   ): Observable<MessageEvent> {
+    response.once('close', this.limits.acquire('sse', request.ip ?? ''));
     const lastEventId = [header, query].find((value) => value !== undefined && /^\d{1,18}$/.test(value));
     return this.notifications.stream(response, lastEventId);
   }

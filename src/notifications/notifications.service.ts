@@ -50,6 +50,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
       keepaliveMs: config.get('SSE_KEEPALIVE_MS', { infer: true }),
       retryMs: config.get('SSE_RETRY_MS', { infer: true }),
       maxBacklogBytes: MAX_BACKLOG_BYTES,
+      onReplayError: (error) => this.logger.warn(`SSE replay waits for the database: ${String(error)}`),
     });
     bus.subscribe(CHANNEL, (payload) => this.enqueue(() => this.onPublished(payload)));
     bus.onReconnect(() => this.enqueue(() => this.catchUp()));
@@ -110,20 +111,27 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   stream(response: ServerResponse, lastEventId?: string): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
       subscriber.next({ comment: 'connected' }); // Nest sends the SSE headers with it
-      let close: (() => void) | undefined;
-      let closed = false;
       const from = lastEventId !== undefined ? BigInt(lastEventId) : this.lastSeq;
-      this.streams
-        .open(response, from, (after) => this.after(after))
-        .then((stop) => (closed ? stop() : (close = stop)))
-        .catch((error: unknown) => subscriber.error(error));
+      const { close } = this.streams.open(response, from, {
+        after: (seq) => this.after(seq),
+        startAt: (seq) => this.startAt(seq),
+      });
       const shutdown = this.live.subscribe({ complete: () => subscriber.complete() });
       return () => {
-        closed = true;
-        close?.();
+        close();
         shutdown.unsubscribe();
       };
     });
+  }
+
+  /** An id this process has seen is real; a larger one is checked against what is stored. */
+  private async startAt(seq: bigint): Promise<bigint> {
+    if (seq <= this.lastSeq) return seq;
+    const [{ max }] = await this.notifications.query<{ max: string | null }[]>(
+      'SELECT max(id) AS max FROM notifications',
+    );
+    const newest = BigInt(max ?? 0);
+    return seq > newest ? newest : seq;
   }
 
   private enqueue(task: () => Promise<void>): void {

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { runMigrations } from '../../src/database/migrate.js';
 
 export const TEMPLATE_DATABASE = 'car_rental_template';
 
@@ -29,7 +35,7 @@ export async function createTestDatabase(): Promise<string> {
 export async function truncateAll(url: string): Promise<void> {
   if (process.env.NODE_ENV !== 'test') throw new Error('truncateAll only runs with NODE_ENV=test');
   await withClient(url, (client) =>
-    client.query('TRUNCATE cars, bookings, reviews, notifications, chat_messages CASCADE'),
+    client.query('TRUNCATE cars, bookings, reviews, notifications, chat_messages, idempotency_keys CASCADE'),
   );
 }
 
@@ -41,4 +47,46 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A PostgreSQL server of a test's own (not the shared one), with the migrated
+ * schema, that the test may stop and start again on the same port and data.
+ */
+export interface OwnServer {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it for good and removes its data. */
+  destroy(): Promise<void>;
+}
+
+export async function startOwnServer(): Promise<OwnServer> {
+  const root = await mkdtemp(join(tmpdir(), 'car-rental-own-pg-'));
+  await chmod(root, 0o755); // as root, PostgreSQL runs as "postgres" and must enter it
+  const options = { dataDir: join(root, 'pgdata'), port: await freePort(), database: 'outage' };
+  let server = await EmbeddedPostgres.start(options);
+  await runMigrations(server.url);
+  return {
+    url: server.url,
+    stop: () => server.stop(),
+    start: async () => {
+      server = await EmbeddedPostgres.start(options);
+    },
+    destroy: async () => {
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

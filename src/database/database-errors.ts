@@ -1,0 +1,47 @@
+import { QueryFailedError } from 'typeorm';
+
+/** What a client is told while the database cannot answer; it may retry after `RETRY_AFTER_SECONDS`. */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'Database unavailable, retry shortly';
+export const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * SQLSTATEs that mean "the database cannot serve this now", not "bad input" or
+ * "our bug": connection exceptions (class 08), admin shutdown, crash shutdown,
+ * cannot connect now, too many connections, statement timeout / cancel,
+ * and the transient serialization and deadlock failures.
+ */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '40001', '40P01']);
+/** Node socket errors seen while the server is down or restarting. */
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** node-postgres errors without a code: a pool wait or connect timeout, a connection that died. */
+const DRIVER_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'Query read timeout',
+  'Cannot use a pool after calling end on the pool',
+];
+
+/** True when `error` (or the driver error a TypeORM error wraps) means the database is unreachable or overloaded. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const candidates = [error];
+  if (error instanceof QueryFailedError) candidates.push(error.driverError);
+  if (error instanceof Error && error.cause) candidates.push(error.cause);
+  return candidates.some((candidate) => {
+    if (typeof candidate !== 'object' || candidate === null) return false;
+    const { code, message } = candidate as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_CODES.has(code) || SOCKET_CODES.has(code))) {
+      return true;
+    }
+    return typeof message === 'string' && DRIVER_MESSAGES.some((known) => message.includes(known));
+  });
+}
