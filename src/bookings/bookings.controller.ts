@@ -15,6 +15,7 @@ import { BookingsService } from './bookings.service.js';
 import { CreateBookingDto } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
 import { UpdateBookingDto } from './dto/update-booking.dto.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('bookings')
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
@@ -36,6 +37,7 @@ export class BookingsController {
   }
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Create a Pending booking; totalPrice is computed by the server, a client value is ignored',
   })

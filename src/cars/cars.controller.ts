@@ -13,6 +13,7 @@ import { CarsService } from './cars.service.js';
 import { CreateCarDto } from './dto/create-car.dto.js';
 import { ListCarsQuery } from './dto/list-cars.query.js';
 import { UpdateCarDto } from './dto/update-car.dto.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('cars')
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
@@ -41,6 +42,7 @@ export class CarsController {
   }
 
   @Post()
+  @Idempotent()
   create(@Body() dto: CreateCarDto): Promise<CarResponse> {
     return this.cars.create(dto);
   }

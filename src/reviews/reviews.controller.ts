@@ -12,6 +12,7 @@ import { CreateReviewDto } from './dto/create-review.dto.js';
 import { ListReviewsQuery } from './dto/list-reviews.query.js';
 import { ReviewResponse } from './review.response.js';
 import { ReviewsService } from './reviews.service.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('reviews')
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
@@ -33,6 +34,7 @@ export class ReviewsController {
   }
 
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: ReviewResponse })
   @ApiNotFoundResponse({ description: 'Unknown or deleted car' })
   create(@Body() dto: CreateReviewDto): Promise<ReviewResponse> {

@@ -1,5 +1,6 @@
 import { AddFilterIndexes1795546083163 } from './1795546083163-AddFilterIndexes.js';
 import { InitialSchema1795543429461 } from './1795543429461-InitialSchema.js';
+import { AddIdempotencyKeys1795587941987 } from './1795587941987-AddIdempotencyKeys.js';
 
 /** Every migration, oldest first. Add new ones here. */
-export const migrations = [InitialSchema1795543429461, AddFilterIndexes1795546083163];
+export const migrations = [InitialSchema1795543429461, AddFilterIndexes1795546083163, AddIdempotencyKeys1795587941987];

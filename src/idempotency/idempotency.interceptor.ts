@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { catchError, from, mergeMap, of, tap, type Observable } from 'rxjs';
+import { toErrorAnswer } from '../common/all-exceptions.filter.js';
+import { IdempotencyService } from './idempotency.service.js';
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * `Idempotency-Key` (IETF httpapi draft) on a creating POST: the first request
+ * runs and its response (status and body, errors included) is stored with the
+ * key for 24 hours; a retry with the same key and body gets that response again
+ * with `Idempotent-Replayed: true`. The same key with another body is 422; while
+ * the first is still running, 409. A 5xx is not stored: the retry runs anew.
+ * Without the header, nothing changes.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly idempotency: IdempotencyService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const key = request.headers['idempotency-key'];
+    if (key === undefined) return next.handle();
+    if (typeof key !== 'string' || !KEY.test(key)) {
+      throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
+    }
+    const client = request.ip ?? '';
+    const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+    const fingerprint = createHash('sha256')
+      .update(route)
+      .update('\n')
+      .update(canonicalJson(request.body))
+      .digest('hex');
+
+    return from(this.idempotency.claim(client, key, fingerprint)).pipe(
+      mergeMap((claim) => {
+        switch (claim.kind) {
+          case 'mismatch':
+            throw new UnprocessableEntityException('This Idempotency-Key was used with a different request');
+          case 'in-progress':
+            throw new ConflictException('A request with this Idempotency-Key is still in progress; retry later');
+          case 'replay':
+            response.setHeader('Idempotent-Replayed', 'true');
+            if (claim.statusCode < 300) return of(claim.body);
+            throw new HttpException(claim.body as Record<string, unknown>, claim.statusCode);
+          case 'first':
+            return this.run(next, client, key);
+        }
+      }),
+    );
+  }
+
+  private run(next: CallHandler, client: string, key: string): Observable<unknown> {
+    return next.handle().pipe(
+      // Every route this guards is a creating POST: 201.
+      mergeMap((body) =>
+        from(this.idempotency.complete(client, key, HttpStatus.CREATED, body)).pipe(mergeMap(() => of(body))),
+      ),
+      catchError((error: unknown) => {
+        const { body } = toErrorAnswer(error);
+        const settle =
+          body.statusCode < 500
+            ? this.idempotency.complete(client, key, body.statusCode, body)
+            : this.idempotency.release(client, key);
+        return from(settle.catch(() => undefined)).pipe(
+          tap(() => {
+            throw error;
+          }),
+        );
+      }),
+    );
+  }
+}
+
+/** JSON with object keys sorted, so the same body always has the same fingerprint. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
