@@ -2,12 +2,19 @@ import { ConfigService } from '@nestjs/config';
 import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
+import { configureHttpServer, requireJsonBodies } from './common/http-server.js';
+import { InputSanityPipe } from './common/input-sanity.pipe.js';
 import type { Environment } from './config/environment.js';
+import { Lifecycle } from './health/lifecycle.service.js';
+import { ClientLimits } from './limits/client-limits.service.js';
+import { writeRateLimit } from './limits/write-rate-limit.js';
 
 /**
  * Everything about the HTTP surface that main.ts and the e2e tests share:
@@ -18,6 +25,21 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  configureHttpServer(app.getHttpServer() as Server, {
+    HTTP_KEEPALIVE_TIMEOUT_MS: env.get('HTTP_KEEPALIVE_TIMEOUT_MS', { infer: true }),
+    HTTP_HEADERS_TIMEOUT_MS: env.get('HTTP_HEADERS_TIMEOUT_MS', { infer: true }),
+    HTTP_REQUEST_TIMEOUT_MS: env.get('HTTP_REQUEST_TIMEOUT_MS', { infer: true }),
+  });
+  const lifecycle = app.get(Lifecycle);
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    if (lifecycle.draining) response.setHeader('Connection', 'close');
+    next();
+  });
+  if (env.get('RATE_LIMITS', { infer: true }) === 'on') {
+    app.use(writeRateLimit(env.get('RATE_LIMIT_WRITES', { infer: true })));
+  }
+  // JSON only: a plain HTML form on any web page could otherwise post bookings and reviews cross-site.
+  app.use(requireJsonBodies);
   express.useBodyParser('json', { limit: env.get('BODY_LIMIT', { infer: true }) });
   express.set('etag', 'strong');
   express.disable('x-powered-by');
@@ -29,14 +51,22 @@ export function configureApp(app: INestApplication): void {
   app.enableCors({
     origin: origins === '*' ? true : origins.split(',').map((origin) => origin.trim()),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID', 'X-Request-Id', 'If-None-Match'],
-    exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'ETag'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'Last-Event-ID',
+      'X-Request-Id',
+      'If-None-Match',
+      'Idempotency-Key',
+    ],
+    exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'ETag', 'Retry-After', 'Idempotent-Replayed'],
     maxAge: 600,
   });
   const prefix = env.get('API_PREFIX', { infer: true }).replace(/^\/+|\/+$/g, '');
   if (prefix) app.setGlobalPrefix(prefix);
 
   app.useGlobalPipes(
+    new InputSanityPipe(),
     new ValidationPipe({
       whitelist: true, // strip `id` and other read-only fields the dashboard posts back
       forbidNonWhitelisted: false,
@@ -45,7 +75,9 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useWebSocketAdapter(new ChatWsAdapter(app, env.get('CHAT_MAX_FRAME_BYTES', { infer: true })));
+  app.useWebSocketAdapter(
+    new ChatWsAdapter(app, env.get('CHAT_MAX_FRAME_BYTES', { infer: true }), app.get(ClientLimits)),
+  );
 
   const document = SwaggerModule.createDocument(
     app,

@@ -3,6 +3,8 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import type { ClientLimits } from '../limits/client-limits.service.js';
 import { CHAT_FRAME_EVENT } from './chat.gateway.js';
 
 /**
@@ -14,6 +16,7 @@ export class ChatWsAdapter extends WsAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly maxFrameBytes: number,
+    private readonly limits: ClientLimits,
   ) {
     super(app, {
       messageParser: (data) => ({
@@ -64,6 +67,22 @@ export class ChatWsAdapter extends WsAdapter {
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string } = {}): unknown {
-    return super.create(port, { ...options, maxPayload: this.maxFrameBytes });
+    return super.create(port, {
+      ...options,
+      maxPayload: this.maxFrameBytes,
+      verifyClient: (info: { req: IncomingMessage }, accept: (ok: boolean, code?: number, reason?: string) => void) =>
+        this.verifyClient(info.req, accept),
+    });
+  }
+
+  /** At the upgrade, before the handshake: a client over its socket limit gets 429. */
+  private verifyClient(request: IncomingMessage, accept: (ok: boolean, code?: number, reason?: string) => void): void {
+    const release = this.limits.tryAcquire('chat', request.socket.remoteAddress ?? '');
+    if (!release) {
+      accept(false, 429, `Too many open chat sockets: at most ${this.limits.maxStreams} per client`);
+      return;
+    }
+    request.socket.once('close', release);
+    accept(true);
   }
 }

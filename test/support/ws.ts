@@ -11,8 +11,12 @@ export interface WsClient {
   close(): Promise<void>;
 }
 
-export async function openWs(baseUrl: string, path = '/ws/chat'): Promise<WsClient> {
-  const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + path);
+export async function openWs(
+  baseUrl: string,
+  path = '/ws/chat',
+  options: WebSocket.ClientOptions = {},
+): Promise<WsClient> {
+  const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, options);
   const client: WsClient = {
     socket,
     frames: [],
