@@ -72,6 +72,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     chat.setRelay((message, origin) => this.broadcast(message, origin));
   }
 
+  /** Open chat sockets on this process. */
+  get openSockets(): number {
+    return this.server?.clients.size ?? 0;
+  }
+
   afterInit(): void {
     // Sockets that stopped answering pings since the last round are dead: close them.
     this.heartbeat = setInterval(() => {
