@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { NotFoundException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { toErrorAnswer } from './all-exceptions.filter.js';
+
+const queryError = (driverError: Record<string, unknown>) =>
+  new QueryFailedError('SELECT 1', [], Object.assign(new Error(String(driverError.message ?? 'failed')), driverError));
+const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
+
+describe('toErrorAnswer', () => {
+  it.each([
+    ['admin shutdown (57P01)', queryError({ code: '57P01' })],
+    ['cannot connect now (57P03)', queryError({ code: '57P03' })],
+    ['a connection failure (08006)', queryError({ code: '08006' })],
+    ['too many connections (53300)', queryError({ code: '53300' })],
+    ['a statement timeout (57014)', queryError({ code: '57014' })],
+    ['connection refused', withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
+    ['connection reset', withCode('ECONNRESET')],
+    ['a pool wait timeout', new Error('timeout exceeded when trying to connect')],
+    ['a connection that died', queryError({ message: 'Connection terminated unexpectedly' })],
+  ])('answers %s with 503 + Retry-After, never naming the host', (_name, error) => {
+    const answer = toErrorAnswer(error);
+    expect(answer.body).toEqual({
+      statusCode: 503,
+      message: 'Database unavailable, retry shortly',
+      error: 'Service Unavailable',
+    });
+    expect(answer.headers).toEqual({ 'Retry-After': '2' });
+  });
+
+  it.each([
+    ['23502', 400],
+    ['23514', 400],
+    ['22P02', 400],
+    ['22003', 400],
+    ['22007', 400],
+    ['22008', 400],
+  ])('answers %s with %i and marks it for a warning (validation should have caught it)', (code, status) => {
+    const answer = toErrorAnswer(queryError({ code, constraint: 'cars_price_positive' }));
+    expect(answer.body.statusCode).toBe(status);
+    expect(answer.warn).toBe(true);
+    expect(answer.constraint).toBe('cars_price_positive');
+  });
+
+  it('names the overlap constraint in its 409, without a warning', () => {
+    const answer = toErrorAnswer(queryError({ code: '23P01', constraint: 'bookings_no_overlap' }));
+    expect(answer.body).toEqual({
+      statusCode: 409,
+      message: 'The car is already booked for an overlapping period',
+      error: 'Conflict',
+    });
+    expect(answer.warn).toBeUndefined();
+  });
+
+  it('keeps HTTP exceptions as they are, with the error name', () => {
+    expect(toErrorAnswer(new NotFoundException('Car not found')).body).toEqual({
+      statusCode: 404,
+      message: 'Car not found',
+      error: 'Not Found',
+    });
+  });
+
+  it('answers anything else with a 500 it flags as unexpected', () => {
+    const answer = toErrorAnswer(new TypeError('x is undefined'));
+    expect(answer.body).toEqual({ statusCode: 500, message: 'Internal server error', error: 'Internal Server Error' });
+    expect(answer.unexpected).toBe(true);
+  });
+});
