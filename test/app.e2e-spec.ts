@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import { seedDemoData } from '../src/database/seed.js';
 import { createTestApp } from './support/app.js';
@@ -14,15 +15,30 @@ describe('Application', () => {
     await t.close();
   });
 
+  it('gives slow clients limits: header and request timeouts, keep-alive past a load balancer idle timeout', async () => {
+    const t = await createTestApp({ HTTP_HEADERS_TIMEOUT_MS: '4000', HTTP_REQUEST_TIMEOUT_MS: '9000' });
+    const server = t.app.getHttpServer() as Server;
+    expect(server.headersTimeout).toBe(4000);
+    expect(server.requestTimeout).toBe(9000);
+    expect(server.keepAliveTimeout).toBe(65_000);
+    await t.close();
+  });
+
   it('documents every route in OpenAPI at /docs', async () => {
     const t = await createTestApp();
     await request(t.url).get('/docs').expect(200);
     const spec = (await request(t.url).get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
     };
-    expect(spec.paths['/cars/{id}'].get.responses['404'].content).toEqual({
-      'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } },
-    });
+    for (const [path, method, status] of [
+      ['/cars/{id}', 'get', '404'],
+      ['/health', 'get', '503'],
+      ['/bookings', 'post', '422'],
+    ]) {
+      expect(spec.paths[path][method].responses[status].content).toEqual({
+        'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } },
+      });
+    }
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
         '/bookings',

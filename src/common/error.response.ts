@@ -9,13 +9,13 @@ export class ErrorResponse {
   @ApiPropertyOptional({ type: [String], description: 'Each validation problem, for 400s' }) errors?: string[];
 }
 
-/** Gives every documented 4xx response of `document` the ErrorResponse body. */
+/** Gives every documented 4xx and 5xx response of `document` the ErrorResponse body. */
 export function documentErrorBodies(document: OpenAPIObject): void {
   const schema = { $ref: '#/components/schemas/ErrorResponse' };
   for (const path of Object.values(document.paths)) {
     for (const operation of Object.values(path) as { responses?: Record<string, { content?: unknown }> }[]) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        if (status.startsWith('4') && !response.content) response.content = { 'application/json': { schema } };
+        if (/^[45]/.test(status) && !response.content) response.content = { 'application/json': { schema } };
       }
     }
   }
