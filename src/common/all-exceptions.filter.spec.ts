@@ -3,8 +3,8 @@ import { NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { toErrorAnswer } from './all-exceptions.filter.js';
 
-const queryError = (driverError: Record<string, unknown>) =>
-  new QueryFailedError('SELECT 1', [], Object.assign(new Error(String(driverError.message ?? 'failed')), driverError));
+const queryError = (driverError: { code?: string; constraint?: string; message?: string }) =>
+  new QueryFailedError('SELECT 1', [], Object.assign(new Error(driverError.message ?? 'failed'), driverError));
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
 
 describe('toErrorAnswer', () => {
