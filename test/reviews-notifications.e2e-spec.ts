@@ -6,6 +6,9 @@ import { day } from './support/dates.js';
 
 const DEC_1 = day(0);
 const DEC_3 = day(2);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "Dec 1", as people read it (UTC). */
+const monthDay = (iso: string) => `${MONTHS[new Date(iso).getUTCMonth()]} ${new Date(iso).getUTCDate()}`;
 
 interface NotificationBody {
   id: string;
@@ -22,7 +25,7 @@ describe('Reviews and notifications', () => {
   let car: { id: string };
 
   beforeEach(async () => {
-    car = await createCar(t.url);
+    car = await createCar(t.url, { make: 'Dacia', model: 'Duster' });
   });
 
   const notifications = async (query = ''): Promise<NotificationBody[]> =>
@@ -94,7 +97,7 @@ describe('Reviews and notifications', () => {
       expect(notification).toMatchObject({
         type: 'BOOKING',
         title: 'New Booking',
-        message: `New booking request for ${car.id}`,
+        message: `New booking request for Dacia Duster (${monthDay(DEC_1)} – ${monthDay(DEC_3)}) from Amina El Idrissi`,
         isRead: false,
         data: { booking },
       });
@@ -114,10 +117,10 @@ describe('Reviews and notifications', () => {
       expect(update).toMatchObject({
         type: 'BOOKING',
         title: 'Booking Updated',
-        message: `Booking #${booking.id} status changed to Confirmed`,
+        message: 'Booking for Dacia Duster from Amina El Idrissi is now Confirmed',
         data: { booking: confirmed },
       });
-      expect(completed.message).toBe(`Booking #${booking.id} status changed to Completed`);
+      expect(completed.message).toBe('Booking for Dacia Duster from Amina El Idrissi is now Completed');
       expect(await notifications()).toHaveLength(3);
     });
 
@@ -142,7 +145,7 @@ describe('Reviews and notifications', () => {
       expect(notification).toMatchObject({
         type: 'REVIEW',
         title: 'New Review',
-        message: `New 3-star review for car ${car.id}`,
+        message: 'New 3-star review for Dacia Duster from Youssef B.',
         data: { review },
       });
     });

@@ -33,7 +33,7 @@ describe('GET /notifications/sse', () => {
     open.splice(0).forEach((client) => client.close());
     await waitFor(() => (streams() === 0 ? true : undefined), 2000, 'streams to close');
     await truncateAll(t.databaseUrl);
-    car = await createCar(t.url);
+    car = await createCar(t.url, { make: 'Dacia', model: 'Duster' });
   });
 
   it('streams each new notification as an unnamed event whose data is the Notification', async () => {
@@ -62,8 +62,8 @@ describe('GET /notifications/sse', () => {
     for (const client of clients) {
       const events = await client.waitForEvents(2);
       expect(events.map((event) => JSON.parse(event.data).message)).toEqual([
-        `New 1-star review for car ${car.id}`,
-        `New 2-star review for car ${car.id}`,
+        'New 1-star review for Dacia Duster from Youssef B.',
+        'New 2-star review for Dacia Duster from Youssef B.',
       ]);
     }
   });
@@ -140,7 +140,7 @@ describe('GET /notifications/sse', () => {
     );
     await review(4); // may be raised while the listener is down: caught up after reconnecting
     const [event] = await client.waitForEvents(1, 10_000);
-    expect(JSON.parse(event.data).message).toBe(`New 4-star review for car ${car.id}`);
+    expect(JSON.parse(event.data).message).toBe('New 4-star review for Dacia Duster from Youssef B.');
     await review(5);
     await client.waitForEvents(2, 10_000);
   });

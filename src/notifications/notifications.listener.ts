@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from '../bookings/booking.events.js';
+import type { BookingResponse } from '../bookings/booking.response.js';
 import { ReviewCreatedEvent } from '../reviews/review-created.event.js';
 import { NotificationsService } from './notifications.service.js';
 
+const carName = ({ car }: BookingResponse) => `${car.make} ${car.model}`;
+const day = (iso: string) =>
+  new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+/** "Dec 1 – Dec 4": what a person reads; the exact instants are in `data`. */
+const dateRange = ({ startDate, endDate }: BookingResponse) => `${day(startDate)} – ${day(endDate)}`;
+
 /**
+ * Messages name what the person knows (car, dates, renter), never ids: the ids stay in `data`.
  * Turns domain events into stored notifications. The events are emitted inside
  * the transaction that raised them, and an error here is NOT swallowed: a
  * booking whose notification cannot be stored rolls back, so nothing is lost.
@@ -18,7 +26,7 @@ export class NotificationsListener {
     await this.notifications.raise(manager, {
       type: 'BOOKING',
       title: 'New Booking',
-      message: `New booking request for ${booking.carId}`,
+      message: `New booking request for ${carName(booking)} (${dateRange(booking)}) from ${booking.renter.name}`,
       data: { booking },
     });
   }
@@ -28,17 +36,17 @@ export class NotificationsListener {
     await this.notifications.raise(manager, {
       type: 'BOOKING',
       title: 'Booking Updated',
-      message: `Booking #${booking.id} status changed to ${booking.status}`,
+      message: `Booking for ${carName(booking)} from ${booking.renter.name} is now ${booking.status}`,
       data: { booking },
     });
   }
 
   @OnEvent(ReviewCreatedEvent.eventName, { suppressErrors: false })
-  async onReviewCreated({ manager, review }: ReviewCreatedEvent): Promise<void> {
+  async onReviewCreated({ manager, review, carName: car }: ReviewCreatedEvent): Promise<void> {
     await this.notifications.raise(manager, {
       type: 'REVIEW',
       title: 'New Review',
-      message: `New ${review.rating}-star review for car ${review.carId}`,
+      message: `New ${review.rating}-star review for ${car} from ${review.renterName}`,
       data: { review },
     });
   }

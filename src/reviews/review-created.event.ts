@@ -7,5 +7,7 @@ export class ReviewCreatedEvent {
   constructor(
     readonly manager: EntityManager,
     readonly review: ReviewResponse,
+    /** What a person calls the car: "Dacia Duster". */
+    readonly carName: string,
   ) {}
 }

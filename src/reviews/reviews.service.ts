@@ -40,7 +40,10 @@ export class ReviewsService {
       if (!car) throw new NotFoundException('Car not found');
       const review = await manager.save(manager.create(Review, { comment: '', ...dto }));
       const response = toReviewResponse(review);
-      await this.events.emitAsync(ReviewCreatedEvent.eventName, new ReviewCreatedEvent(manager, response));
+      await this.events.emitAsync(
+        ReviewCreatedEvent.eventName,
+        new ReviewCreatedEvent(manager, response, `${car.make} ${car.model}`),
+      );
       return response;
     });
   }
