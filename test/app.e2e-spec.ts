@@ -81,6 +81,12 @@ describe('Application', () => {
       3000,
       'the running API to see the seeded cars',
     );
+    // Only words the dashboard's Edit Car dialog offers, or it shows blank dropdowns.
+    const cars = (await request(t.url).get('/cars').expect(200)).body as { type: string; fuelType: string }[];
+    for (const car of cars) {
+      expect(['Sedan', 'SUV', 'Hatchback', 'Coupe', 'Convertible', 'Van', 'Truck']).toContain(car.type);
+      expect(['Gasoline', 'Diesel', 'Electric', 'Hybrid']).toContain(car.fuelType);
+    }
     const bookings = (await request(t.url).get('/bookings').expect(200)).body as { status: string }[];
     expect(new Set(bookings.map((booking) => booking.status))).toEqual(
       new Set(['Pending', 'Confirmed', 'Completed', 'Cancelled', 'Rejected']),
