@@ -175,3 +175,43 @@ describe('Chat options and shutdown', () => {
     expect(a.closeCode).toBe(1001);
   });
 });
+
+describe('CHAT_HISTORY_ON_CONNECT', () => {
+  it('sends a new socket the last N messages oldest first, then live ones, with no duplicate', async () => {
+    const t = await createTestApp({ CHAT_HISTORY_ON_CONNECT: '3' });
+    const sender = await openWs(t.url);
+    const witness = await openWs(t.url);
+    for (let i = 1; i <= 5; i++) sender.send(dashboardFrame(`m${i}`, { id: `h-${i}` }));
+    // The witness, connected first with an empty history, sees each message once, live.
+    await witness.waitForFrames(5);
+    expect(sender.frames).toHaveLength(0); // the sender got no history: there was none yet
+
+    const late = await openWs(t.url);
+    expect(((await late.waitForFrames(3)) as { content: string }[]).map((m) => m.content)).toEqual(['m3', 'm4', 'm5']);
+    sender.send(dashboardFrame('m6', { id: 'h-6' }));
+    await late.waitForFrames(4);
+    await sleep(200);
+    expect((late.frames.map((frame) => JSON.parse(frame)) as { content: string }[]).map((m) => m.content)).toEqual([
+      'm3',
+      'm4',
+      'm5',
+      'm6',
+    ]);
+    expect(witness.frames).toHaveLength(6);
+    await Promise.all([sender.close(), witness.close(), late.close()]);
+    await t.close();
+  });
+
+  it('sends nothing on connect by default', async () => {
+    const t = await createTestApp();
+    const sender = await openWs(t.url);
+    const witness = await openWs(t.url);
+    sender.send(dashboardFrame('before'));
+    await witness.waitForFrames(1);
+    const late = await openWs(t.url);
+    await sleep(300);
+    expect(late.frames).toHaveLength(0);
+    await Promise.all([sender.close(), witness.close(), late.close()]);
+    await t.close();
+  });
+});

@@ -50,6 +50,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Each socket's messages are stored one after another, so they keep the order they were sent in. */
   private readonly queues = new WeakMap<WebSocket, Promise<void>>();
   private readonly windows = new WeakMap<WebSocket, FrameWindow>();
+  /** Sockets still receiving their history: live frames wait here, with their order. */
+  private readonly catchingUp = new WeakMap<WebSocket, { seq: bigint; frame: string }[]>();
+  private readonly historyOnConnect: number;
   private nextSocket = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly echoToSender: boolean;
@@ -69,7 +72,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       config.get('RATE_LIMITS', { infer: true }) === 'on' ? config.get('RATE_LIMIT_CHAT', { infer: true }) : 0;
     this.maxContentLength = config.get('CHAT_MAX_CONTENT_LENGTH', { infer: true });
     this.pingIntervalMs = config.get('WS_PING_INTERVAL_MS', { infer: true });
-    chat.setRelay((message, origin) => this.broadcast(message, origin));
+    this.historyOnConnect = config.get('CHAT_HISTORY_ON_CONNECT', { infer: true });
+    chat.setRelay((message, origin, seq) => this.broadcast(message, origin, seq));
   }
 
   /** Open chat sockets on this process. */
@@ -96,6 +100,29 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.socketIds.set(socket, `${this.instanceId}:${++this.nextSocket}`);
     this.alive.add(socket);
     socket.on('pong', () => this.alive.add(socket));
+    if (this.historyOnConnect > 0) void this.sendHistory(socket);
+  }
+
+  /**
+   * CHAT_HISTORY_ON_CONNECT: the last N messages as ordinary frames, oldest first,
+   * then the live ones. Live frames that arrive meanwhile wait; those the history
+   * already held (by seq) are not sent twice.
+   */
+  private async sendHistory(socket: WebSocket): Promise<void> {
+    const waiting: { seq: bigint; frame: string }[] = [];
+    this.catchingUp.set(socket, waiting);
+    let sent = 0n;
+    try {
+      for (const { seq, message } of await this.chat.recent(this.historyOnConnect)) {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+        sent = seq;
+      }
+    } catch (error) {
+      this.logger.warn(`Could not send chat history to a new socket: ${String(error)}`);
+    } finally {
+      this.catchingUp.delete(socket);
+      for (const { seq, frame } of waiting) if (seq > sent && socket.readyState === WebSocket.OPEN) socket.send(frame);
+    }
   }
 
   handleDisconnect(socket: WebSocket): void {
@@ -161,11 +188,16 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   /** Serializes once, then writes to every open socket of this process but the sender's. */
-  private broadcast(message: ChatMessageResponse, origin: string): void {
+  private broadcast(message: ChatMessageResponse, origin: string, seq: bigint): void {
     const frame = JSON.stringify(message);
     for (const socket of this.server.clients) {
       if (socket.readyState !== WebSocket.OPEN) continue;
       if (!this.echoToSender && this.socketIds.get(socket) === origin) continue;
+      const waiting = this.catchingUp.get(socket);
+      if (waiting) {
+        waiting.push({ seq, frame });
+        continue;
+      }
       if (socket.bufferedAmount > this.maxBacklogBytes) {
         // Not reading: drop it rather than buffer without bound; it reconnects and catches up from history.
         socket.terminate();

@@ -18,7 +18,7 @@ interface Envelope {
   message?: ChatMessageResponse;
 }
 
-export type ChatRelay = (message: ChatMessageResponse, origin: string) => void;
+export type ChatRelay = (message: ChatMessageResponse, origin: string, seq: bigint) => void;
 
 @Injectable()
 export class ChatService implements OnModuleInit {
@@ -83,6 +83,12 @@ export class ChatService implements OnModuleInit {
     return rows.reverse().map(toChatMessageResponse);
   }
 
+  /** The newest `limit` messages with their order, oldest first (what a socket gets on connecting). */
+  async recent(limit: number): Promise<{ seq: bigint; message: ChatMessageResponse }[]> {
+    const rows = await this.messages.find({ order: { seq: 'DESC' }, take: limit });
+    return rows.reverse().map((row) => ({ seq: BigInt(row.seq), message: toChatMessageResponse(row) }));
+  }
+
   private enqueue(task: () => Promise<void>): void {
     this.delivery = this.delivery.then(task).catch((error: unknown) => {
       this.logger.error(`Chat relay failed: ${String(error)}`);
@@ -100,7 +106,7 @@ export class ChatService implements OnModuleInit {
       message = toChatMessageResponse(row);
     }
     this.lastSeq = seq;
-    this.relay(message, envelope.origin);
+    this.relay(message, envelope.origin, seq);
   }
 
   /** After the listening connection was lost: relay what was stored meanwhile, in order, once. */
@@ -115,7 +121,7 @@ export class ChatService implements OnModuleInit {
       for (const row of rows) {
         this.lastSeq = BigInt(row.seq);
         // A message from another process has no sender here: every local socket gets it.
-        this.relay(toChatMessageResponse(row), this.origins.get(row.seq) ?? '');
+        this.relay(toChatMessageResponse(row), this.origins.get(row.seq) ?? '', BigInt(row.seq));
       }
     }
   }

@@ -160,6 +160,13 @@ export class Environment {
   @Min(100)
   WS_PING_INTERVAL_MS = 30000;
 
+  /** A socket that connects first gets the last N messages (0 = none; the dashboard never asks for history). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(500)
+  CHAT_HISTORY_ON_CONNECT = 0;
+
   /** Bytes a chat socket may leave unread before it is closed (as a slow SSE client is dropped). */
   @Transform(toInt)
   @IsInt()
