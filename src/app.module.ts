@@ -50,10 +50,11 @@ export class AppModule {
               },
               // One short line per request: id, method, url, status, time.
               serializers: {
-                req: (request: { id: string; method: string; url: string }) => ({
+                req: (request: { id: string; method: string; url: string; raw?: { ip?: string } }) => ({
                   id: request.id,
                   method: request.method,
                   url: request.url,
+                  ip: request.raw?.ip, // the forwarded address behind a trusted proxy (TRUST_PROXY)
                 }),
                 res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
               },

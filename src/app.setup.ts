@@ -2,16 +2,19 @@ import { ConfigService } from '@nestjs/config';
 import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { Application, NextFunction, Request, Response } from 'express';
+import proxyAddr from 'proxy-addr';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
+
+type TrustFunction = (address: string, hop: number) => boolean;
 import { Logger } from 'nestjs-pino';
 import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
 import { configureHttpServer, requireJsonBodies } from './common/http-server.js';
 import { InputSanityPipe } from './common/input-sanity.pipe.js';
-import type { Environment } from './config/environment.js';
+import { trustProxySetting, type Environment } from './config/environment.js';
 import { Lifecycle } from './health/lifecycle.service.js';
 import { ClientLimits } from './limits/client-limits.service.js';
 import { writeRateLimit } from './limits/write-rate-limit.js';
@@ -41,6 +44,8 @@ export function configureApp(app: INestApplication): void {
   // JSON only: a plain HTML form on any web page could otherwise post bookings and reviews cross-site.
   app.use(requireJsonBodies);
   express.useBodyParser('json', { limit: env.get('BODY_LIMIT', { infer: true }) });
+  // Behind a load balancer the client's address (rate limits, logs) is the forwarded one, from trusted hops only.
+  express.set('trust proxy', trustProxySetting(env.get('TRUST_PROXY', { infer: true })));
   express.set('etag', 'strong');
   express.disable('x-powered-by');
 
@@ -75,8 +80,11 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
+  const trust = (express.getHttpAdapter().getInstance() as Application).get('trust proxy fn') as TrustFunction;
   app.useWebSocketAdapter(
-    new ChatWsAdapter(app, env.get('CHAT_MAX_FRAME_BYTES', { infer: true }), app.get(ClientLimits)),
+    new ChatWsAdapter(app, env.get('CHAT_MAX_FRAME_BYTES', { infer: true }), app.get(ClientLimits), (request) =>
+      proxyAddr(request, trust),
+    ),
   );
 
   const document = SwaggerModule.createDocument(

@@ -17,6 +17,8 @@ export class ChatWsAdapter extends WsAdapter {
     app: INestApplicationContext,
     private readonly maxFrameBytes: number,
     private readonly limits: ClientLimits,
+    /** The client's address, as Express's `trust proxy` sees it (the forwarded one behind a trusted balancer). */
+    private readonly clientAddress: (request: IncomingMessage) => string,
   ) {
     super(app, {
       messageParser: (data) => ({
@@ -77,7 +79,7 @@ export class ChatWsAdapter extends WsAdapter {
 
   /** At the upgrade, before the handshake: a client over its socket limit gets 429. */
   private verifyClient(request: IncomingMessage, accept: (ok: boolean, code?: number, reason?: string) => void): void {
-    const release = this.limits.tryAcquire('chat', request.socket.remoteAddress ?? '');
+    const release = this.limits.tryAcquire('chat', this.clientAddress(request));
     if (!release) {
       accept(false, 429, `Too many open chat sockets: at most ${this.limits.maxStreams} per client`);
       return;

@@ -32,6 +32,18 @@ export class Environment {
   @Matches(/^[A-Za-z0-9/_-]*$/, { message: 'API_PREFIX may only hold letters, digits, "/", "_" and "-"' })
   API_PREFIX = '';
 
+  /**
+   * Express's `trust proxy`: which hops' X-Forwarded-For to believe for the client's address
+   * (rate limits, logs). `false` (default), `true` (any: only behind a proxy that overwrites the
+   * header), a hop count, or a comma-separated list of addresses, subnets or `loopback`,
+   * `linklocal`, `uniquelocal`.
+   */
+  @IsString()
+  @Matches(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses or subnets',
+  })
+  TRUST_PROXY = 'false';
+
   /** Comma-separated origins, or `*` for any. */
   @IsString()
   @Matches(/^\*$|^\s*https?:\/\/[^\s/,]+(\s*,\s*https?:\/\/[^\s/,]+)*\s*$/, {
@@ -200,4 +212,11 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
 export function loadEnvironment(): Environment {
   if (existsSync('.env')) process.loadEnvFile('.env');
   return validateEnvironment(process.env);
+}
+
+/** TRUST_PROXY as Express's `trust proxy` setting. */
+export function trustProxySetting(value: string): boolean | number | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
 }
