@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LimitsModule } from './limits/limits.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 
@@ -38,7 +39,11 @@ export class AppModule {
           useFactory: (config: ConfigService<Environment, true>) => ({
             // Long-lived streams are not request/response pairs: a per-request logger would be held
             // (with its async context) for the stream's whole life. NotificationsService counts them.
-            exclude: [{ method: RequestMethod.GET, path: 'notifications/sse' }],
+            // /metrics is scraped every few seconds: it would drown the request log.
+            exclude: [
+              { method: RequestMethod.GET, path: 'notifications/sse' },
+              { method: RequestMethod.GET, path: 'metrics' },
+            ],
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
               genReqId: (request, response) => {
@@ -75,6 +80,7 @@ export class AppModule {
         EventEmitterModule.forRoot(),
         DatabaseModule,
         HealthModule,
+        MetricsModule,
         LimitsModule,
         IdempotencyModule,
         CarsModule,

@@ -17,6 +17,8 @@ import { InputSanityPipe } from './common/input-sanity.pipe.js';
 import { trustProxySetting, type Environment } from './config/environment.js';
 import { Lifecycle } from './health/lifecycle.service.js';
 import { ClientLimits } from './limits/client-limits.service.js';
+import { httpMetrics } from './metrics/http-metrics.middleware.js';
+import { Metrics } from './metrics/metrics.service.js';
 import { writeRateLimit } from './limits/write-rate-limit.js';
 
 /**
@@ -28,6 +30,7 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  app.use(httpMetrics(app.get(Metrics)));
   configureHttpServer(app.getHttpServer() as Server, {
     HTTP_KEEPALIVE_TIMEOUT_MS: env.get('HTTP_KEEPALIVE_TIMEOUT_MS', { infer: true }),
     HTTP_HEADERS_TIMEOUT_MS: env.get('HTTP_HEADERS_TIMEOUT_MS', { infer: true }),

@@ -48,6 +48,7 @@ describe('Application', () => {
         '/chat/messages',
         '/health',
         '/health/ready',
+        '/metrics',
         '/notifications',
         '/notifications/read-all',
         '/notifications/sse',

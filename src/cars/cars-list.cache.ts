@@ -13,6 +13,7 @@ import type {
 import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import { PgBus, publish } from '../database/pg-bus.service.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { Review } from '../reviews/review.entity.js';
 import { Car } from './car.entity.js';
 import type { CarResponse } from './car.response.js';
@@ -44,6 +45,7 @@ export class CarsListCache implements EntitySubscriberInterface {
 
   constructor(
     private readonly bus: PgBus,
+    private readonly metrics: Metrics,
     @InjectDataSource() dataSource: DataSource,
   ) {
     dataSource.subscribers.push(this);
@@ -53,6 +55,7 @@ export class CarsListCache implements EntitySubscriberInterface {
 
   async get(key: string, load: () => Promise<Page<CarResponse>>): Promise<SerializedList> {
     const hit = this.entries.get(key);
+    this.metrics.carsCache.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) return hit;
     const generation = this.generation;
     const page = await load();

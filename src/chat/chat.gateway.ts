@@ -13,6 +13,7 @@ import {
 } from '@nestjs/websockets';
 import { WebSocket, type WebSocketServer as Server } from 'ws';
 import type { Environment } from '../config/environment.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import type { ChatMessageResponse } from './chat-message.response.js';
 import { ChatService } from './chat.service.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
@@ -65,7 +66,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   constructor(
     private readonly chat: ChatService,
     config: ConfigService<Environment, true>,
+    private readonly metrics: Metrics,
   ) {
+    metrics.gauge('chat_open_sockets', 'Open chat sockets on this process', () => this.openSockets);
     this.echoToSender = config.get('CHAT_ECHO_TO_SENDER', { infer: true });
     this.maxBacklogBytes = config.get('CHAT_MAX_BACKLOG_BYTES', { infer: true });
     this.frameLimit =
@@ -190,6 +193,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Serializes once, then writes to every open socket of this process but the sender's. */
   private broadcast(message: ChatMessageResponse, origin: string, seq: bigint): void {
     const frame = JSON.stringify(message);
+    let sent = 0;
     for (const socket of this.server.clients) {
       if (socket.readyState !== WebSocket.OPEN) continue;
       if (!this.echoToSender && this.socketIds.get(socket) === origin) continue;
@@ -204,6 +208,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         continue;
       }
       socket.send(frame);
+      sent += 1;
     }
+    if (sent > 0) this.metrics.chatRelayed.inc(sent);
   }
 }

@@ -44,6 +44,12 @@ export class Environment {
   })
   TRUST_PROXY = 'false';
 
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
+  METRICS_TOKEN?: string;
+
   /** Comma-separated origins, or `*` for any. */
   @IsString()
   @Matches(/^\*$|^\s*https?:\/\/[^\s/,]+(\s*,\s*https?:\/\/[^\s/,]+)*\s*$/, {

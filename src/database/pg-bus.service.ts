@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment.js';
+import { Metrics } from '../metrics/metrics.service.js';
 
 /**
  * Publishes `payload` on `channel` from inside the writer's transaction (`manager`):
@@ -38,7 +39,14 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
   private closing = false;
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly config: ConfigService<Environment, true>) {}
+  constructor(
+    private readonly config: ConfigService<Environment, true>,
+    metrics: Metrics,
+  ) {
+    metrics.gauge('pg_listener_up', 'Whether the LISTEN connection to PostgreSQL is up (1) or not (0)', () =>
+      this.connected ? 1 : 0,
+    );
+  }
 
   /** Registers a handler; call it before the application starts (constructors). */
   subscribe(channel: string, handler: Handler): void {

@@ -36,6 +36,10 @@ export interface StreamOptions {
   /** Wait between attempts while the database cannot replay (an outage): the client keeps its place. */
   replayRetryMs?: number;
   onReplayError?: (error: unknown) => void;
+  /** Counts events written to streams (metrics). */
+  onDelivered?: (count: number) => void;
+  /** Counts clients dropped for not reading (metrics). */
+  onDropped?: () => void;
 }
 
 /**
@@ -99,13 +103,16 @@ export class NotificationStreams {
       if (batch === undefined) return;
       if (batch.length === 0) break;
       for (const frame of batch) {
+        this.options.onDelivered?.(1);
         if (!this.send(stream, frame)) await drained(stream.response); // backpressure: a replay never floods
         if (!this.isOpen(stream)) return;
       }
     }
     const waiting = stream.waiting ?? [];
     stream.waiting = null;
-    waiting.forEach((frame) => this.send(stream, frame));
+    const fresh = waiting.filter((frame) => frame.seq > stream.position); // in id order: not replayed yet
+    fresh.forEach((frame) => this.send(stream, frame));
+    if (fresh.length > 0) this.options.onDelivered?.(fresh.length);
   }
 
   /** Runs `load` until it succeeds (the database may be down); undefined once the stream is gone. */
@@ -127,10 +134,15 @@ export class NotificationStreams {
   }
 
   private broadcast(frame: Frame): void {
+    let written = 0;
     for (const stream of this.streams) {
       if (stream.waiting) stream.waiting.push(frame);
-      else this.send(stream, frame);
+      else if (frame.seq > stream.position) {
+        this.send(stream, frame);
+        written += 1;
+      }
     }
+    if (written > 0) this.options.onDelivered?.(written);
   }
 
   private broadcastBytes(bytes: Buffer): void {
@@ -152,6 +164,7 @@ export class NotificationStreams {
     }
     if (response.writableLength > this.options.maxBacklogBytes) {
       this.streams.delete(stream);
+      this.options.onDropped?.();
       response.destroy(); // not reading: drop it rather than grow memory; EventSource reconnects and resumes
       return true;
     }

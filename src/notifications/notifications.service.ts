@@ -12,6 +12,7 @@ import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
 import { MoreThan, Repository, type EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus, publish } from '../database/pg-bus.service.js';
 import type { Page } from '../common/pagination.query.js';
 import { Notification, type NotificationType } from './notification.entity.js';
@@ -45,12 +46,16 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     bus: PgBus,
     config: ConfigService<Environment, true>,
+    private readonly metrics: Metrics,
   ) {
+    metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.openStreams);
     this.streams = new NotificationStreams(this.live, {
       keepaliveMs: config.get('SSE_KEEPALIVE_MS', { infer: true }),
       retryMs: config.get('SSE_RETRY_MS', { infer: true }),
       maxBacklogBytes: MAX_BACKLOG_BYTES,
       onReplayError: (error) => this.logger.warn(`SSE replay waits for the database: ${String(error)}`),
+      onDelivered: (count) => metrics.sseDelivered.inc(count),
+      onDropped: () => metrics.sseDropped.inc(),
     });
     bus.subscribe(CHANNEL, (payload) => this.enqueue(() => this.onPublished(payload)));
     bus.onReconnect(() => this.enqueue(() => this.catchUp()));
@@ -160,6 +165,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   private deliver(frame: Frame): void {
     if (frame.seq <= this.lastSeq) return;
     this.lastSeq = frame.seq;
+    this.metrics.notificationsPublished.inc();
     this.live.next(frame);
   }
 
