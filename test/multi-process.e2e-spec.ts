@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { createCar, reviewInput } from './support/builders.js';
 import { openSse } from './support/sse.js';
@@ -24,7 +25,8 @@ describe('Two API processes on one database', () => {
     const car = await createCar(a.url);
     const onB = await openSse(`${b.url}/notifications/sse`);
     const onA = await openSse(`${a.url}/notifications/sse`);
-    await sleep(100);
+    const streams = (app: TestApp) => app.app.get(NotificationsService).openStreams;
+    await waitFor(() => (streams(a) === 1 && streams(b) === 1 ? true : undefined), 2000, 'both streams to open');
     const review = (
       await request(a.url)
         .post('/reviews')
@@ -63,7 +65,7 @@ describe('Two API processes on one database', () => {
     sender.send(frame);
     expect(await remote.waitForFrames(1)).toEqual([frame]);
     expect(await neighbour.waitForFrames(1)).toEqual([frame]);
-    await sleep(200);
+    await sleep(200); // an absence has no condition to wait for: give a wrong echo time to arrive
     expect(sender.frames).toHaveLength(0);
     const history = await request(b.url).get('/chat/messages').expect(200);
     expect(history.body).toEqual([frame]);

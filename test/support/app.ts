@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { CarsListCache } from '../../src/cars/cars-list.cache.js';
 import { createTestDatabase, truncateAll } from './database.js';
 
 export interface TestApp {
@@ -46,6 +47,9 @@ export function useTestApp(settings: Record<string, string> = {}): TestApp {
     Object.assign(handle, await createTestApp(settings));
   });
   afterAll(() => handle.close());
-  beforeEach(() => truncateAll(handle.databaseUrl));
+  beforeEach(async () => {
+    await truncateAll(handle.databaseUrl);
+    handle.app.get(CarsListCache).invalidate(); // what it cached belongs to the rows just removed
+  });
   return handle;
 }
