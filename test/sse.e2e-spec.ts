@@ -146,6 +146,36 @@ describe('GET /notifications/sse', () => {
   });
 });
 
+describe('SSE when the listening connection hangs without closing', () => {
+  it('notices with its probe, reconnects and delivers what was missed', async () => {
+    const t = await createTestApp();
+    const car = await createCar(t.url, { make: 'Dacia', model: 'Duster' });
+    const client = await openSse(`${t.url}/notifications/sse`);
+    await waitFor(() => (t.app.get(NotificationsService).openStreams === 1 ? true : undefined), 2000, 'the stream');
+    // Freeze the server process behind the listener: its socket stays open, nothing answers (half-open).
+    const [{ pid }] = await withClient(t.databaseUrl, async (db) => {
+      const result = await db.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+        [LISTENER_APPLICATION_NAME],
+      );
+      return result.rows;
+    });
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await request(t.url)
+        .post('/reviews')
+        .send(reviewInput(car.id, { rating: 2 }))
+        .expect(201);
+      const [event] = await client.waitForEvents(1, 20_000);
+      expect(JSON.parse(event.data).message).toBe('New 2-star review for Dacia Duster from Youssef B.');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      client.close();
+      await t.close();
+    }
+  }, 30_000);
+});
+
 describe('SSE on shutdown', () => {
   it('ends open streams when the application closes', async () => {
     const t = await createTestApp();

@@ -24,12 +24,20 @@ export async function createTestApp(
   { forceCloseConnections = true } = {},
 ): Promise<TestApp> {
   const url = databaseUrl ?? (await createTestDatabase());
+  // @nestjs/config copies every validated variable (defaults and overrides too) into process.env;
+  // restore it, or one app's settings would leak into every app created after it in this file.
+  const environment = { ...process.env };
   const moduleRef = await Test.createTestingModule({
     // Rate limits are lifted unless a test is about them (it passes RATE_LIMITS: 'on').
     imports: [
       AppModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMITS: 'off', ...settings, DATABASE_URL: url }),
     ],
-  }).compile();
+  })
+    .compile()
+    .finally(() => {
+      for (const key of Object.keys(process.env)) if (!(key in environment)) delete process.env[key];
+      Object.assign(process.env, environment);
+    });
   const app = moduleRef.createNestApplication({ forceCloseConnections, logger: ['fatal'] });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
