@@ -5,7 +5,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Environment } from '../config/environment.js';
-import { Car } from '../cars/car.entity.js';
+import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from './booking.events.js';
 import { Booking } from './booking.entity.js';
@@ -25,6 +25,7 @@ export class BookingsService {
     @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventEmitter2,
+    private readonly cars: CarsService,
     config: ConfigService<Environment, true>,
   ) {
     this.maxBookingDays = config.get('MAX_BOOKING_DAYS', { infer: true });
@@ -68,9 +69,7 @@ export class BookingsService {
     }
 
     return this.dataSource.transaction(async (manager) => {
-      // FOR SHARE: the car cannot be deleted until this booking commits.
-      const car = await manager.findOne(Car, { where: { id: dto.carId }, lock: { mode: 'pessimistic_read' } });
-      if (!car) throw new NotFoundException('Car not found');
+      const car = await this.cars.lockForReference(manager, dto.carId);
       if (!car.available) throw new ConflictException('Car is not available for booking');
 
       const booking = manager.create(Booking, {

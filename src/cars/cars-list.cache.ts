@@ -3,18 +3,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
   DataSource,
+  EntityManager,
   EntitySubscriberInterface,
+  QueryRunner,
   InsertEvent,
   RemoveEvent,
   SoftRemoveEvent,
   TransactionCommitEvent,
   UpdateEvent,
 } from 'typeorm';
-import { Booking } from '../bookings/booking.entity.js';
+import { OnEvent } from '@nestjs/event-emitter';
+import { BookingCreatedEvent, BookingStatusChangedEvent } from '../bookings/booking.events.js';
 import type { Page } from '../common/pagination.query.js';
 import { PgBus, publish } from '../database/pg-bus.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { Review } from '../reviews/review.entity.js';
+import { ReviewCreatedEvent } from '../reviews/review-created.event.js';
 import { Car } from './car.entity.js';
 import type { CarResponse } from './car.response.js';
 
@@ -27,16 +30,16 @@ export interface SerializedList {
 /** Tells every process that GET /cars changed. */
 export const CARS_CHANGED_CHANNEL = 'cars_changed';
 const MAX_ENTRIES = 200;
-/** Entities whose changes show in GET /cars: cars themselves, ratings (reviews), free dates (bookings). */
-const WATCHED = new Set<unknown>([Car, Booking, Review]);
 
 type WriteEvent = InsertEvent<unknown> | UpdateEvent<unknown> | RemoveEvent<unknown> | SoftRemoveEvent<unknown>;
 
 /**
  * GET /cars is what every open dashboard polls; its serialized JSON is cached
- * per query. A transaction that writes a car, booking or review empties the
- * cache of this process when it commits and, through NOTIFY, of every other one.
- * While the listening connection is down, nothing is cached.
+ * per query. What changes it: a car written (seen as a TypeORM entity write),
+ * a booking created or changing status (free dates) and a review (ratings),
+ * heard as the events those modules emit inside their transactions. Such a
+ * transaction empties the cache of this process when it commits and, through
+ * NOTIFY, of every other one. While the listening connection is down, nothing is cached.
  */
 @Injectable()
 export class CarsListCache implements EntitySubscriberInterface {
@@ -97,13 +100,24 @@ export class CarsListCache implements EntitySubscriberInterface {
     }
   }
 
-  /** Inside the writer's transaction: other processes hear of it on commit. */
+  @OnEvent(BookingCreatedEvent.eventName, { suppressErrors: false })
+  @OnEvent(BookingStatusChangedEvent.eventName, { suppressErrors: false })
+  @OnEvent(ReviewCreatedEvent.eventName, { suppressErrors: false })
+  async onBookingOrReview({ manager }: { manager: EntityManager }): Promise<void> {
+    if (manager.queryRunner) await this.changed(manager.queryRunner, manager);
+  }
+
   private async onWrite(event: WriteEvent): Promise<void> {
-    if (!WATCHED.has(event.metadata.target)) return;
+    if (event.metadata.target !== Car) return;
+    await this.changed(event.queryRunner, event.manager);
+  }
+
+  /** Inside the writer's transaction: this process forgets at once, other processes hear of it on commit. */
+  private async changed(queryRunner: QueryRunner, manager: EntityManager): Promise<void> {
     this.invalidate();
-    const data = (event.queryRunner.data ??= {}) as { carsChanged?: boolean };
+    const data = (queryRunner.data ??= {}) as { carsChanged?: boolean };
     if (data.carsChanged) return;
     data.carsChanged = true;
-    await publish(event.manager, CARS_CHANGED_CHANNEL, '');
+    await publish(manager, CARS_CHANGED_CHANNEL, '');
   }
 }

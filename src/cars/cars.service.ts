@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, Repository, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
@@ -66,6 +66,17 @@ export class CarsService {
     if (!car) throw new NotFoundException('Car not found');
     await this.cars.save(this.cars.merge(car, dto));
     return this.findOne(id);
+  }
+
+  /**
+   * The live car `id`, locked FOR SHARE in `manager`'s transaction, for a booking or
+   * review about to reference it: it cannot be deleted (remove takes FOR UPDATE)
+   * until that transaction ends. 404 for an unknown or deleted car.
+   */
+  async lockForReference(manager: EntityManager, id: string): Promise<Car> {
+    const car = await manager.findOne(Car, { where: { id }, lock: { mode: 'pessimistic_read' } });
+    if (!car) throw new NotFoundException('Car not found');
+    return car;
   }
 
   /** Soft delete, so past bookings and reviews keep their car. Refused while the car is booked. */

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { Car } from '../cars/car.entity.js';
+import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
 import type { ListReviewsQuery } from './dto/list-reviews.query.js';
@@ -16,6 +16,7 @@ export class ReviewsService {
     @InjectRepository(Review) private readonly reviews: Repository<Review>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventEmitter2,
+    private readonly cars: CarsService,
   ) {}
 
   async list(query: ListReviewsQuery): Promise<Page<ReviewResponse>> {
@@ -36,8 +37,7 @@ export class ReviewsService {
 
   async create(dto: CreateReviewDto): Promise<ReviewResponse> {
     return this.dataSource.transaction(async (manager) => {
-      const car = await manager.findOne(Car, { where: { id: dto.carId }, lock: { mode: 'pessimistic_read' } });
-      if (!car) throw new NotFoundException('Car not found');
+      const car = await this.cars.lockForReference(manager, dto.carId);
       const review = await manager.save(manager.create(Review, { comment: '', ...dto }));
       const response = toReviewResponse(review);
       await this.events.emitAsync(
