@@ -1,7 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Application, NextFunction, Request, Response } from 'express';
 import proxyAddr from 'proxy-addr';
 import helmet from 'helmet';
@@ -90,6 +90,12 @@ export function configureApp(app: INestApplication): void {
     ),
   );
 
+  const document = openApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { useGlobalPrefix: true });
+}
+
+/** The OpenAPI document served at /docs-json, and committed as openapi.json (npm run openapi). */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -99,11 +105,28 @@ export function configureApp(app: INestApplication): void {
           'Chat: WebSocket /ws/chat with plain JSON ChatMessage frames {id, sender, content, timestamp}.',
       )
       .setVersion('1.0')
+      .setLicense('UNLICENSED', 'https://choosealicense.com/no-permission/')
+      .addServer('/', 'Wherever this API is served (add API_PREFIX when set)')
       .build(),
     { extraModels: [ErrorResponse] },
   );
+  // Answers any route may give, documented once here rather than on every handler.
+  for (const [route, path] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(path) as [string, { responses: Record<string, object> }][]) {
+      if (['post', 'put', 'patch', 'delete'].includes(method)) {
+        operation.responses['429'] ??= { description: 'More than RATE_LIMIT_WRITES writes a minute from this client' };
+      }
+      if (route !== '/metrics') {
+        operation.responses['503'] ??= { description: 'Database unavailable, retry shortly (Retry-After)' };
+      }
+    }
+  }
   documentErrorBodies(document);
-  SwaggerModule.setup('docs', app, document, { useGlobalPrefix: true });
+  // No operation requires authentication yet: say so explicitly on each.
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as { security?: unknown[] }[]) operation.security ??= [];
+  }
+  return document;
 }
 
 interface ValidationErrorLike {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { seedDemoData } from '../src/database/seed.js';
@@ -30,6 +31,9 @@ describe('Application', () => {
     const spec = (await request(t.url).get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
     };
+    // The committed openapi.json is the reference users and tools get: it must be what the app serves.
+    const committed = JSON.parse(await readFile('openapi.json', 'utf8'));
+    expect(spec).toEqual(committed); // on a deliberate change: npm run openapi, and commit openapi.json
     for (const [path, method, status] of [
       ['/cars/{id}', 'get', '404'],
       ['/health', 'get', '503'],

@@ -6,7 +6,7 @@ class BookingCarResponse {
   @ApiProperty() id: string;
   @ApiProperty() make: string;
   @ApiProperty() model: string;
-  @ApiProperty() year: number;
+  @ApiProperty({ type: 'integer' }) year: number;
   @ApiProperty({ type: [String] }) images: string[];
 }
 
@@ -18,16 +18,16 @@ class BookingRenterResponse {
 
 export class BookingResponse {
   @ApiProperty() id: string;
-  @ApiProperty() carId: string;
+  @ApiProperty({ format: 'uuid' }) carId: string;
   @ApiProperty({ type: BookingCarResponse }) car: BookingCarResponse;
-  @ApiProperty() startDate: string;
-  @ApiProperty() endDate: string;
+  @ApiProperty({ format: 'date-time' }) startDate: string;
+  @ApiProperty({ format: 'date-time' }) endDate: string;
   @ApiProperty({ type: BookingRenterResponse }) renter: BookingRenterResponse;
   @ApiProperty({ enum: BOOKING_STATUSES }) status: BookingStatus;
   @ApiProperty({ description: 'Computed by the server' }) totalPrice: number;
   @ApiProperty() isPaid: boolean;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 /** `booking.car` must be loaded (soft-deleted cars included). */

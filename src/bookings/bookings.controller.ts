@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { UuidPipe } from '../common/id.pipes.js';
+import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { BookingResponse } from './booking.response.js';
 import { BookingsService } from './bookings.service.js';
@@ -24,6 +24,7 @@ export class BookingsController {
   constructor(private readonly bookings: BookingsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List bookings, newest first' })
   @UseInterceptors(TotalCountInterceptor)
   @ApiOkResponse({ type: [BookingResponse], description: 'Plain array, newest first; the total is in X-Total-Count' })
   list(@Query() query: ListBookingsQuery) {
@@ -31,6 +32,9 @@ export class BookingsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a booking' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
   findOne(@Param('id', UuidPipe) id: string): Promise<BookingResponse> {
     return this.bookings.findOne(id);
@@ -49,6 +53,9 @@ export class BookingsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change the status and/or the paid flag of a booking' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Illegal status change' })
   update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBookingDto): Promise<BookingResponse> {
@@ -57,6 +64,8 @@ export class BookingsController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Same as PATCH (the dashboard uses PUT)' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Illegal status change' })
   replace(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBookingDto): Promise<BookingResponse> {

@@ -1,13 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import type { Car } from './car.entity.js';
 
 export class CarResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() make: string;
   @ApiProperty() model: string;
-  @ApiProperty() year: number;
+  @ApiProperty({ type: 'integer' }) year: number;
   @ApiProperty() type: string;
-  @ApiProperty() seats: number;
+  @ApiProperty({ type: 'integer' }) seats: number;
   @ApiProperty() fuelType: string;
   @ApiProperty() pricePerDay: number;
   @ApiProperty() available: boolean;
@@ -15,11 +15,11 @@ export class CarResponse {
   @ApiProperty() description: string;
   @ApiProperty({ type: [String] }) features: string[];
   @ApiProperty({ type: [String] }) images: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'Mean review rating, null without reviews' }) averageRating:
-    number | null;
-  @ApiProperty() reviewCount: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Mean review rating, null without reviews' })
+  averageRating: number | null;
+  @ApiProperty({ type: 'integer' }) reviewCount: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export interface RatingStats {

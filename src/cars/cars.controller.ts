@@ -2,12 +2,14 @@ import { Body, Controller, Delete, Get, Header, Param, Patch, Post, Query, Res }
 import type { Response } from 'express';
 import {
   ApiBadRequestResponse,
+  ApiOperation,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { UuidPipe } from '../common/id.pipes.js';
+import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { CarResponse } from './car.response.js';
 import { CarsService } from './cars.service.js';
 import { CreateCarDto } from './dto/create-car.dto.js';
@@ -27,6 +29,7 @@ export class CarsController {
     type: [CarResponse],
     description: 'Plain array; the total is in X-Total-Count. Supports ETag / If-None-Match (304).',
   })
+  @ApiOperation({ summary: 'List cars (the public catalogue), with filters' })
   async list(@Query() query: ListCarsQuery, @Res({ passthrough: true }) response: Response): Promise<string> {
     const list = await this.cars.listSerialized(query);
     response.setHeader('X-Total-Count', String(list.total));
@@ -35,6 +38,8 @@ export class CarsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a car' })
+  @ApiUuidParam()
   @ApiOkResponse({ type: CarResponse })
   @ApiNotFoundResponse()
   findOne(@Param('id', UuidPipe) id: string) {
@@ -42,19 +47,26 @@ export class CarsController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a car' })
   @Idempotent()
+  @ApiCreatedResponse({ type: CarResponse })
   create(@Body() dto: CreateCarDto): Promise<CarResponse> {
     return this.cars.create(dto);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change some fields of a car' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: CarResponse })
   @ApiNotFoundResponse()
   update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateCarDto): Promise<CarResponse> {
     return this.cars.update(id, dto);
   }
 
   @Delete(':id')
-  @ApiOkResponse({ schema: { example: { success: true } } })
+  @ApiOperation({ summary: 'Delete a car (soft: its bookings and reviews keep it)' })
+  @ApiUuidParam()
+  @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean', example: true } } } })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The car has pending or confirmed bookings' })
   async remove(@Param('id', UuidPipe) id: string) {

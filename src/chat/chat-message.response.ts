@@ -5,7 +5,7 @@ export class ChatMessageResponse {
   @ApiProperty() id: string;
   @ApiProperty({ enum: CHAT_SENDERS }) sender: ChatSender;
   @ApiProperty() content: string;
-  @ApiProperty() timestamp: string;
+  @ApiProperty({ format: 'date-time' }) timestamp: string;
 }
 
 export function toChatMessageResponse(row: ChatMessage): ChatMessageResponse {

@@ -1,12 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ToNumber } from '../common/transforms.js';
 import { ChatMessageResponse } from './chat-message.response.js';
 import { ChatService } from './chat.service.js';
 
 export class ChatHistoryQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @ToNumber()
   @IsInt()
@@ -27,7 +27,9 @@ export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
   @Get('messages')
+  @ApiOperation({ summary: 'Chat history, a page at a time' })
   @ApiOkResponse({ type: [ChatMessageResponse], description: 'The newest page, oldest first' })
+  @ApiBadRequestResponse({ description: 'Invalid query' })
   history(@Query() query: ChatHistoryQuery): Promise<ChatMessageResponse[]> {
     return this.chat.history(query.limit, query.before);
   }

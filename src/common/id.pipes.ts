@@ -1,4 +1,5 @@
 import { BadRequestException, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 
 /** Car, booking and review ids are UUIDs: anything else is a 400, not a database error. */
 export const UuidPipe = new ParseUUIDPipe({
@@ -12,3 +13,10 @@ export class SequenceIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** Documents the `:id` of a car, booking or review route. */
+export const ApiUuidParam = () => ApiParam({ name: 'id', format: 'uuid', schema: { type: 'string', format: 'uuid' } });
+
+/** Documents the `:id` of a notification route. */
+export const ApiSequenceParam = () =>
+  ApiParam({ name: 'id', schema: { type: 'string', pattern: '^[1-9][0-9]{0,17}$' }, description: 'Notification id' });

@@ -6,7 +6,7 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** `limit`/`offset` shared by every list; the total goes in the X-Total-Count header. */
 export class PaginationQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: MAX_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: MAX_PAGE_SIZE })
   @IsOptional()
   @ToNumber()
   @IsInt()
@@ -14,7 +14,7 @@ export class PaginationQuery {
   @Max(MAX_PAGE_SIZE)
   limit: number = MAX_PAGE_SIZE;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @IsOptional()
   @ToNumber()
   @IsInt()

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Headers, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from './metrics.service.js';
 
@@ -24,8 +24,8 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format' })
   @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the request does not carry it' })
-  async scrape(@Res({ passthrough: true }) response: Response, @Headers('authorization') authorization?: string) {
-    if (this.token && !this.authorized(authorization)) {
+  async scrape(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    if (this.token && !this.authorized(request.headers.authorization)) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new UnauthorizedException('Send METRICS_TOKEN as Authorization: Bearer <token>');
     }

@@ -7,8 +7,9 @@ export class NotificationResponse {
   @ApiProperty() title: string;
   @ApiProperty() message: string;
   @ApiProperty() isRead: boolean;
-  @ApiProperty() createdAt: string;
-  @ApiPropertyOptional({ description: '{ booking } or { review }' }) data?: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: '{ booking } or { review }' })
+  data?: Record<string, unknown>;
 }
 
 export function toNotificationResponse(row: Notification): NotificationResponse {

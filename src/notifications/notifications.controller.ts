@@ -1,7 +1,6 @@
 import {
   Controller,
   Get,
-  Headers,
   HttpCode,
   Param,
   Post,
@@ -15,6 +14,8 @@ import {
 import type { Request, Response } from 'express';
 import { ClientLimits } from '../limits/client-limits.service.js';
 import {
+  ApiBadRequestResponse,
+  ApiOperation,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -24,7 +25,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { SequenceIdPipe } from '../common/id.pipes.js';
+import { ApiSequenceParam, SequenceIdPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
 import { NotificationResponse } from './notification.response.js';
@@ -46,6 +47,8 @@ export class NotificationsController {
     type: [NotificationResponse],
     description: 'Plain array, newest first; the total is in X-Total-Count',
   })
+  @ApiBadRequestResponse({ description: 'Invalid query' })
+  @ApiOperation({ summary: 'List notifications, newest first' })
   list(@Query() query: ListNotificationsQuery) {
     return this.notifications.list(query);
   }
@@ -53,31 +56,44 @@ export class NotificationsController {
   @Sse('sse')
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay every notification after this id first' })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as the Last-Event-ID header' })
+  @ApiQuery({
+    name: 'lastEventId',
+    required: false,
+    schema: { type: 'string', pattern: '^[0-9]{1,18}$' },
+    description: 'Same as the Last-Event-ID header',
+  })
   @ApiOkResponse({ description: 'One unnamed event per notification: data is the Notification JSON, id its sequence' })
   @ApiTooManyRequestsResponse({ description: 'This client already holds RATE_LIMIT_STREAMS open streams' })
+  @ApiOperation({ summary: 'Live notifications (Server-Sent Events), resumable with Last-Event-ID' })
   stream(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-    @Headers('last-event-id') header?: string,
     @Query('lastEventId') query?: string,
   ): Observable<MessageEvent> {
     response.once('close', this.limits.acquire('sse', request.ip ?? ''));
-    const lastEventId = [header, query].find((value) => value !== undefined && /^\d{1,18}$/.test(value));
+    // Read from the request, not with @Headers(): that would document the header as required.
+    const header = request.headers['last-event-id'];
+    const lastEventId = [header, query].find(
+      (value): value is string => typeof value === 'string' && /^\d{1,18}$/.test(value),
+    );
     return this.notifications.stream(response, lastEventId);
   }
 
   @Post('read-all')
+  @ApiOperation({ summary: 'Mark every notification read' })
   @HttpCode(200)
-  @ApiOkResponse({ schema: { example: SUCCESS } })
+  @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean', example: true } } } })
   async markAllRead() {
     await this.notifications.markAllRead();
     return SUCCESS;
   }
 
   @Post(':id/read')
+  @ApiOperation({ summary: 'Mark one notification read' })
   @HttpCode(200)
-  @ApiOkResponse({ schema: { example: SUCCESS } })
+  @ApiSequenceParam()
+  @ApiBadRequestResponse({ description: 'Malformed id' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean', example: true } } } })
   @ApiNotFoundResponse()
   async markRead(@Param('id', SequenceIdPipe) id: string) {
     await this.notifications.markRead(id);

@@ -2,13 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Review } from './review.entity.js';
 
 export class ReviewResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() carId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) carId: string;
   @ApiProperty() renterId: string;
   @ApiProperty() renterName: string;
-  @ApiProperty({ minimum: 1, maximum: 5 }) rating: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) rating: number;
   @ApiProperty() comment: string;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export function toReviewResponse(review: Review): ReviewResponse {

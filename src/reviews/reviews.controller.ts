@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiOperation,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { UuidPipe } from '../common/id.pipes.js';
+import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { CreateReviewDto } from './dto/create-review.dto.js';
 import { ListReviewsQuery } from './dto/list-reviews.query.js';
@@ -21,6 +22,7 @@ export class ReviewsController {
   constructor(private readonly reviews: ReviewsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List reviews, newest first' })
   @UseInterceptors(TotalCountInterceptor)
   @ApiOkResponse({ type: [ReviewResponse], description: 'Plain array, newest first; the total is in X-Total-Count' })
   list(@Query() query: ListReviewsQuery) {
@@ -28,12 +30,16 @@ export class ReviewsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a review' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: ReviewResponse })
   @ApiNotFoundResponse()
   findOne(@Param('id', UuidPipe) id: string): Promise<ReviewResponse> {
     return this.reviews.findOne(id);
   }
 
   @Post()
+  @ApiOperation({ summary: 'Review a car (1 to 5 stars)' })
   @Idempotent()
   @ApiCreatedResponse({ type: ReviewResponse })
   @ApiNotFoundResponse({ description: 'Unknown or deleted car' })

@@ -20,14 +20,14 @@ export class RenterDto {
   @MaxLength(100)
   id?: string;
 
-  @ApiProperty({ example: 'Amina El Idrissi' })
+  @ApiProperty({ example: 'Amina El Idrissi', minLength: 1, maxLength: 200 })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: 'amina@example.com' })
+  @ApiProperty({ example: 'amina@example.com', format: 'email' })
   @Trim()
   @IsEmail()
   @MaxLength(320)
@@ -39,11 +39,11 @@ export class CreateBookingDto {
   @IsUUID('all', { message: 'carId must be a UUID' })
   carId: string;
 
-  @ApiProperty({ example: '2026-12-01T10:00:00.000Z' })
+  @ApiProperty({ example: '2027-03-01T10:00:00.000Z', format: 'date-time' })
   @IsISO8601({ strict: true }, { message: 'startDate must be an ISO 8601 date' })
   startDate: string;
 
-  @ApiProperty({ example: '2026-12-04T10:00:00.000Z', description: 'Must be after startDate' })
+  @ApiProperty({ example: '2027-03-04T10:00:00.000Z', format: 'date-time', description: 'Must be after startDate' })
   @IsISO8601({ strict: true }, { message: 'endDate must be an ISO 8601 date' })
   endDate: string;
 
@@ -54,6 +54,7 @@ export class CreateBookingDto {
   renter: RenterDto;
 
   @ApiPropertyOptional({
+    type: Number,
     description: 'Ignored: the server computes totalPrice as pricePerDay × started 24-hour periods',
     deprecated: true,
   })

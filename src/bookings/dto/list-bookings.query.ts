@@ -14,12 +14,12 @@ export class ListBookingsQuery extends PaginationQuery {
   @IsIn(BOOKING_STATUSES)
   status?: BookingStatus;
 
-  @ApiPropertyOptional({ description: 'Only bookings that end after this instant' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only bookings that end after this instant' })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Only bookings that start before this instant' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only bookings that start before this instant' })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;

@@ -22,42 +22,42 @@ const MAX_YEAR = new Date().getUTCFullYear() + 2;
  * must not reset what it does not mention. The service applies defaults.
  */
 export class CreateCarDto {
-  @ApiProperty({ example: 'Toyota' })
+  @ApiProperty({ example: 'Toyota', minLength: 1, maxLength: 100 })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   make: string;
 
-  @ApiProperty({ example: 'Corolla' })
+  @ApiProperty({ example: 'Corolla', minLength: 1, maxLength: 100 })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   model: string;
 
-  @ApiProperty({ example: 2023, minimum: 1900, maximum: MAX_YEAR })
+  @ApiProperty({ type: 'integer', example: 2023, minimum: 1900, description: 'Up to two years from now' })
   @ToNumber()
   @IsInt()
   @Min(1900)
   @Max(MAX_YEAR)
   year: number;
 
-  @ApiProperty({ example: 'Sedan' })
+  @ApiProperty({ example: 'Sedan', minLength: 1, maxLength: 50 })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(50)
   type: string;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: 60 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 60 })
   @ToNumber()
   @IsInt()
   @Min(1)
   @Max(60)
   seats: number;
 
-  @ApiProperty({ example: 'Hybrid' })
+  @ApiProperty({ example: 'Hybrid', minLength: 1, maxLength: 50 })
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -75,7 +75,7 @@ export class CreateCarDto {
   @IsBoolean()
   available?: boolean;
 
-  @ApiProperty({ example: 'Casablanca' })
+  @ApiProperty({ example: 'Casablanca', minLength: 1, maxLength: 200 })
   @Trim()
   @IsString()
   @IsNotEmpty()

@@ -22,12 +22,15 @@ export class ListCarsQuery extends PaginationQuery {
   @MaxLength(50)
   type?: string;
 
-  @ApiPropertyOptional({ description: 'With `to`: only cars with no Pending/Confirmed booking overlapping [from, to)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'With `to`: only cars with no Pending/Confirmed booking overlapping [from, to)',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;

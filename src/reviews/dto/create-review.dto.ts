@@ -7,21 +7,21 @@ export class CreateReviewDto {
   @IsUUID('all', { message: 'carId must be a UUID' })
   carId: string;
 
-  @ApiProperty({ example: 'renter-42' })
+  @ApiProperty({ example: 'renter-42', minLength: 1, maxLength: 100 })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   renterId: string;
 
-  @ApiProperty({ example: 'Youssef B.' })
+  @ApiProperty({ example: 'Youssef B.', minLength: 1, maxLength: 200 })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   renterName: string;
 
-  @ApiProperty({ minimum: 1, maximum: 5, example: 5 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, example: 5 })
   @ToNumber()
   @IsInt({ message: 'rating must be a whole number from 1 to 5' })
   @Min(1)
