@@ -18,6 +18,10 @@ describe('toErrorAnswer', () => {
     ['connection reset', withCode('ECONNRESET')],
     ['a pool wait timeout', new Error('timeout exceeded when trying to connect')],
     ['a connection that died', queryError({ message: 'Connection terminated unexpectedly' })],
+    [
+      'a transaction whose connection died',
+      Object.assign(new Error('Query runner already released'), { name: 'QueryRunnerAlreadyReleasedError' }),
+    ],
   ])('answers %s with 503 + Retry-After, never naming the host', (_name, error) => {
     const answer = toErrorAnswer(error);
     expect(answer.body).toEqual({

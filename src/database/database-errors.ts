@@ -38,7 +38,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof Error && error.cause) candidates.push(error.cause);
   return candidates.some((candidate) => {
     if (typeof candidate !== 'object' || candidate === null) return false;
-    const { code, message } = candidate as { code?: unknown; message?: unknown };
+    const { code, message, name } = candidate as { code?: unknown; message?: unknown; name?: unknown };
+    // TypeORM releases a transaction's query runner when its connection dies; what runs next in
+    // that transaction (its ROLLBACK included) fails with this instead of the connection error.
+    if (name === 'QueryRunnerAlreadyReleasedError') return true;
     if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_CODES.has(code) || SOCKET_CODES.has(code))) {
       return true;
     }
