@@ -5,6 +5,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { CarsListCache } from '../../src/cars/cars-list.cache.js';
 import { createTestDatabase, truncateAll } from './database.js';
+import { checkResponsesAgainstOpenApi } from './openapi-responses.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -39,6 +40,8 @@ export async function createTestApp(
       Object.assign(process.env, environment);
     });
   const app = moduleRef.createNestApplication({ forceCloseConnections, logger: ['fatal'] });
+  // Before every other middleware: it sees every answer.
+  app.use(checkResponsesAgainstOpenApi(settings.API_PREFIX));
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
