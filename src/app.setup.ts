@@ -6,8 +6,6 @@ import type { Application, NextFunction, Request, Response } from 'express';
 import proxyAddr from 'proxy-addr';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
-
-type TrustFunction = (address: string, hop: number) => boolean;
 import { Logger } from 'nestjs-pino';
 import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -20,6 +18,9 @@ import { ClientLimits } from './limits/client-limits.service.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
 import { Metrics } from './metrics/metrics.service.js';
 import { writeRateLimit } from './limits/write-rate-limit.js';
+
+/** Express's compiled `trust proxy` setting, also applied to WebSocket upgrades. */
+type TrustFunction = (address: string, hop: number) => boolean;
 
 /**
  * Everything about the HTTP surface that main.ts and the e2e tests share:
