@@ -11,7 +11,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { catchError, from, mergeMap, of, tap, type Observable } from 'rxjs';
+import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { toErrorAnswer } from '../common/all-exceptions.filter.js';
 import { IdempotencyService } from './idempotency.service.js';
 
@@ -75,11 +75,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
           body.statusCode < 500
             ? this.idempotency.complete(client, key, body.statusCode, body)
             : this.idempotency.release(client, key);
-        return from(settle.catch(() => undefined)).pipe(
-          tap(() => {
-            throw error;
-          }),
-        );
+        // Settle the key, then answer with the original error.
+        return from(settle.catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)));
       }),
     );
   }
