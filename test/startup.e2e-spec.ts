@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
-import { freePort } from './support/database.js';
+import { freePort } from '../src/common/free-port.js';
 
 /** Runs the built API (`npm test` builds it first) and returns how it ended. */
 function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {

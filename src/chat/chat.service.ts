@@ -73,19 +73,19 @@ export class ChatService implements OnModuleInit {
 
   /** The newest `limit` messages (before the message `before`, when given), oldest first. */
   async history(limit: number, before?: string): Promise<ChatMessageResponse[]> {
-    let where = {};
+    let beforeSeq: string | undefined;
     if (before !== undefined) {
       const anchor = await this.messages.findOneBy({ id: before });
       if (!anchor) return [];
-      where = { seq: LessThan(anchor.seq) };
+      beforeSeq = anchor.seq;
     }
-    const rows = await this.messages.find({ where, order: { seq: 'DESC' }, take: limit });
-    return rows.reverse().map(toChatMessageResponse);
+    return (await this.recent(limit, beforeSeq)).map(({ message }) => message);
   }
 
-  /** The newest `limit` messages with their order, oldest first (what a socket gets on connecting). */
-  async recent(limit: number): Promise<{ seq: bigint; message: ChatMessageResponse }[]> {
-    const rows = await this.messages.find({ order: { seq: 'DESC' }, take: limit });
+  /** The newest `limit` messages (before `beforeSeq`, when given) with their order, oldest first. */
+  async recent(limit: number, beforeSeq?: string): Promise<{ seq: bigint; message: ChatMessageResponse }[]> {
+    const where = beforeSeq === undefined ? {} : { seq: LessThan(beforeSeq) };
+    const rows = await this.messages.find({ where, order: { seq: 'DESC' }, take: limit });
     return rows.reverse().map((row) => ({ seq: BigInt(row.seq), message: toChatMessageResponse(row) }));
   }
 

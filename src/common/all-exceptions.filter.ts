@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { routeOf } from './route-of.js';
 import {
   DATABASE_UNAVAILABLE_MESSAGE,
   isDatabaseUnavailable,
@@ -103,7 +104,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const answer = toErrorAnswer(exception);
-    const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+    const route = `${request.method} ${routeOf(request)}`;
     if (answer.unexpected) {
       this.logger.error(
         `${route}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,

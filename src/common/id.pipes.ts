@@ -7,9 +7,12 @@ export const UuidPipe = new ParseUUIDPipe({
 });
 
 /** Notification ids are positive integers (their sequence number). */
+const SEQUENCE_ID = '^[1-9][0-9]{0,17}$';
+const SEQUENCE_ID_PATTERN = new RegExp(SEQUENCE_ID);
+
 export class SequenceIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!/^[1-9]\d{0,17}$/.test(value)) throw new BadRequestException('Malformed id: expected a positive integer');
+    if (!SEQUENCE_ID_PATTERN.test(value)) throw new BadRequestException('Malformed id: expected a positive integer');
     return value;
   }
 }
@@ -19,4 +22,4 @@ export const ApiUuidParam = () => ApiParam({ name: 'id', format: 'uuid', schema:
 
 /** Documents the `:id` of a notification route. */
 export const ApiSequenceParam = () =>
-  ApiParam({ name: 'id', schema: { type: 'string', pattern: '^[1-9][0-9]{0,17}$' }, description: 'Notification id' });
+  ApiParam({ name: 'id', schema: { type: 'string', pattern: SEQUENCE_ID }, description: 'Notification id' });

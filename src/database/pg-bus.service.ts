@@ -35,7 +35,7 @@ const PROBE_TIMEOUT_MS = 3000;
 type ListenerState =
   | { name: 'connecting' }
   | { name: 'listening'; client: pg.Client; probe: NodeJS.Timeout }
-  | { name: 'waiting'; timer: NodeJS.Timeout; delayMs: number }
+  | { name: 'waiting'; timer: NodeJS.Timeout }
   | { name: 'closed' };
 
 /**
@@ -101,6 +101,8 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
       connectionTimeoutMillis: this.config.get('DB_CONNECT_TIMEOUT_MS', { infer: true }),
     });
     client.on('error', (error) => this.logger.warn(`Listening connection error: ${error.message}`));
+    // Before LISTEN, so nothing that arrives right after it is missed.
+    client.on('notification', ({ channel, payload }) => this.dispatch(channel, payload ?? ''));
     try {
       await client.connect();
       for (const channel of this.handlers.keys()) {
@@ -116,10 +118,10 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
 
   private listen(client: pg.Client): void {
     if (this.state.name === 'closed') {
+      client.removeAllListeners('notification');
       void client.end().catch(() => undefined);
       return;
     }
-    client.on('notification', ({ channel, payload }) => this.dispatch(channel, payload ?? ''));
     client.once('end', () => this.lost(client, 'connection ended'));
     const probe = setInterval(() => this.probe(client), PROBE_INTERVAL_MS);
     probe.unref();
@@ -160,7 +162,7 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
   private retry(delayMs: number): void {
     const timer = setTimeout(() => void this.reconnect(delayMs), delayMs);
     timer.unref();
-    this.state = { name: 'waiting', timer, delayMs };
+    this.state = { name: 'waiting', timer };
   }
 
   private async reconnect(delayMs: number): Promise<void> {

@@ -13,6 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { toErrorAnswer } from '../common/all-exceptions.filter.js';
+import { routeOf } from '../common/route-of.js';
 import { IdempotencyService } from './idempotency.service.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -38,7 +39,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
     const client = request.ip ?? '';
-    const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+    const route = `${request.method} ${routeOf(request)}`;
     const fingerprint = createHash('sha256')
       .update(route)
       .update('\n')

@@ -41,6 +41,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   private readonly streams: NotificationStreams;
   private lastSeq = 0n;
   private delivery: Promise<void> = Promise.resolve();
+  private lastReplayWarning = 0;
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
@@ -53,7 +54,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
       keepaliveMs: config.get('SSE_KEEPALIVE_MS', { infer: true }),
       retryMs: config.get('SSE_RETRY_MS', { infer: true }),
       maxBacklogBytes: MAX_BACKLOG_BYTES,
-      onReplayError: (error) => this.logger.warn(`SSE replay waits for the database: ${String(error)}`),
+      onReplayError: (error) => this.warnReplayWaits(error),
       onDelivered: (count) => metrics.sseDelivered.inc(count),
       onDropped: () => metrics.sseDropped.inc(),
     });
@@ -62,10 +63,8 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   async onModuleInit(): Promise<void> {
-    const [{ max }] = await this.notifications.query<{ max: string | null }[]>(
-      'SELECT max(id) AS max FROM notifications',
-    );
-    if (max !== null && BigInt(max) > this.lastSeq) this.lastSeq = BigInt(max);
+    const newest = await this.newestId();
+    if (newest > this.lastSeq) this.lastSeq = newest;
   }
 
   /** Open SSE streams on this process. */
@@ -132,11 +131,22 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   /** An id this process has seen is real; a larger one is checked against what is stored. */
   private async startAt(seq: bigint): Promise<bigint> {
     if (seq <= this.lastSeq) return seq;
+    const newest = await this.newestId();
+    return seq > newest ? newest : seq;
+  }
+
+  /** Every waiting stream retries on its own: one log line per 10 s says it, not one per stream. */
+  private warnReplayWaits(error: unknown): void {
+    if (Date.now() - this.lastReplayWarning < 10_000) return;
+    this.lastReplayWarning = Date.now();
+    this.logger.warn(`SSE streams wait for the database to replay: ${String(error)}`);
+  }
+
+  private async newestId(): Promise<bigint> {
     const [{ max }] = await this.notifications.query<{ max: string | null }[]>(
       'SELECT max(id) AS max FROM notifications',
     );
-    const newest = BigInt(max ?? 0);
-    return seq > newest ? newest : seq;
+    return BigInt(max ?? 0);
   }
 
   private enqueue(task: () => Promise<void>): void {

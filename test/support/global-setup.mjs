@@ -2,10 +2,10 @@
 // plain JavaScript over the compiled sources (`npm test` builds them first).
 import { chmod, mkdtemp } from 'node:fs/promises';
 import process from 'node:process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../dist/src/common/free-port.js';
 import { EmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
 import { runMigrations } from '../../dist/src/database/migrate.js';
 
@@ -32,15 +32,4 @@ export default async function globalSetup() {
 
   process.env.TEST_POSTGRES_URL = server.url;
   globalThis.__TEST_POSTGRES__ = { server, root };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
