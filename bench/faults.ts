@@ -9,22 +9,15 @@
  *   FAULTS_RATE=50         requests per second
  *   FAULTS_OUTAGE_S=10     length of the outage run's stop
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { freePort } from '../src/common/free-port.js';
-import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
-import { runMigrations } from '../src/database/migrate.js';
+import type { ChildProcess } from 'node:child_process';
+import { BenchDatabase } from './harness/bench-database.js';
+import { createCars } from './harness/cars.js';
+import { logger, sleep, writeResults } from './harness/common.js';
+import { startApiProcess, stopChild } from './harness/processes.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const projectRoot = resolve(here, '..', '..');
 const RATE = Number(process.env.FAULTS_RATE ?? 50);
 const OUTAGE_S = Number(process.env.FAULTS_OUTAGE_S ?? 10);
-const log = (message: string) => console.error(`[faults] ${message}`);
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const log = logger('faults');
 
 interface Sample {
   sentAt: number;
@@ -44,32 +37,6 @@ interface RunReport {
   unavailableWithoutRetryAfter: number;
   bookingsAccepted: number;
   bookingsStored: number;
-}
-
-async function startApi(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the API exited with code ${child.exitCode}`);
-    const ready = await fetch(`${url}/health/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return { child, url };
-    await sleep(100);
-  }
-  throw new Error('the API did not become ready in 30 s');
 }
 
 /** Fires RATE requests a second (without waiting for answers) until `stop()`; round-robin over three kinds. */
@@ -124,19 +91,16 @@ function startLoad(url: string, carIds: string[], slotBase: number) {
   };
 }
 
-async function report(run: string, samples: Sample[], databaseUrl: string): Promise<RunReport> {
+async function report(run: string, samples: Sample[], database: BenchDatabase): Promise<RunReport> {
   const statuses: Record<string, number> = {};
   for (const sample of samples)
     statuses[sample.status || 'no answer'] = (statuses[sample.status || 'no answer'] ?? 0) + 1;
   const failed = samples.filter((sample) => sample.status < 200 || sample.status >= 400);
   const accepted = samples.flatMap((sample) => (sample.bookingId ? [sample.bookingId] : []));
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  const { rows } = await client.query<{ n: number }>(
+  const [stored] = await database.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[])',
     [accepted],
   );
-  await client.end();
   const unavailable = samples.filter((sample) => sample.status === 503);
   return {
     run,
@@ -149,38 +113,18 @@ async function report(run: string, samples: Sample[], databaseUrl: string): Prom
     slowest503Ms: unavailable.length ? Math.max(...unavailable.map((sample) => sample.ms)) : 0,
     unavailableWithoutRetryAfter: unavailable.filter((sample) => !sample.retryAfter).length,
     bookingsAccepted: accepted.length,
-    bookingsStored: rows[0].n,
+    bookingsStored: stored.n,
   };
 }
 
 async function main(): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'car-rental-faults-'));
-  await chmod(root, 0o755); // as root, PostgreSQL runs as "postgres" and must enter it
-  const options = { dataDir: join(root, 'pgdata'), port: await freePort(), database: 'faults' };
-  let database = await EmbeddedPostgres.start(options);
+  // Embedded even when DATABASE_URL is set: the benchmark stops and restarts its server.
+  const database = await BenchDatabase.create('faults', { embedded: true });
   let api: ChildProcess | undefined;
   try {
-    await runMigrations(database.url);
-    const started = await startApi(database.url);
+    const started = await startApiProcess(database.url);
     api = started.child;
-    const carIds: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const response = await fetch(`${started.url}/cars`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          make: 'Dacia',
-          model: `Duster ${i}`,
-          year: 2024,
-          type: 'SUV',
-          seats: 5,
-          fuelType: 'Diesel',
-          pricePerDay: 35,
-          location: 'Rabat',
-        }),
-      });
-      carIds.push(((await response.json()) as { id: string }).id);
-    }
+    const carIds = await createCars(started.url, 20);
     const reports: RunReport[] = [];
     const day = 86_400_000;
     const runs: [string, number, () => Promise<void>][] = [
@@ -189,7 +133,7 @@ async function main(): Promise<void> {
         day,
         async () => {
           await database.stop();
-          database = await EmbeddedPostgres.start(options);
+          await database.start();
         },
       ],
       [
@@ -198,7 +142,7 @@ async function main(): Promise<void> {
         async () => {
           await database.stop();
           await sleep(OUTAGE_S * 1000);
-          database = await EmbeddedPostgres.start(options);
+          await database.start();
         },
       ],
     ];
@@ -208,16 +152,13 @@ async function main(): Promise<void> {
       await sleep(3000);
       await fault();
       await sleep(5000);
-      reports.push(await report(name, await load.stop(), database.url));
+      reports.push(await report(name, await load.stop(), database));
     }
     print(reports);
-    await mkdir(join(projectRoot, 'bench', 'results'), { recursive: true });
-    await writeFile(join(projectRoot, 'bench', 'results', 'faults.json'), JSON.stringify(reports, null, 2));
+    await writeResults('faults', reports);
   } finally {
-    api?.kill('SIGTERM');
-    await sleep(500);
-    await database.stop();
-    await rm(root, { recursive: true, force: true });
+    if (api) await stopChild(api);
+    await database.close();
   }
 }
 

@@ -8,15 +8,15 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, Module, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import express, { type Response } from 'express';
 import { Observable } from 'rxjs';
+import { sleep } from './harness/common.js';
+import { FanoutClients } from './harness/processes.js';
 
 const N = Number(process.env.BENCH_STREAMS ?? 2000);
-const here = dirname(fileURLToPath(import.meta.url));
 
 @Controller()
 class StreamsController {
@@ -43,23 +43,12 @@ const heap = () => {
 async function perStream(server: Server, path: string): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const clients = fork(join(here, 'load', 'fanout.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const reply = (type: string) =>
-    new Promise<void>((resolve) => {
-      const onMessage = (message: { type: string }) => {
-        if (message.type !== type) return;
-        clients.off('message', onMessage);
-        resolve();
-      };
-      clients.on('message', onMessage);
-    });
+  const clients = new FanoutClients();
   const before = heap();
-  clients.send({ type: 'open', kind: 'sse', url: `http://127.0.0.1:${port}${path}`, count: N });
-  await reply('opened');
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await clients.open('sse', `http://127.0.0.1:${port}${path}`, N);
+  await sleep(500);
   const after = heap();
-  clients.send({ type: 'close' });
-  await reply('closed');
+  await clients.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   return (after - before) / N;

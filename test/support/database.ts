@@ -7,8 +7,6 @@ import { freePort } from '../../src/common/free-port.js';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { runMigrations } from '../../src/database/migrate.js';
 
-export const TEMPLATE_DATABASE = 'car_rental_template';
-
 function serverUrl(database: string): string {
   const base = process.env.TEST_POSTGRES_URL;
   if (!base) throw new Error('TEST_POSTGRES_URL is not set: run the tests with npm test');
@@ -21,7 +19,7 @@ export async function createTestDatabase(): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl('postgres') });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.TEST_TEMPLATE_DATABASE}`);
   } finally {
     await admin.end();
   }

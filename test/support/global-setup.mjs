@@ -9,7 +9,7 @@ import { freePort } from '../../dist/src/common/free-port.js';
 import { EmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
 import { runMigrations } from '../../dist/src/database/migrate.js';
 
-export const TEMPLATE_DATABASE = 'car_rental_template';
+const TEMPLATE_DATABASE = 'car_rental_template';
 
 /**
  * One real PostgreSQL for the whole run, in a fresh temporary folder; the
@@ -31,5 +31,6 @@ export default async function globalSetup() {
   await admin.end();
 
   process.env.TEST_POSTGRES_URL = server.url;
+  process.env.TEST_TEMPLATE_DATABASE = TEMPLATE_DATABASE;
   globalThis.__TEST_POSTGRES__ = { server, root };
 }
