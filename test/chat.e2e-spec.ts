@@ -153,6 +153,30 @@ describe('Chat on /ws/chat', () => {
       expect(earlier.body.map((m: { content: string }) => m.content)).toEqual(['m2', 'm3']);
       await request(t.url).get('/chat/messages?limit=0').expect(400);
     });
+
+    it('catches up after a message with after, oldest first; an unknown one gives the newest page', async () => {
+      const a = await connect();
+      const b = await connect();
+      for (let i = 1; i <= 5; i++) a.send(dashboardFrame(`m${i}`, { id: `msg-${i}` }));
+      await b.waitForFrames(5);
+      const contents = (body: { content: string }[]) => body.map((m) => m.content);
+      expect(contents((await request(t.url).get('/chat/messages?after=msg-2').expect(200)).body)).toEqual([
+        'm3',
+        'm4',
+        'm5',
+      ]);
+      expect(contents((await request(t.url).get('/chat/messages?after=msg-1&limit=2').expect(200)).body)).toEqual([
+        'm2',
+        'm3',
+      ]);
+      expect((await request(t.url).get('/chat/messages?after=msg-5').expect(200)).body).toEqual([]);
+      expect(contents((await request(t.url).get('/chat/messages?after=gone&limit=2').expect(200)).body)).toEqual([
+        'm4',
+        'm5',
+      ]);
+      const both = await request(t.url).get('/chat/messages?after=msg-1&before=msg-4').expect(400);
+      expect(both.body.message).toBe('Use either before or after, not both');
+    });
   });
 });
 

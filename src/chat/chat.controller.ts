@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ToNumber } from '../common/transforms.js';
@@ -14,11 +14,22 @@ export class ChatHistoryQuery {
   @Max(500)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'A message id: return the page of messages sent before it' })
+  @ApiPropertyOptional({ description: 'A message id: return the page of messages sent before it', maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   before?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A message id: return the messages sent after it, oldest first (a reconnecting client catches up ' +
+      'from the last message it saw). An unknown id returns the newest page. Not with `before`.',
+    maxLength: 100,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  after?: string;
 }
 
 @ApiTags('chat')
@@ -31,6 +42,8 @@ export class ChatController {
   @ApiOkResponse({ type: [ChatMessageResponse], description: 'The newest page, oldest first' })
   @ApiBadRequestResponse({ description: 'Invalid query' })
   history(@Query() query: ChatHistoryQuery): Promise<ChatMessageResponse[]> {
-    return this.chat.history(query.limit, query.before);
+    if (query.before !== undefined && query.after !== undefined)
+      throw new BadRequestException('Use either before or after, not both');
+    return this.chat.history(query.limit, query);
   }
 }

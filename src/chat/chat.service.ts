@@ -71,15 +71,24 @@ export class ChatService implements OnModuleInit {
     });
   }
 
-  /** The newest `limit` messages (before the message `before`, when given), oldest first. */
-  async history(limit: number, before?: string): Promise<ChatMessageResponse[]> {
-    let beforeSeq: string | undefined;
+  /**
+   * A page of history, oldest first: the newest `limit` messages before the message `before`, or
+   * the first `limit` messages after the message `after` (a reconnecting client's catch-up), or
+   * the newest `limit`. An unknown `before` gives nothing; an unknown `after` gives the newest page.
+   */
+  async history(
+    limit: number,
+    { before, after }: { before?: string; after?: string } = {},
+  ): Promise<ChatMessageResponse[]> {
     if (before !== undefined) {
       const anchor = await this.messages.findOneBy({ id: before });
-      if (!anchor) return [];
-      beforeSeq = anchor.seq;
+      return anchor ? (await this.recent(limit, anchor.seq)).map(({ message }) => message) : [];
     }
-    return (await this.recent(limit, beforeSeq)).map(({ message }) => message);
+    if (after !== undefined) {
+      const anchor = await this.messages.findOneBy({ id: after });
+      if (anchor) return (await this.rowsAfter(anchor.seq, limit)).map(toChatMessageResponse);
+    }
+    return (await this.recent(limit)).map(({ message }) => message);
   }
 
   /** The newest `limit` messages (before `beforeSeq`, when given) with their order, oldest first. */
@@ -112,11 +121,7 @@ export class ChatService implements OnModuleInit {
   /** After the listening connection was lost: relay what was stored meanwhile, in order, once. */
   private async catchUp(): Promise<void> {
     for (;;) {
-      const rows = await this.messages.find({
-        where: { seq: MoreThan(String(this.lastSeq)) },
-        order: { seq: 'ASC' },
-        take: CATCH_UP_BATCH,
-      });
+      const rows = await this.rowsAfter(String(this.lastSeq), CATCH_UP_BATCH);
       if (rows.length === 0) return;
       for (const row of rows) {
         this.lastSeq = BigInt(row.seq);
@@ -124,6 +129,10 @@ export class ChatService implements OnModuleInit {
         this.relay(toChatMessageResponse(row), this.origins.get(row.seq) ?? '', BigInt(row.seq));
       }
     }
+  }
+
+  private rowsAfter(seq: string, limit: number): Promise<ChatMessage[]> {
+    return this.messages.find({ where: { seq: MoreThan(seq) }, order: { seq: 'ASC' }, take: limit });
   }
 
   private remember(seq: string, origin: string): void {
