@@ -4,9 +4,12 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { CarsModule } from './cars/cars.module.js';
 import { ChatModule } from './chat/chat.module.js';
+import { redactAccessToken } from './auth/bearer-token.js';
 import { validateEnvironment, type Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -58,7 +61,7 @@ export class AppModule {
                 req: (request: { id: string; method: string; url: string; raw?: { ip?: string } }) => ({
                   id: request.id,
                   method: request.method,
-                  url: request.url,
+                  url: redactAccessToken(request.url),
                   ip: request.raw?.ip, // the forwarded address behind a trusted proxy (TRUST_PROXY)
                 }),
                 res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
@@ -83,6 +86,8 @@ export class AppModule {
         MetricsModule,
         LimitsModule,
         IdempotencyModule,
+        AuthModule,
+        AgenciesModule,
         CarsModule,
         BookingsModule,
         ReviewsModule,

@@ -7,7 +7,13 @@ import proxyAddr from 'proxy-addr';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { OPEN } from './auth/actor.js';
+import { bearerToken } from './auth/bearer-token.js';
+import { isLoopback, loopbackOnly, OPEN_MODE_REMOTE_MESSAGE } from './auth/remote-access.js';
+import { InvalidTokenError, TokenVerifier } from './auth/token-verifier.service.js';
 import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
+import type { UpgradeCheck } from './chat/upgrade.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
 import { configureHttpServer, requireJsonBodies } from './common/http-server.js';
@@ -42,6 +48,10 @@ export function configureApp(app: INestApplication): void {
     if (lifecycle.draining) response.setHeader('Connection', 'close');
     next();
   });
+  // Open mode answers loopback clients only (like Redis's protected mode), unless told otherwise.
+  if (app.get(TokenVerifier).mode === 'open' && !env.get('ALLOW_REMOTE_WITHOUT_AUTH', { infer: true })) {
+    app.use(loopbackOnly);
+  }
   if (env.get('RATE_LIMITS', { infer: true }) === 'on') {
     app.use(writeRateLimit(env.get('RATE_LIMIT_WRITES', { infer: true })));
   }
@@ -85,14 +95,57 @@ export function configureApp(app: INestApplication): void {
   );
   app.useGlobalFilters(new AllExceptionsFilter());
   const trust = (express.getHttpAdapter().getInstance() as Application).get('trust proxy fn') as TrustFunction;
+  const clientAddress = (request: IncomingMessage) => proxyAddr(request, trust);
   app.useWebSocketAdapter(
-    new ChatWsAdapter(app, env.get('CHAT_MAX_FRAME_BYTES', { infer: true }), app.get(ClientLimits), (request) =>
-      proxyAddr(request, trust),
+    new ChatWsAdapter(
+      app,
+      env.get('CHAT_MAX_FRAME_BYTES', { infer: true }),
+      app.get(ClientLimits),
+      clientAddress,
+      chatUpgradeCheck(app.get(TokenVerifier), {
+        allowRemote: env.get('ALLOW_REMOTE_WITHOUT_AUTH', { infer: true }),
+        origins: origins === '*' ? null : origins.split(',').map((origin) => origin.trim()),
+        clientAddress,
+      }),
     ),
   );
 
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { useGlobalPrefix: true });
+}
+
+/**
+ * Who may open the chat socket, decided before the handshake. CORS does not cover WebSockets: with
+ * CORS_ORIGINS a list, a browser page from another origin is refused (403). Open mode: loopback
+ * clients only (unless ALLOW_REMOTE_WITHOUT_AUTH). Token mode: a valid agency or admin token, as
+ * `Authorization: Bearer` or `?access_token=` (401 without one, 403 for a renter).
+ */
+function chatUpgradeCheck(
+  verifier: TokenVerifier,
+  options: { allowRemote: boolean; origins: string[] | null; clientAddress: (request: IncomingMessage) => string },
+): UpgradeCheck {
+  return async (request) => {
+    const origin = request.headers.origin;
+    if (options.origins && origin !== undefined && !options.origins.includes(origin)) {
+      return { status: 403, reason: `Origin ${origin} is not allowed (CORS_ORIGINS)` };
+    }
+    if (verifier.mode === 'open') {
+      if (!options.allowRemote && !isLoopback(options.clientAddress(request))) {
+        return { status: 403, reason: OPEN_MODE_REMOTE_MESSAGE };
+      }
+      return { actor: OPEN };
+    }
+    const token = bearerToken(request, true);
+    if (token === undefined) return { status: 401, reason: 'A bearer token is required (?access_token=)' };
+    try {
+      const user = await verifier.verify(token);
+      if (user.role === 'renter') return { status: 403, reason: 'The chat is between agencies and the admin team' };
+      return { actor: user };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) return { status: 401, reason: error.description };
+      throw error;
+    }
+  };
 }
 
 /** The OpenAPI document served at /docs-json, and committed as openapi.json (npm run openapi). */
@@ -108,6 +161,14 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('1.0')
       .setLicense('UNLICENSED', 'https://choosealicense.com/no-permission/')
       .addServer('/', 'Wherever this API is served (add API_PREFIX when set)')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'Token mode (AUTH_JWT_SECRET or AUTH_JWKS_URL): claims sub, role (admin, agency, renter), agency_id for an ' +
+          'agency. Open mode needs none and answers loopback clients only.',
+      })
       .build(),
     { extraModels: [ErrorResponse] },
   );
@@ -120,12 +181,19 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       if (route !== '/metrics') {
         operation.responses['503'] ??= { description: 'Database unavailable, retry shortly (Retry-After)' };
       }
+      if (!route.startsWith('/health')) {
+        operation.responses['401'] ??= { description: 'Token mode: no token where one is needed, or an invalid one' };
+        operation.responses['403'] ??= {
+          description: 'Token mode: a role this operation does not let in. Open mode: a client that is not local',
+        };
+      }
     }
   }
   documentErrorBodies(document);
-  // No operation requires authentication yet: say so explicitly on each.
-  for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as { security?: unknown[] }[]) operation.security ??= [];
+  // Operations without @ApiBearerAuth take a token or none (the public catalogue); health takes none.
+  for (const [route, path] of Object.entries(document.paths)) {
+    for (const operation of Object.values(path) as { security?: unknown[] }[])
+      operation.security ??= route.startsWith('/health') ? [] : [{}, { bearer: [] }];
   }
   return document;
 }

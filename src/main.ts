@@ -5,10 +5,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
-import { loadEnvironment, redactUrl } from './config/environment.js';
+import { authMode, loadEnvironment, redactUrl } from './config/environment.js';
 import { runMigrations } from './database/migrate.js';
 import { openDatabase } from './database/open-database.js';
-import { seedDemoData } from './database/seed.js';
+import { demoTokenCommands, seedDemoData } from './database/seed.js';
 
 async function bootstrap(): Promise<void> {
   const env = loadEnvironment();
@@ -21,7 +21,18 @@ async function bootstrap(): Promise<void> {
   logger.info(env.DATABASE_URL ? 'Using the database at DATABASE_URL' : 'Embedded PostgreSQL is ready');
   const applied = await runMigrations(database.url);
   logger.info(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
-  if (env.SEED_DEMO) logger.info(await seedDemoData(database.url));
+  const tokenMode = authMode(env) === 'token';
+  if (env.SEED_DEMO) {
+    logger.info(await seedDemoData(database.url, { twoAgencies: tokenMode }));
+    if (tokenMode) for (const line of demoTokenCommands()) logger.info(line);
+  }
+  if (!tokenMode) {
+    logger.warn(
+      env.ALLOW_REMOTE_WITHOUT_AUTH
+        ? 'Open mode with ALLOW_REMOTE_WITHOUT_AUTH=true: anyone who can reach this port may do anything. Set AUTH_JWT_SECRET or AUTH_JWKS_URL.'
+        : 'Open mode: no authentication, so only local clients are answered. Set AUTH_JWT_SECRET or AUTH_JWKS_URL to turn tokens on.',
+    );
+  }
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ DATABASE_URL: database.url }), {
     bufferLogs: true,

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { seedDemoData } from '../src/database/seed.js';
+import { DEMO_AGENCIES, demoTokenCommands, seedDemoData } from '../src/database/seed.js';
+import { signToken, TEST_SECRET } from './support/tokens.js';
 import { createTestApp } from './support/app.js';
 import { openSse } from './support/sse.js';
 import { waitFor } from './support/wait.js';
@@ -45,8 +46,11 @@ describe('Application', () => {
     }
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
+        '/agencies',
+        '/agencies/{id}',
         '/bookings',
         '/bookings/{id}',
+        '/bookings/{id}/history',
         '/cars',
         '/cars/{id}',
         '/chat/messages',
@@ -73,6 +77,27 @@ describe('Application', () => {
     sse.close();
     const socket = await openWs(t.url);
     await socket.close();
+    await t.close();
+  });
+
+  it('seeds two agencies in token mode, and says how to get a token for each (never a token)', async () => {
+    const t = await createTestApp({ AUTH_JWT_SECRET: TEST_SECRET });
+    await seedDemoData(t.databaseUrl, { twoAgencies: true });
+    const cars = (await request(t.url).get('/cars').expect(200)).body as { agencyId: string }[];
+    expect(new Set(cars.map((car) => car.agencyId))).toEqual(new Set(DEMO_AGENCIES.map((agency) => agency.id)));
+    const token = await signToken({ sub: 'clerk', role: 'agency', agency_id: DEMO_AGENCIES[0].id });
+    const own = (
+      await request(t.url)
+        .get('/cars')
+        .set({ Authorization: `Bearer ${token}` })
+        .expect(200)
+    ).body;
+    expect(own).toHaveLength(cars.length / 2);
+    const commands = demoTokenCommands().join('\n');
+    expect(commands).toContain('npm run token -- --role admin');
+    for (const agency of DEMO_AGENCIES) expect(commands).toContain(`--role agency --agency ${agency.id}`);
+    expect(commands).toContain('--role renter --sub renter-1');
+    expect(commands).not.toMatch(/eyJ/); // no JWT
     await t.close();
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import WebSocket from 'ws';
+import { BUILT_IN_AGENCY_ID } from '../src/agencies/agency.entity.js';
 import { LISTENER_APPLICATION_NAME } from '../src/database/pg-bus.service.js';
 import { createTestApp, useTestApp } from './support/app.js';
 import { withClient } from './support/database.js';
@@ -15,6 +16,14 @@ const dashboardFrame = (content: string, overrides: Record<string, unknown> = {}
   ...overrides,
 });
 
+/** What a frame becomes once stored: its own server id, the client's id kept, the built-in agency's conversation. */
+const stored = ({ id, ...frame }: Record<string, unknown>) => ({
+  ...frame,
+  id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+  clientId: id,
+  agencyId: BUILT_IN_AGENCY_ID,
+});
+
 describe('Chat on /ws/chat', () => {
   const t = useTestApp({ CHAT_MAX_CONTENT_LENGTH: '100', CHAT_MAX_FRAME_BYTES: '2048', WS_PING_INTERVAL_MS: '200' });
   const sockets: WsClient[] = [];
@@ -24,7 +33,13 @@ describe('Chat on /ws/chat', () => {
     return client;
   };
   const history = async () =>
-    (await request(t.url).get('/chat/messages').expect(200)).body as { id: string; content: string }[];
+    (await request(t.url).get('/chat/messages').expect(200)).body as {
+      id: string;
+      clientId: string;
+      content: string;
+    }[];
+  /** The server ids of the stored messages, by the id their client gave them. */
+  const serverIds = async () => Object.fromEntries((await history()).map((m) => [m.clientId, m.id]));
 
   afterEach(async () => {
     await Promise.all(sockets.splice(0).map((socket) => socket.close()));
@@ -38,11 +53,11 @@ describe('Chat on /ws/chat', () => {
     agency.send(frame);
 
     const [received] = await admin.waitForFrames(1);
-    expect(received).toEqual(frame);
-    await secondTab.waitForFrames(1);
+    expect(received).toEqual(stored(frame));
+    expect(await secondTab.waitForFrames(1)).toEqual([received]);
     await sleep(200);
     expect(agency.frames).toHaveLength(0);
-    expect(await history()).toEqual([frame]);
+    expect(await history()).toEqual([received]);
   });
 
   it('completes a frame without id or timestamp, and defaults the sender to agency', async () => {
@@ -149,7 +164,8 @@ describe('Chat on /ws/chat', () => {
       expect((await history()).map((m) => m.content)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
       const last = await request(t.url).get('/chat/messages?limit=2').expect(200);
       expect(last.body.map((m: { content: string }) => m.content)).toEqual(['m4', 'm5']);
-      const earlier = await request(t.url).get('/chat/messages?limit=2&before=msg-4').expect(200);
+      const ids = await serverIds();
+      const earlier = await request(t.url).get(`/chat/messages?limit=2&before=${ids['msg-4']}`).expect(200);
       expect(earlier.body.map((m: { content: string }) => m.content)).toEqual(['m2', 'm3']);
       await request(t.url).get('/chat/messages?limit=0').expect(400);
     });
@@ -160,16 +176,16 @@ describe('Chat on /ws/chat', () => {
       for (let i = 1; i <= 5; i++) a.send(dashboardFrame(`m${i}`, { id: `msg-${i}` }));
       await b.waitForFrames(5);
       const contents = (body: { content: string }[]) => body.map((m) => m.content);
-      expect(contents((await request(t.url).get('/chat/messages?after=msg-2').expect(200)).body)).toEqual([
+      const ids = await serverIds();
+      expect(contents((await request(t.url).get(`/chat/messages?after=${ids['msg-2']}`).expect(200)).body)).toEqual([
         'm3',
         'm4',
         'm5',
       ]);
-      expect(contents((await request(t.url).get('/chat/messages?after=msg-1&limit=2').expect(200)).body)).toEqual([
-        'm2',
-        'm3',
-      ]);
-      expect((await request(t.url).get('/chat/messages?after=msg-5').expect(200)).body).toEqual([]);
+      expect(
+        contents((await request(t.url).get(`/chat/messages?after=${ids['msg-1']}&limit=2`).expect(200)).body),
+      ).toEqual(['m2', 'm3']);
+      expect((await request(t.url).get(`/chat/messages?after=${ids['msg-5']}`).expect(200)).body).toEqual([]);
       expect(contents((await request(t.url).get('/chat/messages?after=gone&limit=2').expect(200)).body)).toEqual([
         'm4',
         'm5',
@@ -186,7 +202,7 @@ describe('Chat options and shutdown', () => {
     const a = await openWs(t.url);
     const frame = dashboardFrame('echo');
     a.send(frame);
-    expect(await a.waitForFrames(1)).toEqual([frame]);
+    expect(await a.waitForFrames(1)).toEqual([stored(frame)]);
     await a.close();
     await t.close();
   });

@@ -141,7 +141,7 @@ describe('A database outage', () => {
     const ids = during.events.map((event) => BigInt(event.id!));
     expect(ids.every((id, index) => id > (index === 0 ? BigInt(lastId) : ids[index - 1]))).toBe(true);
     const relayed = await receiver.waitForFrames(1, 15_000);
-    expect(relayed).toEqual([expect.objectContaining({ id: 'sent-during-outage', content: 'Anyone there?' })]);
+    expect(relayed).toEqual([expect.objectContaining({ clientId: 'sent-during-outage', content: 'Anyone there?' })]);
     sender.send({ id: 'sent-after', sender: 'agency', content: 'Back' });
     await receiver.waitForFrames(2, 5000);
 

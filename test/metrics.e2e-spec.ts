@@ -4,6 +4,7 @@ import { createTestApp, useTestApp } from './support/app.js';
 import { createCar, reviewInput } from './support/builders.js';
 import { openSse } from './support/sse.js';
 import { waitFor } from './support/wait.js';
+import { signToken, TEST_SECRET } from './support/tokens.js';
 import { openWs } from './support/ws.js';
 
 /** One sample's value from the Prometheus text, or undefined when absent. */
@@ -83,6 +84,24 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(refused.body).toMatchObject({ statusCode: 401, message: expect.any(String) });
     await request(t.url).get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789').expect(401);
     await request(t.url).get('/metrics').set('Authorization', 'Bearer scrape-secret-0123456789').expect(200);
+    await t.close();
+  });
+});
+
+describe('GET /metrics in token mode', () => {
+  it('takes an admin token or METRICS_TOKEN, and nothing else', async () => {
+    const t = await createTestApp({ AUTH_JWT_SECRET: TEST_SECRET, METRICS_TOKEN: 'scrape-secret-0123456789' });
+    const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+    await request(t.url).get('/metrics').expect(401);
+    await request(t.url).get('/metrics').set(bearer('scrape-secret-0123456789')).expect(200);
+    await request(t.url)
+      .get('/metrics')
+      .set(bearer(await signToken({ sub: 'admin-1', role: 'admin' })))
+      .expect(200);
+    await request(t.url)
+      .get('/metrics')
+      .set(bearer(await signToken({ sub: 'renter-1', role: 'renter' })))
+      .expect(403);
     await t.close();
   });
 });

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import { createCar, reviewInput } from './support/builders.js';
+import { bookingInput, carInput, createCar, reviewInput } from './support/builders.js';
+import { day } from './support/dates.js';
+import { signToken, TEST_SECRET } from './support/tokens.js';
 import { openSse } from './support/sse.js';
 import { sleep, waitFor } from './support/wait.js';
 import { openWs } from './support/ws.js';
@@ -63,12 +65,76 @@ describe('Two API processes on one database', () => {
     const remote = await openWs(b.url);
     const frame = { id: 'multi-1', sender: 'admin', content: 'Hello from A', timestamp: new Date().toISOString() };
     sender.send(frame);
-    expect(await remote.waitForFrames(1)).toEqual([frame]);
-    expect(await neighbour.waitForFrames(1)).toEqual([frame]);
+    const [relayed] = await remote.waitForFrames(1);
+    expect(relayed).toMatchObject({ clientId: 'multi-1', sender: 'admin', content: 'Hello from A' });
+    expect(await neighbour.waitForFrames(1)).toEqual([relayed]);
     await sleep(200); // an absence has no condition to wait for: give a wrong echo time to arrive
     expect(sender.frames).toHaveLength(0);
     const history = await request(b.url).get('/chat/messages').expect(200);
-    expect(history.body).toEqual([frame]);
+    expect(history.body).toEqual([relayed]);
     await Promise.all([sender.close(), neighbour.close(), remote.close()]);
+  });
+});
+
+/** Token mode across processes: agency A never sees agency B's notifications or chat, wherever it is connected. */
+describe('Two API processes in token mode', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const tokens: Record<string, string> = {};
+  const agencies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    a = await createTestApp({ AUTH_JWT_SECRET: TEST_SECRET });
+    b = await createTestApp({ AUTH_JWT_SECRET: TEST_SECRET }, a.databaseUrl);
+    tokens.admin = await signToken({ sub: 'admin-1', role: 'admin' });
+    for (const name of ['A', 'B']) {
+      agencies[name] = (
+        await request(a.url).post('/agencies').set('Authorization', `Bearer ${tokens.admin}`).send({ name }).expect(201)
+      ).body.id;
+      tokens[name] = await signToken({ sub: `clerk-${name}`, role: 'agency', agency_id: agencies[name] });
+    }
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it("delivers B's notifications to B's streams on either process, never to A's", async () => {
+    const car = await request(b.url)
+      .post('/cars')
+      .set('Authorization', `Bearer ${tokens.B}`)
+      .send(carInput())
+      .expect(201);
+    const aOnA = await openSse(`${a.url}/notifications/sse?access_token=${tokens.A}`);
+    const bOnA = await openSse(`${a.url}/notifications/sse?access_token=${tokens.B}`);
+    const adminOnB = await openSse(`${b.url}/notifications/sse?access_token=${tokens.admin}`);
+    const streams = (app: TestApp) => app.app.get(NotificationsService).openStreams;
+    await waitFor(() => (streams(a) === 2 && streams(b) === 1 ? true : undefined), 2000, 'the streams to open');
+    await request(b.url)
+      .post('/bookings')
+      .set('Authorization', `Bearer ${tokens.B}`)
+      .send(bookingInput(car.body.id, day(5), day(6)))
+      .expect(201);
+    const [forB] = await bOnA.waitForEvents(1);
+    expect(forB.data).toContain(car.body.id);
+    await adminOnB.waitForEvents(1);
+    await sleep(200); // an absence has no condition to wait for
+    expect(aOnA.events).toEqual([]);
+    for (const client of [aOnA, bOnA, adminOnB]) client.close();
+  });
+
+  it("relays the admin's message to its agency's sockets on the other process only", async () => {
+    const admin = await openWs(a.url, `/ws/chat?access_token=${tokens.admin}`);
+    const agencyA = await openWs(b.url, `/ws/chat?access_token=${tokens.A}`);
+    const agencyB = await openWs(b.url, `/ws/chat?access_token=${tokens.B}`);
+    admin.send({ id: '1', content: 'For B only', agencyId: agencies.B });
+    const [received] = await agencyB.waitForFrames(1);
+    expect(received).toMatchObject({ sender: 'admin', content: 'For B only', agencyId: agencies.B });
+    agencyB.send({ id: '1', content: 'Thanks' }); // the same client id as the admin's: another sender
+    const [reply] = await admin.waitForFrames(1);
+    expect(reply).toMatchObject({ sender: 'agency', content: 'Thanks', agencyId: agencies.B });
+    await sleep(200);
+    expect(agencyA.frames).toEqual([]);
+    await Promise.all([admin.close(), agencyA.close(), agencyB.close()]);
   });
 });

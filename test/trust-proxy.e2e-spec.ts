@@ -44,6 +44,7 @@ describe('TRUST_PROXY', () => {
       RATE_LIMIT_WRITES: '2',
       RATE_LIMIT_STREAMS: '1',
       TRUST_PROXY: 'loopback',
+      ALLOW_REMOTE_WITHOUT_AUTH: 'true', // remote clients in open mode: this test is about their limits
     });
     expect(await writes(t.url, ['203.0.113.1', '203.0.113.2', '203.0.113.3'])).toEqual([201, 201, 201]);
     expect(await writes(t.url, ['203.0.113.9', '203.0.113.9', '203.0.113.9'])).toEqual([201, 201, 429]);

@@ -10,6 +10,8 @@ export class BookingCreatedEvent {
   constructor(
     readonly manager: EntityManager,
     readonly booking: BookingResponse,
+    /** The car's agency: who is told. */
+    readonly agencyId: string,
   ) {}
 }
 
@@ -19,5 +21,6 @@ export class BookingStatusChangedEvent {
     readonly manager: EntityManager,
     readonly booking: BookingResponse,
     readonly previousStatus: string,
+    readonly agencyId: string,
   ) {}
 }

@@ -7,7 +7,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiBearerAuth,
 } from '@nestjs/swagger';
+import { CurrentActor } from '../auth/access.decorator.js';
+import type { Actor } from '../auth/actor.js';
+import { BookingChangeResponse } from './booking-change.response.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { BookingResponse } from './booking.response.js';
@@ -18,6 +22,7 @@ import { UpdateBookingDto } from './dto/update-booking.dto.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('bookings')
+@ApiBearerAuth()
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
 @Controller('bookings')
 export class BookingsController {
@@ -27,8 +32,8 @@ export class BookingsController {
   @ApiOperation({ summary: 'List bookings, newest first' })
   @UseInterceptors(TotalCountInterceptor)
   @ApiOkResponse({ type: [BookingResponse], description: 'Plain array, newest first; the total is in X-Total-Count' })
-  list(@Query() query: ListBookingsQuery) {
-    return this.bookings.list(query);
+  list(@CurrentActor() actor: Actor, @Query() query: ListBookingsQuery) {
+    return this.bookings.list(query, actor);
   }
 
   @Get(':id')
@@ -36,8 +41,17 @@ export class BookingsController {
   @ApiUuidParam()
   @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
-  findOne(@Param('id', UuidPipe) id: string): Promise<BookingResponse> {
-    return this.bookings.findOne(id);
+  findOne(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<BookingResponse> {
+    return this.bookings.findOne(id, actor);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Every change of a booking (creation first) with who made it and when' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: [BookingChangeResponse] })
+  @ApiNotFoundResponse()
+  history(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<BookingChangeResponse[]> {
+    return this.bookings.history(id, actor);
   }
 
   @Post()
@@ -48,8 +62,8 @@ export class BookingsController {
   @ApiCreatedResponse({ type: BookingResponse })
   @ApiNotFoundResponse({ description: 'Unknown or deleted car' })
   @ApiConflictResponse({ description: 'The car is already booked for an overlapping period, or is not available' })
-  create(@Body() dto: CreateBookingDto): Promise<BookingResponse> {
-    return this.bookings.create(dto);
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateBookingDto): Promise<BookingResponse> {
+    return this.bookings.create(dto, actor);
   }
 
   @Patch(':id')
@@ -58,8 +72,12 @@ export class BookingsController {
   @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Illegal status change' })
-  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBookingDto): Promise<BookingResponse> {
-    return this.bookings.update(id, dto);
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: UpdateBookingDto,
+  ): Promise<BookingResponse> {
+    return this.bookings.update(id, dto, actor);
   }
 
   @Put(':id')
@@ -68,7 +86,11 @@ export class BookingsController {
   @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Illegal status change' })
-  replace(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBookingDto): Promise<BookingResponse> {
-    return this.bookings.update(id, dto);
+  replace(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: UpdateBookingDto,
+  ): Promise<BookingResponse> {
+    return this.bookings.update(id, dto, actor);
   }
 }

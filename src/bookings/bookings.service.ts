@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { actorStamp, hasRole, ownAgency, type Actor } from '../auth/actor.js';
 import type { Environment } from '../config/environment.js';
 import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from './booking.events.js';
 import { Booking } from './booking.entity.js';
+import { BookingChange } from './booking-change.entity.js';
+import { toBookingChangeResponse, type BookingChangeResponse } from './booking-change.response.js';
 import { toBookingResponse, type BookingResponse } from './booking.response.js';
 import { bookingPrice, canTransition } from './booking-status.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
@@ -31,10 +40,11 @@ export class BookingsService {
     this.maxBookingDays = config.get('MAX_BOOKING_DAYS', { infer: true });
   }
 
-  async list(query: ListBookingsQuery): Promise<Page<BookingResponse>> {
+  /** A renter sees its own bookings, an agency its cars', the admin (and open mode) all. */
+  async list(query: ListBookingsQuery, actor: Actor): Promise<Page<BookingResponse>> {
     // Find options, not a query builder: `withDeleted` must also reach the join, so that
     // bookings of a deleted car still come with it (as GET /bookings/:id does).
-    const where: FindOptionsWhere<Booking> = {};
+    const where: FindOptionsWhere<Booking> = visibleTo(actor);
     if (query.carId) where.carId = query.carId;
     if (query.status) where.status = query.status;
     if (query.from) where.endDate = MoreThan(new Date(query.from));
@@ -50,15 +60,26 @@ export class BookingsService {
     return { items: rows.map(toBookingResponse), total };
   }
 
-  async findOne(id: string): Promise<BookingResponse> {
-    return toBookingResponse(await this.load(this.dataSource.manager, id));
+  async findOne(id: string, actor: Actor): Promise<BookingResponse> {
+    return toBookingResponse(await this.load(this.dataSource.manager, id, actor));
+  }
+
+  /** Every change of the booking, its creation first, with who made it. */
+  async history(id: string, actor: Actor): Promise<BookingChangeResponse[]> {
+    await this.load(this.dataSource.manager, id, actor);
+    const changes = await this.dataSource.manager.find(BookingChange, {
+      where: { bookingId: id },
+      order: { id: 'ASC' },
+    });
+    return changes.map(toBookingChangeResponse);
   }
 
   /**
    * Creates a Pending booking priced by the server. Overlaps are refused by the
    * database's exclusion constraint, so concurrent requests cannot both win.
+   * A renter books as itself (its token names the renter); an agency only its own cars.
    */
-  async create(dto: CreateBookingDto): Promise<BookingResponse> {
+  async create(dto: CreateBookingDto, actor: Actor): Promise<BookingResponse> {
     const startDate = new Date(dto.startDate);
     const endDate = new Date(dto.endDate);
     if (endDate <= startDate) throw new BadRequestException('endDate must be after startDate');
@@ -67,37 +88,50 @@ export class BookingsService {
     if (endDate.getTime() - startDate.getTime() > this.maxBookingDays * DAY_MS) {
       throw new BadRequestException(`A booking may last at most ${this.maxBookingDays} days`);
     }
+    const renter = hasRole(actor, 'renter')
+      ? { id: actor.sub, name: actor.name ?? dto.renter.name, email: actor.email ?? dto.renter.email }
+      : { id: dto.renter.id || randomUUID(), name: dto.renter.name, email: dto.renter.email };
 
     return this.dataSource.transaction(async (manager) => {
-      const car = await this.cars.lockForReference(manager, dto.carId);
+      const car = await this.cars.lockForReference(manager, dto.carId, actor);
       if (!car.available) throw new ConflictException('Car is not available for booking');
 
       const booking = manager.create(Booking, {
         carId: car.id,
         startDate,
         endDate,
-        renterId: dto.renter.id || randomUUID(),
-        renterName: dto.renter.name,
-        renterEmail: dto.renter.email,
+        renterId: renter.id,
+        renterName: renter.name,
+        renterEmail: renter.email,
         status: 'Pending',
         totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
         isPaid: false,
       });
       // An overlap violates bookings_no_overlap: the exception filter answers 409.
       await manager.save(booking);
+      await this.record(manager, booking.id, actor, { statusTo: 'Pending', paidTo: false });
       booking.car = car;
       const response = toBookingResponse(booking);
-      await this.events.emitAsync(BookingCreatedEvent.eventName, new BookingCreatedEvent(manager, response));
+      await this.events.emitAsync(
+        BookingCreatedEvent.eventName,
+        new BookingCreatedEvent(manager, response, car.agencyId),
+      );
       return response;
     });
   }
 
-  /** Changes status (along the state machine) and/or the paid flag. */
-  async update(id: string, dto: UpdateBookingDto): Promise<BookingResponse> {
+  /** Changes status (along the state machine) and/or the paid flag. A renter may only cancel its own. */
+  async update(id: string, dto: UpdateBookingDto, actor: Actor): Promise<BookingResponse> {
+    if (hasRole(actor, 'renter') && (dto.isPaid !== undefined || (dto.status ?? 'Cancelled') !== 'Cancelled')) {
+      throw new ForbiddenException('A renter may only cancel a booking');
+    }
     return this.dataSource.transaction(async (manager) => {
+      // Who may see it cannot change (its car and renter are fixed): check, then lock the row.
+      await this.load(manager, id, actor);
       const booking = await manager.findOne(Booking, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!booking) throw new NotFoundException('Booking not found');
       const previousStatus = booking.status;
+      const previousPaid = booking.isPaid;
       const statusChanges = dto.status !== undefined && dto.status !== previousStatus;
       if (statusChanges && !canTransition(previousStatus, dto.status!)) {
         throw new ConflictException(`Cannot change booking status from ${previousStatus} to ${dto.status}`);
@@ -105,21 +139,52 @@ export class BookingsService {
       if (statusChanges) booking.status = dto.status!;
       if (dto.isPaid !== undefined) booking.isPaid = dto.isPaid;
       await manager.save(booking);
+      if (statusChanges || booking.isPaid !== previousPaid) {
+        await this.record(manager, id, actor, {
+          statusFrom: statusChanges ? previousStatus : null,
+          statusTo: statusChanges ? booking.status : null,
+          paidFrom: booking.isPaid !== previousPaid ? previousPaid : null,
+          paidTo: booking.isPaid !== previousPaid ? booking.isPaid : null,
+        });
+      }
 
-      const response = toBookingResponse(await this.load(manager, id));
+      const loaded = await this.load(manager, id, actor);
+      const response = toBookingResponse(loaded);
       if (statusChanges) {
         await this.events.emitAsync(
           BookingStatusChangedEvent.eventName,
-          new BookingStatusChangedEvent(manager, response, previousStatus),
+          new BookingStatusChangedEvent(manager, response, previousStatus, loaded.car.agencyId),
         );
       }
       return response;
     });
   }
 
-  private async load(manager: EntityManager, id: string): Promise<Booking> {
-    const booking = await manager.findOne(Booking, { where: { id }, relations: { car: true }, withDeleted: true });
+  private async record(
+    manager: EntityManager,
+    bookingId: string,
+    actor: Actor,
+    change: Partial<Pick<BookingChange, 'statusFrom' | 'statusTo' | 'paidFrom' | 'paidTo'>>,
+  ): Promise<void> {
+    const { sub, role } = actorStamp(actor);
+    await manager.insert(BookingChange, { bookingId, actorSub: sub, actorRole: role, ...change });
+  }
+
+  /** The booking with its car (deleted cars too); 404 when it does not exist or `actor` may not see it. */
+  private async load(manager: EntityManager, id: string, actor: Actor): Promise<Booking> {
+    const booking = await manager.findOne(Booking, {
+      where: { ...visibleTo(actor), id },
+      relations: { car: true },
+      withDeleted: true,
+    });
     if (!booking) throw new NotFoundException('Booking not found');
     return booking;
   }
+}
+
+/** The bookings `actor` may see, as find conditions. */
+function visibleTo(actor: Actor): FindOptionsWhere<Booking> {
+  if (hasRole(actor, 'renter')) return { renterId: actor.sub };
+  const own = ownAgency(actor);
+  return own === undefined ? {} : { car: { agencyId: own } };
 }

@@ -6,8 +6,11 @@ import {
   Entity,
   Index,
   PrimaryGeneratedColumn,
+  JoinColumn,
+  ManyToOne,
   UpdateDateColumn,
 } from 'typeorm';
+import { Agency } from '../agencies/agency.entity.js';
 import { numericTransformer } from '../database/column-transformers.js';
 
 @Entity('cars')
@@ -20,6 +23,14 @@ import { numericTransformer } from '../database/column-transformers.js';
 export class Car {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  @Index()
+  @Column('uuid')
+  agencyId: string;
+
+  @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'agency_id' })
+  agency?: Agency;
 
   @Column('text')
   make: string;

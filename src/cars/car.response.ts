@@ -3,6 +3,7 @@ import type { Car } from './car.entity.js';
 
 export class CarResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The agency that owns the car' }) agencyId: string;
   @ApiProperty() make: string;
   @ApiProperty() model: string;
   @ApiProperty({ type: 'integer' }) year: number;
@@ -30,6 +31,7 @@ export interface RatingStats {
 export function toCarResponse(car: Car, stats: RatingStats = { averageRating: null, reviewCount: 0 }): CarResponse {
   return {
     id: car.id,
+    agencyId: car.agencyId,
     make: car.make,
     model: car.model,
     year: car.year,

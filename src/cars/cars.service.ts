@@ -1,6 +1,8 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, Repository, type EntityManager, type FindOptionsWhere, type SelectQueryBuilder } from 'typeorm';
+import { Agency } from '../agencies/agency.entity.js';
+import { defaultAgency, ownAgency, type Actor } from '../auth/actor.js';
 import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
@@ -26,12 +28,16 @@ export class CarsService {
   ) {}
 
   /** The list as JSON, from the cache when no write happened since it was built. */
-  listSerialized(query: ListCarsQuery): Promise<SerializedList> {
-    return this.cache.get(JSON.stringify(query), () => this.list(query));
+  listSerialized(query: ListCarsQuery, actor: Actor): Promise<SerializedList> {
+    const own = ownAgency(actor);
+    return this.cache.get(JSON.stringify({ ...query, own }), () => this.list(query, own));
   }
 
-  async list(query: ListCarsQuery): Promise<Page<CarResponse>> {
+  /** An agency sees its own fleet; everyone else the catalogue of every agency (`agencyId` narrows it). */
+  async list(query: ListCarsQuery, own?: string): Promise<Page<CarResponse>> {
     const qb = this.withStats(this.cars.createQueryBuilder('car'));
+    if (own !== undefined) qb.andWhere('car.agency_id = :own', { own });
+    if (query.agencyId) qb.andWhere('car.agency_id = :agencyId', { agencyId: query.agencyId });
     if (query.available !== undefined) qb.andWhere('car.available = :available', { available: query.available });
     if (query.location) qb.andWhere('lower(car.location) = lower(:location)', { location: query.location });
     if (query.type) qb.andWhere('lower(car.type) = lower(:type)', { type: query.type });
@@ -49,41 +55,50 @@ export class CarsService {
     return { items: await this.toResponses(qb), total };
   }
 
-  async findOne(id: string): Promise<CarResponse> {
+  /** Another agency's car is answered like a missing one. */
+  async findOne(id: string, actor: Actor): Promise<CarResponse> {
     const qb = this.withStats(this.cars.createQueryBuilder('car')).where('car.id = :id', { id });
+    const own = ownAgency(actor);
+    if (own !== undefined) qb.andWhere('car.agency_id = :own', { own });
     const [car] = await this.toResponses(qb);
     if (!car) throw new NotFoundException('Car not found');
     return car;
   }
 
-  async create(dto: CreateCarDto): Promise<CarResponse> {
-    const car = this.cars.create({ available: true, description: '', features: [], images: [], ...dto });
+  /** An agency creates its own cars; the admin names the agency; open mode uses the built-in one. */
+  async create(dto: CreateCarDto, actor: Actor): Promise<CarResponse> {
+    const agencyId = defaultAgency(actor) ?? dto.agencyId;
+    if (!agencyId) throw new BadRequestException('agencyId is required: which agency owns the car');
+    if (!(await this.dataSource.getRepository(Agency).existsBy({ id: agencyId }))) {
+      throw new BadRequestException('agencyId names no agency');
+    }
+    const car = this.cars.create({ available: true, description: '', features: [], images: [], ...dto, agencyId });
     return toCarResponse(await this.cars.save(car));
   }
 
-  async update(id: string, dto: UpdateCarDto): Promise<CarResponse> {
-    const car = await this.cars.findOneBy({ id });
+  async update(id: string, dto: UpdateCarDto, actor: Actor): Promise<CarResponse> {
+    const car = await this.cars.findOneBy(this.scoped(id, actor));
     if (!car) throw new NotFoundException('Car not found');
     await this.cars.save(this.cars.merge(car, dto));
-    return this.findOne(id);
+    return this.findOne(id, actor);
   }
 
   /**
    * The live car `id`, locked FOR SHARE in `manager`'s transaction, for a booking or
    * review about to reference it: it cannot be deleted (remove takes FOR UPDATE)
-   * until that transaction ends. 404 for an unknown or deleted car.
+   * until that transaction ends. 404 for an unknown or deleted car, or another agency's.
    */
-  async lockForReference(manager: EntityManager, id: string): Promise<Car> {
-    const car = await manager.findOne(Car, { where: { id }, lock: { mode: 'pessimistic_read' } });
+  async lockForReference(manager: EntityManager, id: string, actor: Actor): Promise<Car> {
+    const car = await manager.findOne(Car, { where: this.scoped(id, actor), lock: { mode: 'pessimistic_read' } });
     if (!car) throw new NotFoundException('Car not found');
     return car;
   }
 
   /** Soft delete, so past bookings and reviews keep their car. Refused while the car is booked. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor: Actor): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       // FOR UPDATE conflicts with the FOR SHARE a booking takes on its car: no booking slips in meanwhile.
-      const car = await manager.findOne(Car, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const car = await manager.findOne(Car, { where: this.scoped(id, actor), lock: { mode: 'pessimistic_write' } });
       if (!car) throw new NotFoundException('Car not found');
       const active = await manager
         .createQueryBuilder(Booking, 'b')
@@ -94,6 +109,12 @@ export class CarsService {
       }
       await manager.softDelete(Car, { id });
     });
+  }
+
+  /** `id`, and for an agency only among its own cars. */
+  private scoped(id: string, actor: Actor): FindOptionsWhere<Car> {
+    const own = ownAgency(actor);
+    return own === undefined ? { id } : { id, agencyId: own };
   }
 
   private withStats(qb: SelectQueryBuilder<Car>): SelectQueryBuilder<Car> {

@@ -5,6 +5,8 @@ import type { Observable } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { ClientLimits } from '../limits/client-limits.service.js';
+import type { Actor } from '../auth/actor.js';
+import { UPGRADE_ACTOR, type UpgradeCheck } from './upgrade.js';
 import { CHAT_FRAME_EVENT } from './chat.gateway.js';
 
 /**
@@ -19,6 +21,7 @@ export class ChatWsAdapter extends WsAdapter {
     private readonly limits: ClientLimits,
     /** The client's address, as Express's `trust proxy` sees it (the forwarded one behind a trusted balancer). */
     private readonly clientAddress: (request: IncomingMessage) => string,
+    private readonly check: UpgradeCheck,
   ) {
     super(app, {
       messageParser: (data) => ({
@@ -77,14 +80,29 @@ export class ChatWsAdapter extends WsAdapter {
     });
   }
 
-  /** At the upgrade, before the handshake: a client over its socket limit gets 429. */
+  /**
+   * At the upgrade, before the handshake: who it is (401/403 otherwise, see UpgradeCheck), then a
+   * client over its socket limit gets 429.
+   */
   private verifyClient(request: IncomingMessage, accept: (ok: boolean, code?: number, reason?: string) => void): void {
-    const release = this.limits.tryAcquire('chat', this.clientAddress(request));
-    if (!release) {
-      accept(false, 429, `Too many open chat sockets: at most ${this.limits.maxStreams} per client`);
-      return;
-    }
-    request.socket.once('close', release);
-    accept(true);
+    this.check(request).then(
+      (result) => {
+        if ('status' in result) {
+          accept(false, result.status, result.reason);
+          return;
+        }
+        const { actor } = result;
+        const client = actor.kind === 'user' ? `user:${actor.sub}` : this.clientAddress(request);
+        const release = this.limits.tryAcquire('chat', client);
+        if (!release) {
+          accept(false, 429, `Too many open chat sockets: at most ${this.limits.maxStreams} per client`);
+          return;
+        }
+        (request as IncomingMessage & { [UPGRADE_ACTOR]?: Actor })[UPGRADE_ACTOR] = actor;
+        request.socket.once('close', release);
+        accept(true);
+      },
+      () => accept(false, 503, 'Unavailable, retry shortly'),
+    );
   }
 }

@@ -1,6 +1,15 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Access, CurrentActor } from '../auth/access.decorator.js';
+import { ownAgency, type Actor } from '../auth/actor.js';
 import { ToNumber } from '../common/transforms.js';
 import { ChatMessageResponse } from './chat-message.response.js';
 import { ChatService } from './chat.service.js';
@@ -30,9 +39,19 @@ export class ChatHistoryQuery {
   @IsString()
   @MaxLength(100)
   after?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The admin: one agency's conversation (an agency always sees its own)",
+  })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
 }
 
 @ApiTags('chat')
+@ApiBearerAuth()
+@Access({ roles: ['agency', 'admin'] })
 @Controller('chat')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
@@ -41,9 +60,10 @@ export class ChatController {
   @ApiOperation({ summary: 'Chat history, a page at a time' })
   @ApiOkResponse({ type: [ChatMessageResponse], description: 'The newest page, oldest first' })
   @ApiBadRequestResponse({ description: 'Invalid query' })
-  history(@Query() query: ChatHistoryQuery): Promise<ChatMessageResponse[]> {
+  history(@CurrentActor() actor: Actor, @Query() query: ChatHistoryQuery): Promise<ChatMessageResponse[]> {
     if (query.before !== undefined && query.after !== undefined)
       throw new BadRequestException('Use either before or after, not both');
-    return this.chat.history(query.limit, query);
+    // An agency reads its own conversation, whatever it asks for.
+    return this.chat.history(query.limit, { ...query, agencyId: ownAgency(actor) ?? query.agencyId });
   }
 }

@@ -18,6 +18,12 @@ import type { ChatMessageResponse } from './chat-message.response.js';
 import { ChatService } from './chat.service.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import { parseIncomingMessage } from './incoming-chat-message.js';
+import type { IncomingMessage } from 'node:http';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
+import { atExpiry, isUser, OPEN, type Actor } from '../auth/actor.js';
+import type { ChatSender } from './chat-message.entity.js';
+import { UPGRADE_ACTOR } from './upgrade.js';
 
 /** Every frame a client sends reaches `onMessage` under this event name (see ChatWsAdapter). */
 export const CHAT_FRAME_EVENT = 'chat-frame';
@@ -28,6 +34,26 @@ const TRY_AGAIN_LATER = 1013;
 const RATE_WINDOW_MS = 10_000;
 /** How long a message waits for the database (an outage, a restart) before its sender is told. */
 const STORE_PATIENCE_MS = 30_000;
+
+/**
+ * Who a socket speaks for. `sender` is fixed by its token (null in open mode: the frame says);
+ * `agencyId` is the one conversation it belongs to, undefined when it sees every conversation
+ * (the admin team, open mode).
+ */
+interface Speaker {
+  sender: ChatSender | null;
+  senderId: string;
+  agencyId?: string;
+}
+
+const OPEN_SPEAKER: Speaker = { sender: null, senderId: '' };
+
+function speakerOf(actor: Actor): Speaker {
+  if (!isUser(actor)) return OPEN_SPEAKER;
+  return actor.role === 'agency'
+    ? { sender: 'agency', senderId: actor.sub, agencyId: actor.agencyId ?? undefined }
+    : { sender: 'admin', senderId: actor.sub };
+}
 
 interface FrameWindow {
   startedAt: number;
@@ -51,6 +77,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Each socket's messages are stored one after another, so they keep the order they were sent in. */
   private readonly queues = new WeakMap<WebSocket, Promise<void>>();
   private readonly windows = new WeakMap<WebSocket, FrameWindow>();
+  private readonly speakers = new WeakMap<WebSocket, Speaker>();
+  /** Agencies known to exist, for the conversations admins name. */
+  private readonly knownAgencies = new Set<string>([BUILT_IN_AGENCY_ID]);
   /** Sockets still receiving their history: live frames wait here, with their order. */
   private readonly catchingUp = new WeakMap<WebSocket, { seq: bigint; frame: string }[]>();
   private readonly historyOnConnect: number;
@@ -67,6 +96,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly chat: ChatService,
     config: ConfigService<Environment, true>,
     private readonly metrics: Metrics,
+    private readonly agencies: AgenciesService,
   ) {
     metrics.gauge('chat_open_sockets', 'Open chat sockets on this process', () => this.openSockets);
     this.echoToSender = config.get('CHAT_ECHO_TO_SENDER', { infer: true });
@@ -99,10 +129,19 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.heartbeat.unref();
   }
 
-  handleConnection(socket: WebSocket): void {
+  handleConnection(socket: WebSocket, request?: IncomingMessage & { [UPGRADE_ACTOR]?: Actor }): void {
     this.socketIds.set(socket, `${this.instanceId}:${++this.nextSocket}`);
+    const actor = request?.[UPGRADE_ACTOR] ?? OPEN;
+    this.speakers.set(socket, speakerOf(actor));
     this.alive.add(socket);
     socket.on('pong', () => this.alive.add(socket));
+    if (isUser(actor)) {
+      // A socket lives as long as its token: then 1008, and the client reconnects with a fresh one.
+      socket.once(
+        'close',
+        atExpiry(actor, () => socket.close(POLICY_VIOLATION, 'Token expired')),
+      );
+    }
     if (this.historyOnConnect > 0) void this.sendHistory(socket);
   }
 
@@ -116,7 +155,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.catchingUp.set(socket, waiting);
     let sent = 0n;
     try {
-      for (const { seq, message } of await this.chat.recent(this.historyOnConnect)) {
+      const { agencyId } = this.speakers.get(socket) ?? OPEN_SPEAKER;
+      for (const { seq, message } of await this.chat.recent(this.historyOnConnect, undefined, agencyId)) {
         if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
         sent = seq;
       }
@@ -146,10 +186,23 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.logger.warn(`Dropped an invalid chat frame (${parsed.error}): ${raw.slice(0, 200)}`);
       return;
     }
+    const speaker = this.speakers.get(socket) ?? OPEN_SPEAKER;
+    // The token says who speaks; only open mode takes the frame's word for it.
+    const sender = speaker.sender ?? parsed.message.sender;
+    const senderId = speaker.sender ? speaker.senderId : `open:${sender}`;
+    // An agency speaks in its own conversation; the admin names one; open mode defaults to the built-in agency.
+    const agencyId =
+      speaker.agencyId ??
+      (speaker.sender === 'admin' ? parsed.message.agencyId : (parsed.message.agencyId ?? BUILT_IN_AGENCY_ID));
+    if (!agencyId || !(await this.agencyExists(agencyId))) {
+      this.logger.warn(`Dropped a chat frame without a known agencyId (which conversation?): ${raw.slice(0, 200)}`);
+      return;
+    }
+    const message = { ...parsed.message, sender };
     const deadline = Date.now() + STORE_PATIENCE_MS;
     for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
       try {
-        const stored = await this.chat.post(parsed.message, this.socketIds.get(socket) ?? '');
+        const stored = await this.chat.post(message, this.socketIds.get(socket) ?? '', { agencyId, senderId });
         if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
         return;
       } catch (error) {
@@ -185,6 +238,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return false;
   }
 
+  private async agencyExists(id: string): Promise<boolean> {
+    if (this.knownAgencies.has(id)) return true;
+    const exists = await this.agencies.exists(id).catch(() => false);
+    if (exists) this.knownAgencies.add(id);
+    return exists;
+  }
+
   beforeApplicationShutdown(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const socket of this.server?.clients ?? []) socket.close(GOING_AWAY, 'Server shutting down');
@@ -197,6 +257,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     for (const socket of this.server.clients) {
       if (socket.readyState !== WebSocket.OPEN) continue;
       if (!this.echoToSender && this.socketIds.get(socket) === origin) continue;
+      const conversation = this.speakers.get(socket)?.agencyId;
+      if (conversation !== undefined && conversation !== message.agencyId) continue; // another agency's
       const waiting = this.catchingUp.get(socket);
       if (waiting) {
         waiting.push({ seq, frame });

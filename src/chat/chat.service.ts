@@ -1,9 +1,11 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, LessThan, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus, publish } from '../database/pg-bus.service.js';
 import { ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
+import type { IncomingChatMessage } from './incoming-chat-message.js';
 
 const CHANNEL = 'chat_messages';
 /** Serializes chat inserts, so `seq` follows commit order (and so NOTIFY order). */
@@ -53,13 +55,27 @@ export class ChatService implements OnModuleInit {
    * Stores the message and publishes it to every process (the NOTIFY fires on
    * commit). Returns false for a resend of a stored id: nothing is stored or sent.
    */
-  async post(message: ChatMessageResponse, origin: string): Promise<boolean> {
+  async post(
+    incoming: Omit<IncomingChatMessage, 'agencyId'>,
+    origin: string,
+    { agencyId, senderId }: { agencyId: string; senderId: string },
+  ): Promise<boolean> {
+    const message: ChatMessageResponse = {
+      id: randomUUID(),
+      clientId: incoming.id,
+      agencyId,
+      sender: incoming.sender,
+      content: incoming.content,
+      timestamp: incoming.timestamp,
+    };
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAT_ORDER_LOCK]);
+      // A resend is the same sender with the same client id (two senders may well pick the same id).
       const rows = await manager.query<{ seq: string }[]>(
-        `INSERT INTO chat_messages (id, sender, content, timestamp) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO NOTHING RETURNING seq`,
-        [message.id, message.sender, message.content, message.timestamp],
+        `INSERT INTO chat_messages (id, client_id, sender_id, agency_id, sender, content, timestamp)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING seq`,
+        [message.id, message.clientId, senderId, agencyId, message.sender, message.content, message.timestamp],
       );
       if (rows.length === 0) return false;
       const { seq } = rows[0];
@@ -78,22 +94,28 @@ export class ChatService implements OnModuleInit {
    */
   async history(
     limit: number,
-    { before, after }: { before?: string; after?: string } = {},
+    { before, after, agencyId }: { before?: string; after?: string; agencyId?: string } = {},
   ): Promise<ChatMessageResponse[]> {
+    const scope: FindOptionsWhere<ChatMessage> = agencyId === undefined ? {} : { agencyId };
     if (before !== undefined) {
-      const anchor = await this.messages.findOneBy({ id: before });
-      return anchor ? (await this.recent(limit, anchor.seq)).map(({ message }) => message) : [];
+      const anchor = await this.messages.findOneBy({ ...scope, id: before });
+      return anchor ? (await this.recent(limit, anchor.seq, agencyId)).map(({ message }) => message) : [];
     }
     if (after !== undefined) {
-      const anchor = await this.messages.findOneBy({ id: after });
-      if (anchor) return (await this.rowsAfter(anchor.seq, limit)).map(toChatMessageResponse);
+      const anchor = await this.messages.findOneBy({ ...scope, id: after });
+      if (anchor) return (await this.rowsAfter(anchor.seq, limit, agencyId)).map(toChatMessageResponse);
     }
-    return (await this.recent(limit)).map(({ message }) => message);
+    return (await this.recent(limit, undefined, agencyId)).map(({ message }) => message);
   }
 
-  /** The newest `limit` messages (before `beforeSeq`, when given) with their order, oldest first. */
-  async recent(limit: number, beforeSeq?: string): Promise<{ seq: bigint; message: ChatMessageResponse }[]> {
-    const where = beforeSeq === undefined ? {} : { seq: LessThan(beforeSeq) };
+  /** The newest `limit` messages (before `beforeSeq`; of one conversation when given) with their order, oldest first. */
+  async recent(
+    limit: number,
+    beforeSeq?: string,
+    agencyId?: string,
+  ): Promise<{ seq: bigint; message: ChatMessageResponse }[]> {
+    const where: FindOptionsWhere<ChatMessage> = agencyId === undefined ? {} : { agencyId };
+    if (beforeSeq !== undefined) where.seq = LessThan(beforeSeq);
     const rows = await this.messages.find({ where, order: { seq: 'DESC' }, take: limit });
     return rows.reverse().map((row) => ({ seq: BigInt(row.seq), message: toChatMessageResponse(row) }));
   }
@@ -131,8 +153,12 @@ export class ChatService implements OnModuleInit {
     }
   }
 
-  private rowsAfter(seq: string, limit: number): Promise<ChatMessage[]> {
-    return this.messages.find({ where: { seq: MoreThan(seq) }, order: { seq: 'ASC' }, take: limit });
+  private rowsAfter(seq: string, limit: number, agencyId?: string): Promise<ChatMessage[]> {
+    const where: FindOptionsWhere<ChatMessage> = {
+      seq: MoreThan(seq),
+      ...(agencyId === undefined ? {} : { agencyId }),
+    };
+    return this.messages.find({ where, order: { seq: 'ASC' }, take: limit });
   }
 
   private remember(seq: string, origin: string): void {

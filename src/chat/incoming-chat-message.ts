@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { CHAT_SENDERS, type ChatSender } from './chat-message.entity.js';
-import type { ChatMessageResponse } from './chat-message.response.js';
+
+/** A frame from a client, completed: `id` is the client's own id for it. */
+export interface IncomingChatMessage {
+  id: string;
+  sender: ChatSender;
+  content: string;
+  timestamp: string;
+  /** The conversation an admin's message belongs to (ignored from an agency: its own). */
+  agencyId?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const MAX_ID_LENGTH = 100;
 
@@ -13,7 +24,7 @@ export function parseIncomingMessage(
   raw: string,
   maxContentLength: number,
   now = new Date(),
-): { message: ChatMessageResponse } | { error: string } {
+): { message: IncomingChatMessage } | { error: string } {
   let frame: unknown;
   try {
     frame = JSON.parse(raw);
@@ -21,7 +32,7 @@ export function parseIncomingMessage(
     return { error: 'not JSON' };
   }
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { error: 'not a JSON object' };
-  const { content, sender, id, timestamp } = frame as Record<string, unknown>;
+  const { content, sender, id, timestamp, agencyId } = frame as Record<string, unknown>;
 
   if (typeof content !== 'string' || content.trim() === '') return { error: 'content must be a non-empty string' };
   if (content.includes('\u0000')) return { error: 'content must not contain NUL characters' };
@@ -31,6 +42,9 @@ export function parseIncomingMessage(
   }
   if (id !== undefined && (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH || id.includes('\u0000'))) {
     return { error: `id must be a non-empty string of at most ${MAX_ID_LENGTH} characters` };
+  }
+  if (agencyId !== undefined && (typeof agencyId !== 'string' || !UUID.test(agencyId))) {
+    return { error: 'agencyId must be a UUID' };
   }
   let time = now;
   if (timestamp !== undefined) {
@@ -43,6 +57,7 @@ export function parseIncomingMessage(
       sender: (sender as ChatSender | undefined) ?? 'agency',
       content,
       timestamp: time.toISOString(),
+      ...(agencyId === undefined ? {} : { agencyId: agencyId.toLowerCase() }),
     },
   };
 }

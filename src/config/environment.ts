@@ -1,6 +1,18 @@
 import { existsSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 /** true/false, 1/0, yes/no; anything else stays a string, which @IsBoolean() then rejects. */
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -43,6 +55,41 @@ export class Environment {
     message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses or subnets',
   })
   TRUST_PROXY = 'false';
+
+  /** Token mode with HS256 tokens signed with this secret. Never logged. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  /** Token mode with RS256/ES256 tokens of an identity provider: the URL of its JWKS (keys are fetched and rotated). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  AUTH_JWKS_URL?: string;
+
+  /**
+   * After fetching the JWKS, how long before a token with an unknown `kid` may make it fetch again
+   * (a provider that rotated its keys is followed; a flood of bad tokens does not hammer it).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  AUTH_JWKS_COOLDOWN_MS = 30000;
+
+  /** When set, a token's `iss` must be this. */
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  /** When set, a token's `aud` must include this. */
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  /** Open mode (no AUTH_* setting) answers only loopback clients unless this is true. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALLOW_REMOTE_WITHOUT_AUTH = false;
 
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional()
@@ -197,7 +244,9 @@ export function redactUrl(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@');
 }
 
-const shown = (value: unknown): unknown => (typeof value === 'string' ? redactUrl(value) : value);
+const SECRETS = new Set(['AUTH_JWT_SECRET', 'METRICS_TOKEN']);
+const shown = (property: string, value: unknown): unknown =>
+  SECRETS.has(property) ? '(hidden)' : typeof value === 'string' ? redactUrl(value) : value;
 
 /** Validates raw environment variables; throws one error listing every bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
@@ -207,7 +256,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const lines = errors.map(
       (error) =>
-        `  ${error.property}=${JSON.stringify(shown(defined[error.property]))}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+        `  ${error.property}=${JSON.stringify(shown(error.property, defined[error.property]))}: ${Object.values(error.constraints ?? {}).join('; ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -218,6 +267,11 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
 export function loadEnvironment(): Environment {
   if (existsSync('.env')) process.loadEnvFile('.env');
   return validateEnvironment(process.env);
+}
+
+/** Token mode when either AUTH_JWT_SECRET or AUTH_JWKS_URL is set; open mode otherwise. */
+export function authMode(env: Pick<Environment, 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL'>): 'open' | 'token' {
+  return env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL ? 'token' : 'open';
 }
 
 /** TRUST_PROXY as Express's `trust proxy` setting. */

@@ -1,3 +1,5 @@
+import { Agency } from '../agencies/agency.entity.js';
+import { BookingChange } from '../bookings/booking-change.entity.js';
 import type { DataSourceOptions } from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
 import { Car } from '../cars/car.entity.js';
@@ -8,7 +10,7 @@ import { Review } from '../reviews/review.entity.js';
 import { migrations } from './migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
-export const entities = [Car, Booking, Review, Notification, ChatMessage, IdempotencyKey];
+export const entities = [Agency, Car, Booking, BookingChange, Review, Notification, ChatMessage, IdempotencyKey];
 
 /**
  * The one TypeORM options object: the application (TypeOrmModule) and the

@@ -1,14 +1,16 @@
 /** `npm run seed`: loads the demo data into an empty database (embedded unless DATABASE_URL is set). */
-import { loadEnvironment } from '../config/environment.js';
+import { authMode, loadEnvironment } from '../config/environment.js';
 import { runMigrations } from './migrate.js';
 import { openDatabase } from './open-database.js';
-import { seedDemoData } from './seed.js';
+import { demoTokenCommands, seedDemoData } from './seed.js';
 
 const env = loadEnvironment();
 const database = await openDatabase(env, (message) => console.log(message));
 try {
   await runMigrations(database.url);
-  console.log(await seedDemoData(database.url));
+  const tokenMode = authMode(env) === 'token';
+  console.log(await seedDemoData(database.url, { twoAgencies: tokenMode }));
+  if (tokenMode) console.log(demoTokenCommands().join('\n'));
 } finally {
   await database.close();
 }

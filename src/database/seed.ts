@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { Agency, BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js';
 import { Car } from '../cars/car.entity.js';
@@ -166,17 +167,33 @@ const COMMENTS = [
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** Demo cars, bookings in every status and reviews, only into an empty database. */
-export async function seedDemoData(url: string): Promise<string> {
+/** The two demo agencies of token mode (open mode has its one built-in agency). */
+export const DEMO_AGENCIES = [
+  { id: '0a7e5c1a-0000-4000-8000-0000000000a1', name: 'Atlas Car Rental' },
+  { id: '0a7e5c1a-0000-4000-8000-0000000000b2', name: 'Bahia Rent' },
+];
+
+/** The demo renters' token subjects: `renter-1` is Amina El Idrissi, who has Completed bookings to review. */
+export const DEMO_RENTERS = RENTERS.map((renter, index) => ({ sub: `renter-${index + 1}`, ...renter }));
+
+/**
+ * Demo cars, bookings in every status and reviews, only into an empty database. With
+ * `twoAgencies` (token mode) the cars are shared between the two DEMO_AGENCIES; otherwise
+ * they all belong to the built-in agency.
+ */
+export async function seedDemoData(url: string, { twoAgencies = false } = {}): Promise<string> {
   const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 2 })).initialize();
   try {
     const result = await dataSource.transaction(async (manager) => {
       if ((await manager.count(Car, { withDeleted: true })) > 0)
         return 'Demo data skipped: the database already has cars';
+      if (twoAgencies) await manager.upsert(Agency, DEMO_AGENCIES, ['id']);
+      const agencyOf = (index: number) => (twoAgencies ? DEMO_AGENCIES[index % 2].id : BUILT_IN_AGENCY_ID);
       const cars = await manager.save(
         CARS.map((car, index) =>
           manager.create(Car, {
             ...car,
+            agencyId: agencyOf(index),
             available: index !== 9,
             description: `${car.year} ${car.make} ${car.model}, ${car.seats} seats, ${car.fuelType.toLowerCase()}.`,
             images: [`/placeholder.svg?height=200&width=300&text=${encodeURIComponent(`${car.make} ${car.model}`)}`],
@@ -227,14 +244,18 @@ export async function seedDemoData(url: string): Promise<string> {
         }),
       );
       await manager.save(reviews);
-      await manager.save(
-        manager.create(Notification, {
-          type: 'SYSTEM',
-          title: 'Welcome',
-          message: 'Demo data loaded: 12 cars, 10 bookings and 7 reviews.',
-          data: null,
-        }),
-      );
+      for (const agencyId of twoAgencies ? DEMO_AGENCIES.map((agency) => agency.id) : [BUILT_IN_AGENCY_ID]) {
+        const own = cars.filter((car) => car.agencyId === agencyId).length;
+        await manager.save(
+          manager.create(Notification, {
+            agencyId,
+            type: 'SYSTEM',
+            title: 'Welcome',
+            message: `Demo data loaded: ${own} cars of yours, with bookings and reviews.`,
+            data: null,
+          }),
+        );
+      }
       return `Demo data loaded: ${cars.length} cars, ${bookings.length} bookings, ${reviews.length} reviews`;
     });
     // A running API caches GET /cars: tell it.
@@ -243,4 +264,15 @@ export async function seedDemoData(url: string): Promise<string> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** How to get a token for each demo identity (commands, never tokens: those are secrets). */
+export function demoTokenCommands(): string[] {
+  const renter = DEMO_RENTERS[0];
+  return [
+    'Demo identities (token mode): get a token with',
+    '  npm run token -- --role admin',
+    ...DEMO_AGENCIES.map((agency) => `  npm run token -- --role agency --agency ${agency.id}   # ${agency.name}`),
+    `  npm run token -- --role renter --sub ${renter.sub} --name "${renter.name}" --email ${renter.email}`,
+  ];
 }

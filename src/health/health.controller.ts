@@ -4,10 +4,12 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from '../database/database-errors.js';
 import { Lifecycle } from './lifecycle.service.js';
+import { Public } from '../auth/access.decorator.js';
 
 const HEALTHY = { schema: { example: { status: 'ok', info: { database: { status: 'up' } }, error: {}, details: {} } } };
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/actor.js';
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../config/environment.js';
@@ -51,4 +52,9 @@ export class TooManyStreamsException extends HttpException {
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }
+}
+
+/** Whom per-client limits count: the token's user when there is one, else the address. */
+export function clientKey(request: { ip?: string }, actor?: Actor): string {
+  return actor?.kind === 'user' ? `user:${actor.sub}` : (request.ip ?? '');
 }

@@ -4,12 +4,17 @@ import type { Observable } from 'rxjs';
 /** A notification as it goes on the wire: formatted and UTF-8 encoded once, written to every stream. */
 export interface Frame {
   seq: bigint;
+  /** The agency it concerns: it goes to that agency's streams and to those that see every agency. */
+  agencyId: string;
   bytes: Buffer;
 }
 
-export function formatFrame(id: string, json: string): Frame {
-  return { seq: BigInt(id), bytes: Buffer.from(`id: ${id}\ndata: ${json}\n\n`) };
+export function formatFrame(id: string, agencyId: string, json: string): Frame {
+  return { seq: BigInt(id), agencyId, bytes: Buffer.from(`id: ${id}\ndata: ${json}\n\n`) };
 }
+
+/** The group of the streams that see every agency's notifications (the admin, open mode). */
+const EVERY_AGENCY = '*';
 
 const KEEPALIVE = Buffer.from(': keepalive\n\n');
 
@@ -23,6 +28,8 @@ export interface ReplaySource {
 
 interface Stream {
   response: ServerResponse;
+  /** Its reader's agency, or EVERY_AGENCY. */
+  group: string;
   /** Until replay is done, live frames wait here. */
   waiting: Frame[] | null;
   position: bigint;
@@ -49,7 +56,9 @@ export interface StreamOptions {
  * so a fan-out costs what a bare server's costs. One timer keeps them all alive.
  */
 export class NotificationStreams {
-  private readonly streams = new Set<Stream>();
+  /** Open streams grouped by the agency they may see: a frame is written to two groups, never filtered per stream. */
+  private readonly groups = new Map<string, Set<Stream>>();
+  private count = 0;
   private readonly keepalive: NodeJS.Timeout;
 
   constructor(
@@ -66,7 +75,7 @@ export class NotificationStreams {
   }
 
   get size(): number {
-    return this.streams.size;
+    return this.count;
   }
 
   /**
@@ -75,11 +84,16 @@ export class NotificationStreams {
    * frames. Returns `close`, which forgets the stream whatever state it is in.
    * The returned promise settles when the replay is done (or the stream ended).
    */
-  open(response: ServerResponse, from: bigint, source: ReplaySource): { close: () => void; started: Promise<void> } {
-    const stream: Stream = { response, waiting: [], position: from };
-    this.streams.add(stream);
+  open(
+    response: ServerResponse,
+    from: bigint,
+    source: ReplaySource,
+    agencyId?: string,
+  ): { close: () => void; started: Promise<void> } {
+    const stream: Stream = { response, group: agencyId ?? EVERY_AGENCY, waiting: [], position: from };
+    this.add(stream);
     const close = () => {
-      this.streams.delete(stream);
+      this.remove(stream);
     };
     const started = this.start(stream, source).catch(() => {
       close();
@@ -130,12 +144,12 @@ export class NotificationStreams {
   }
 
   private isOpen(stream: Stream): boolean {
-    return this.streams.has(stream) && !stream.response.destroyed && !stream.response.writableEnded;
+    return !!this.groups.get(stream.group)?.has(stream) && !stream.response.destroyed && !stream.response.writableEnded;
   }
 
   private broadcast(frame: Frame): void {
     let written = 0;
-    for (const stream of this.streams) {
+    for (const stream of this.readersOf(frame.agencyId)) {
       if (stream.waiting) stream.waiting.push(frame);
       else if (frame.seq > stream.position) {
         this.send(stream, frame);
@@ -146,7 +160,27 @@ export class NotificationStreams {
   }
 
   private broadcastBytes(bytes: Buffer): void {
-    for (const stream of this.streams) if (!stream.waiting) this.write(stream, bytes);
+    for (const group of this.groups.values())
+      for (const stream of group) if (!stream.waiting) this.write(stream, bytes);
+  }
+
+  private *readersOf(agencyId: string): Iterable<Stream> {
+    yield* this.groups.get(EVERY_AGENCY) ?? [];
+    yield* this.groups.get(agencyId) ?? [];
+  }
+
+  private add(stream: Stream): void {
+    let group = this.groups.get(stream.group);
+    if (!group) this.groups.set(stream.group, (group = new Set()));
+    group.add(stream);
+    this.count += 1;
+  }
+
+  private remove(stream: Stream): void {
+    const group = this.groups.get(stream.group);
+    if (!group?.delete(stream)) return;
+    this.count -= 1;
+    if (group.size === 0) this.groups.delete(stream.group);
   }
 
   /** False when the client's buffer is full (wait for 'drain' before the next replay batch). */
@@ -159,11 +193,11 @@ export class NotificationStreams {
   private write(stream: Stream, chunk: Buffer | string): boolean {
     const { response } = stream;
     if (response.destroyed || response.writableEnded) {
-      this.streams.delete(stream);
+      this.remove(stream);
       return true;
     }
     if (response.writableLength > this.options.maxBacklogBytes) {
-      this.streams.delete(stream);
+      this.remove(stream);
       this.options.onDropped?.();
       response.destroy(); // not reading: drop it rather than grow memory; EventSource reconnects and resumes
       return true;

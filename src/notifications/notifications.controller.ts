@@ -12,9 +12,12 @@ import {
   type MessageEvent,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ClientLimits } from '../limits/client-limits.service.js';
+import { Access, CurrentActor } from '../auth/access.decorator.js';
+import type { Actor } from '../auth/actor.js';
+import { ClientLimits, clientKey } from '../limits/client-limits.service.js';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiOperation,
   ApiHeader,
   ApiNotFoundResponse,
@@ -33,7 +36,12 @@ import { NotificationsService } from './notifications.service.js';
 
 const SUCCESS = { success: true } as const;
 
+/** Notifications are for agencies (their own) and the admin team (every agency's). */
+const AGENCY_OR_ADMIN = { roles: ['agency', 'admin'] } as const;
+
 @ApiTags('notifications')
+@ApiBearerAuth()
+@Access(AGENCY_OR_ADMIN)
 @Controller('notifications')
 export class NotificationsController {
   constructor(
@@ -49,11 +57,18 @@ export class NotificationsController {
   })
   @ApiBadRequestResponse({ description: 'Invalid query' })
   @ApiOperation({ summary: 'List notifications, newest first' })
-  list(@Query() query: ListNotificationsQuery) {
-    return this.notifications.list(query);
+  list(@CurrentActor() actor: Actor, @Query() query: ListNotificationsQuery) {
+    return this.notifications.list(query, actor);
   }
 
   @Sse('sse')
+  @Access({ ...AGENCY_OR_ADMIN, queryToken: true })
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    schema: { type: 'string' },
+    description: 'The bearer token, for EventSource (which cannot send headers)',
+  })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay every notification after this id first' })
   @ApiQuery({
@@ -66,25 +81,26 @@ export class NotificationsController {
   @ApiTooManyRequestsResponse({ description: 'This client already holds RATE_LIMIT_STREAMS open streams' })
   @ApiOperation({ summary: 'Live notifications (Server-Sent Events), resumable with Last-Event-ID' })
   stream(
+    @CurrentActor() actor: Actor,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
     @Query('lastEventId') query?: string,
   ): Observable<MessageEvent> {
-    response.once('close', this.limits.acquire('sse', request.ip ?? ''));
+    response.once('close', this.limits.acquire('sse', clientKey(request, actor)));
     // Read from the request, not with @Headers(): that would document the header as required.
     const header = request.headers['last-event-id'];
     const lastEventId = [header, query].find(
       (value): value is string => typeof value === 'string' && /^\d{1,18}$/.test(value),
     );
-    return this.notifications.stream(response, lastEventId);
+    return this.notifications.stream(response, lastEventId, actor);
   }
 
   @Post('read-all')
   @ApiOperation({ summary: 'Mark every notification read' })
   @HttpCode(200)
   @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean', example: true } } } })
-  async markAllRead() {
-    await this.notifications.markAllRead();
+  async markAllRead(@CurrentActor() actor: Actor) {
+    await this.notifications.markAllRead(actor);
     return SUCCESS;
   }
 
@@ -95,8 +111,8 @@ export class NotificationsController {
   @ApiBadRequestResponse({ description: 'Malformed id' })
   @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean', example: true } } } })
   @ApiNotFoundResponse()
-  async markRead(@Param('id', SequenceIdPipe) id: string) {
-    await this.notifications.markRead(id);
+  async markRead(@CurrentActor() actor: Actor, @Param('id', SequenceIdPipe) id: string) {
+    await this.notifications.markRead(id, actor);
     return SUCCESS;
   }
 }

@@ -22,8 +22,9 @@ export class NotificationsListener {
   constructor(private readonly notifications: NotificationsService) {}
 
   @OnEvent(BookingCreatedEvent.eventName, { suppressErrors: false })
-  async onBookingCreated({ manager, booking }: BookingCreatedEvent): Promise<void> {
+  async onBookingCreated({ manager, booking, agencyId }: BookingCreatedEvent): Promise<void> {
     await this.notifications.raise(manager, {
+      agencyId,
       type: 'BOOKING',
       title: 'New Booking',
       message: `New booking request for ${carName(booking)} (${dateRange(booking)}) from ${booking.renter.name}`,
@@ -32,8 +33,9 @@ export class NotificationsListener {
   }
 
   @OnEvent(BookingStatusChangedEvent.eventName, { suppressErrors: false })
-  async onBookingStatusChanged({ manager, booking }: BookingStatusChangedEvent): Promise<void> {
+  async onBookingStatusChanged({ manager, booking, agencyId }: BookingStatusChangedEvent): Promise<void> {
     await this.notifications.raise(manager, {
+      agencyId,
       type: 'BOOKING',
       title: 'Booking Updated',
       message: `Booking for ${carName(booking)} from ${booking.renter.name} is now ${booking.status}`,
@@ -42,8 +44,9 @@ export class NotificationsListener {
   }
 
   @OnEvent(ReviewCreatedEvent.eventName, { suppressErrors: false })
-  async onReviewCreated({ manager, review, carName: car }: ReviewCreatedEvent): Promise<void> {
+  async onReviewCreated({ manager, review, carName: car, agencyId }: ReviewCreatedEvent): Promise<void> {
     await this.notifications.raise(manager, {
+      agencyId,
       type: 'REVIEW',
       title: 'New Review',
       message: `New ${review.rating}-star review for ${car} from ${review.renterName}`,

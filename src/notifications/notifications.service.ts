@@ -10,7 +10,8 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
-import { MoreThan, Repository, type EntityManager } from 'typeorm';
+import { MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { atExpiry, isUser, ownAgency, type Actor } from '../auth/actor.js';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus, publish } from '../database/pg-bus.service.js';
@@ -27,6 +28,8 @@ const REPLAY_BATCH = 500;
 const MAX_BACKLOG_BYTES = 1024 * 1024;
 
 export interface NewNotification {
+  /** The agency it concerns: only that agency (and the admin) sees it. */
+  agencyId: string;
   type: NotificationType;
   title: string;
   message: string;
@@ -82,14 +85,18 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     await manager.query('SELECT pg_advisory_xact_lock($1)', [ID_ORDER_LOCK]);
     const row = await manager.save(manager.create(Notification, { ...input, data: input.data ?? null }));
     const json = JSON.stringify(toNotificationResponse(row));
-    // "<id> <json>", or "<id>" alone when too big: listeners never parse the JSON to find the id.
-    const payload = Buffer.byteLength(json) < MAX_NOTIFY_PAYLOAD_BYTES - 20 ? `${row.id} ${json}` : row.id;
+    // "<id> <agency> <json>", or without the JSON when too big: listeners never parse it to route it.
+    const head = `${row.id} ${row.agencyId}`;
+    const payload = Buffer.byteLength(json) < MAX_NOTIFY_PAYLOAD_BYTES - 60 ? `${head} ${json}` : head;
     await publish(manager, CHANNEL, payload);
   }
 
-  async list(query: ListNotificationsQuery): Promise<Page<NotificationResponse>> {
+  /** An agency's own notifications; the admin's (and open mode's) are every agency's. */
+  async list(query: ListNotificationsQuery, actor: Actor): Promise<Page<NotificationResponse>> {
+    const where: FindOptionsWhere<Notification> = scope(actor);
+    if (query.unread) where.isRead = false;
     const [rows, total] = await this.notifications.findAndCount({
-      where: query.unread ? { isRead: false } : {},
+      where,
       order: { id: 'DESC' },
       take: query.limit,
       skip: query.offset,
@@ -97,13 +104,13 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     return { items: rows.map(toNotificationResponse), total };
   }
 
-  async markRead(id: string): Promise<void> {
-    const result = await this.notifications.update({ id }, { isRead: true });
+  async markRead(id: string, actor: Actor): Promise<void> {
+    const result = await this.notifications.update({ ...scope(actor), id }, { isRead: true });
     if (!result.affected) throw new NotFoundException('Notification not found');
   }
 
-  async markAllRead(): Promise<void> {
-    await this.notifications.update({ isRead: false }, { isRead: true });
+  async markAllRead(actor: Actor): Promise<void> {
+    await this.notifications.update({ ...scope(actor), isRead: false }, { isRead: true });
   }
 
   /**
@@ -112,18 +119,24 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
    * ones, with no gap and no duplicate; keepalive comments in between. The
    * Observable is what Nest's @Sse() holds: it completes on shutdown.
    */
-  stream(response: ServerResponse, lastEventId?: string): Observable<MessageEvent> {
+  stream(response: ServerResponse, lastEventId: string | undefined, actor: Actor): Observable<MessageEvent> {
+    const own = ownAgency(actor);
     return new Observable<MessageEvent>((subscriber) => {
       subscriber.next({ comment: 'connected' }); // Nest sends the SSE headers with it
       const from = lastEventId !== undefined ? BigInt(lastEventId) : this.lastSeq;
-      const { close } = this.streams.open(response, from, {
-        after: (seq) => this.after(seq),
-        startAt: (seq) => this.startAt(seq),
-      });
+      const { close } = this.streams.open(
+        response,
+        from,
+        { after: (seq) => this.after(seq, own), startAt: (seq) => this.startAt(seq) },
+        own,
+      );
       const shutdown = this.live.subscribe({ complete: () => subscriber.complete() });
+      // A stream lives as long as its token: then it ends, and the client reconnects with a fresh one.
+      const cancelExpiry = isUser(actor) ? atExpiry(actor, () => subscriber.complete()) : () => undefined;
       return () => {
         close();
         shutdown.unsubscribe();
+        cancelExpiry();
       };
     });
   }
@@ -156,13 +169,14 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   private async onPublished(payload: string): Promise<void> {
-    const space = payload.indexOf(' ');
-    if (space > 0) {
-      this.deliver(formatFrame(payload.slice(0, space), payload.slice(space + 1)));
+    const [id, agencyId] = payload.split(' ', 2);
+    const json = payload.slice(id.length + agencyId.length + 2);
+    if (json) {
+      this.deliver(formatFrame(id, agencyId, json));
       return;
     }
-    const row = await this.notifications.findOneBy({ id: payload });
-    if (row) this.deliver(formatFrame(row.id, JSON.stringify(toNotificationResponse(row))));
+    const row = await this.notifications.findOneBy({ id });
+    if (row) this.deliver(toFrame(row));
   }
 
   /** After the listening connection was lost: push what was stored meanwhile. */
@@ -179,12 +193,23 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     this.live.next(frame);
   }
 
-  private async after(seq: bigint): Promise<Frame[]> {
+  /** The next batch after `seq`, oldest first: every agency's, or `agencyId`'s only. */
+  private async after(seq: bigint, agencyId?: string): Promise<Frame[]> {
     const rows = await this.notifications.find({
-      where: { id: MoreThan(String(seq)) },
+      where: { id: MoreThan(String(seq)), ...(agencyId === undefined ? {} : { agencyId }) },
       order: { id: 'ASC' },
       take: REPLAY_BATCH,
     });
-    return rows.map((row) => formatFrame(row.id, JSON.stringify(toNotificationResponse(row))));
+    return rows.map(toFrame);
   }
+}
+
+function toFrame(row: Notification): Frame {
+  return formatFrame(row.id, row.agencyId, JSON.stringify(toNotificationResponse(row)));
+}
+
+/** The notifications `actor` may see, as find conditions. */
+function scope(actor: Actor): FindOptionsWhere<Notification> {
+  const own = ownAgency(actor);
+  return own === undefined ? {} : { agencyId: own };
 }

@@ -9,5 +9,7 @@ export class ReviewCreatedEvent {
     readonly review: ReviewResponse,
     /** What a person calls the car: "Dacia Duster". */
     readonly carName: string,
+    /** The car's agency: who is told. */
+    readonly agencyId: string,
   ) {}
 }

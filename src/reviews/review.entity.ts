@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Booking } from '../bookings/booking.entity.js';
 import { Car } from '../cars/car.entity.js';
 
 @Entity('reviews')
@@ -14,6 +15,15 @@ export class Review {
   @ManyToOne(() => Car, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'car_id' })
   car?: Car;
+
+  /** The Completed booking a renter's review is about (verified reviews): one review per booking. */
+  @Index({ unique: true, where: '"booking_id" IS NOT NULL' })
+  @Column('uuid', { nullable: true })
+  bookingId: string | null;
+
+  @ManyToOne(() => Booking, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'booking_id' })
+  booking?: Booking;
 
   @Column('text')
   renterId: string;

@@ -4,6 +4,13 @@ import type { Review } from './review.entity.js';
 export class ReviewResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) carId: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: 'string',
+    description: 'The Completed booking a renter reviewed',
+  })
+  bookingId: string | null;
   @ApiProperty() renterId: string;
   @ApiProperty() renterName: string;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) rating: number;
@@ -15,6 +22,7 @@ export function toReviewResponse(review: Review): ReviewResponse {
   return {
     id: review.id,
     carId: review.carId,
+    bookingId: review.bookingId,
     renterId: review.renterId,
     renterName: review.renterName,
     rating: review.rating,

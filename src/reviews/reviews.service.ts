@@ -1,7 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { hasRole, ownAgency, type Actor } from '../auth/actor.js';
+import { Booking } from '../bookings/booking.entity.js';
 import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
@@ -19,9 +21,13 @@ export class ReviewsService {
     private readonly cars: CarsService,
   ) {}
 
-  async list(query: ListReviewsQuery): Promise<Page<ReviewResponse>> {
+  /** Everyone sees every review, except an agency: its cars' only. */
+  async list(query: ListReviewsQuery, actor: Actor): Promise<Page<ReviewResponse>> {
+    const where: FindOptionsWhere<Review> = visibleTo(actor);
+    if (query.carId) where.carId = query.carId;
     const [rows, total] = await this.reviews.findAndCount({
-      where: query.carId ? { carId: query.carId } : {},
+      where,
+      withDeleted: true,
       order: { createdAt: 'DESC', id: 'ASC' },
       take: query.limit,
       skip: query.offset,
@@ -29,22 +35,57 @@ export class ReviewsService {
     return { items: rows.map(toReviewResponse), total };
   }
 
-  async findOne(id: string): Promise<ReviewResponse> {
-    const review = await this.reviews.findOneBy({ id });
+  async findOne(id: string, actor: Actor): Promise<ReviewResponse> {
+    const review = await this.reviews.findOne({ where: { ...visibleTo(actor), id }, withDeleted: true });
     if (!review) throw new NotFoundException('Review not found');
     return toReviewResponse(review);
   }
 
-  async create(dto: CreateReviewDto): Promise<ReviewResponse> {
+  /** A renter reviews only a Completed booking of its own, once (verified reviews). */
+  async create(dto: CreateReviewDto, actor: Actor): Promise<ReviewResponse> {
     return this.dataSource.transaction(async (manager) => {
-      const car = await this.cars.lockForReference(manager, dto.carId);
-      const review = await manager.save(manager.create(Review, { comment: '', ...dto }));
+      const car = await this.cars.lockForReference(manager, dto.carId, actor);
+      let fields: Partial<Review> = { comment: '', ...dto };
+      if (hasRole(actor, 'renter')) {
+        const bookingId = await this.reviewableBooking(manager, car.id, actor.sub, dto.bookingId);
+        fields = { ...fields, bookingId, renterId: actor.sub, renterName: actor.name ?? dto.renterName };
+      }
+      // A second review of one booking violates the unique index: the exception filter answers 409.
+      const review = await manager.save(manager.create(Review, fields));
       const response = toReviewResponse(review);
       await this.events.emitAsync(
         ReviewCreatedEvent.eventName,
-        new ReviewCreatedEvent(manager, response, `${car.make} ${car.model}`),
+        new ReviewCreatedEvent(manager, response, `${car.make} ${car.model}`, car.agencyId),
       );
       return response;
     });
   }
+
+  /** The renter's Completed booking of the car to review: the one named, or one not reviewed yet. */
+  private async reviewableBooking(
+    manager: EntityManager,
+    carId: string,
+    renterId: string,
+    named?: string,
+  ): Promise<string> {
+    const completed = await manager.find(Booking, {
+      where: { carId, renterId, status: 'Completed', ...(named ? { id: named } : {}) },
+      order: { endDate: 'ASC', id: 'ASC' },
+    });
+    if (completed.length === 0) {
+      throw new ForbiddenException('Only a renter with a Completed booking of this car may review it');
+    }
+    const reviewed = new Set(
+      (await manager.find(Review, { where: { bookingId: In(completed.map((b) => b.id)) } })).map((r) => r.bookingId),
+    );
+    const open = completed.find((booking) => !reviewed.has(booking.id));
+    if (!open) throw new ConflictException('This booking has been reviewed already');
+    return open.id;
+  }
+}
+
+/** An agency sees its cars' reviews; everyone else all of them. */
+function visibleTo(actor: Actor): FindOptionsWhere<Review> {
+  const own = ownAgency(actor);
+  return own === undefined ? {} : { car: { agencyId: own } };
 }

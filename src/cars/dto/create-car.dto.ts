@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsOptional,
+  IsUUID,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -113,4 +115,12 @@ export class CreateCarDto {
   @IsString({ each: true })
   @MaxLength(2000, { each: true })
   images?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The agency that owns the car: required from the admin; an agency token creates its own cars',
+  })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
 }

@@ -1,9 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination.query.js';
 import { ToBoolean } from '../../common/transforms.js';
 
 export class ListCarsQuery extends PaginationQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this agency's cars" })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
+
   @ApiPropertyOptional({ description: 'Only cars with this availability flag' })
   @IsOptional()
   @ToBoolean()

@@ -1,6 +1,12 @@
 import { AddFilterIndexes1795546083163 } from './1795546083163-AddFilterIndexes.js';
 import { InitialSchema1795543429461 } from './1795543429461-InitialSchema.js';
 import { AddIdempotencyKeys1795587941987 } from './1795587941987-AddIdempotencyKeys.js';
+import { AddAgencies1795600000000 } from './1795600000000-AddAgencies.js';
 
 /** Every migration, oldest first. Add new ones here. */
-export const migrations = [InitialSchema1795543429461, AddFilterIndexes1795546083163, AddIdempotencyKeys1795587941987];
+export const migrations = [
+  InitialSchema1795543429461,
+  AddFilterIndexes1795546083163,
+  AddIdempotencyKeys1795587941987,
+  AddAgencies1795600000000,
+];

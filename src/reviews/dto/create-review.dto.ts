@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IsOptionalNotNull, ToNumber, Trim } from '../../common/transforms.js';
 
 export class CreateReviewDto {
@@ -33,4 +33,12 @@ export class CreateReviewDto {
   @IsString()
   @MaxLength(5000)
   comment?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "A renter's Completed booking of this car that the review is about (any unreviewed one when absent)",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'bookingId must be a UUID' })
+  bookingId?: string;
 }

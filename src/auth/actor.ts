@@ -1,0 +1,68 @@
+import { BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
+
+export const ROLES = ['admin', 'agency', 'renter'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Someone who presented a valid token. */
+export interface User {
+  kind: 'user';
+  sub: string;
+  role: Role;
+  /** Set for the `agency` role only. */
+  agencyId: string | null;
+  name?: string;
+  email?: string;
+  /** When the token expires (ms since the epoch): streams and sockets end then. */
+  expiresAt: number;
+}
+
+/**
+ * Who is asking. `open`: open mode (no auth settings), where the one built-in agency owns
+ * everything and every caller may do everything, as before identity existed. `anonymous`: token
+ * mode without a token (the public catalogue).
+ */
+export type Actor = { kind: 'open' } | { kind: 'anonymous' } | User;
+
+export const OPEN: Actor = { kind: 'open' };
+export const ANONYMOUS: Actor = { kind: 'anonymous' };
+
+export const isUser = (actor: Actor): actor is User => actor.kind === 'user';
+export const hasRole = (actor: Actor, role: Role): actor is User => actor.kind === 'user' && actor.role === role;
+
+/**
+ * The one agency whose data `actor` may see, or undefined when it sees every agency's
+ * (open mode, the admin, and — for the public catalogue — renters and anonymous callers).
+ */
+export function ownAgency(actor: Actor): string | undefined {
+  return hasRole(actor, 'agency') ? (actor.agencyId ?? undefined) : undefined;
+}
+
+/** The agency a new car of `actor` goes to when it names none (open mode: the built-in one). */
+export function defaultAgency(actor: Actor): string | undefined {
+  if (actor.kind === 'open') return BUILT_IN_AGENCY_ID;
+  return ownAgency(actor);
+}
+
+/** Who made a change, as recorded in a booking's history. */
+export function actorStamp(actor: Actor): { sub: string; role: string } {
+  if (actor.kind === 'user') return { sub: actor.sub, role: actor.role };
+  return { sub: actor.kind === 'open' ? 'local' : 'anonymous', role: actor.kind };
+}
+
+/** setTimeout's longest delay (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `expire` when the user's token expires (at once if it has). Returns the cancel function.
+ * Streams and sockets end then, so their clients reconnect with a fresh token.
+ */
+export function atExpiry(user: User, expire: () => void): () => void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = user.expiresAt - Date.now();
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(expire, Math.max(0, left));
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}

@@ -1,0 +1,66 @@
+import {
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
+import { ANONYMOUS, OPEN, type Actor } from './actor.js';
+import { bearerToken } from './bearer-token.js';
+import { InvalidTokenError, TokenVerifier } from './token-verifier.service.js';
+
+/**
+ * Identifies the caller of every HTTP route and applies its @Access rule (token mode). 401 answers
+ * carry `WWW-Authenticate: Bearer` with the RFC 6750 error; a token of a role the route does not
+ * let in is a 403.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true; // the chat socket is checked at its upgrade
+    const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const rule =
+      this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? {};
+    if (this.verifier.mode === 'open') {
+      request.actor = OPEN;
+      return true;
+    }
+    if (rule.selfChecked) return true;
+    const token = bearerToken(request, rule.queryToken ?? false);
+    if (token === undefined) {
+      if (rule.anonymous) {
+        request.actor = ANONYMOUS;
+        return true;
+      }
+      response.setHeader('WWW-Authenticate', 'Bearer realm="car-rental"');
+      throw new UnauthorizedException('A bearer token is required');
+    }
+    try {
+      request.actor = await this.verifier.verify(token);
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      const description = error.description.replace(/"/g, "'");
+      response.setHeader(
+        'WWW-Authenticate',
+        `Bearer realm="car-rental", error="invalid_token", error_description="${description}"`,
+      );
+      throw new UnauthorizedException(error.description);
+    }
+    if (rule.roles && !rule.roles.includes(request.actor.role)) {
+      throw new ForbiddenException(`This needs the ${rule.roles.join(' or ')} role`);
+    }
+    return true;
+  }
+}

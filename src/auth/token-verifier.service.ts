@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWSHeaderParameters,
+  type FlattenedJWSInput,
+} from 'jose';
+import { Repository } from 'typeorm';
+import { Agency } from '../agencies/agency.entity.js';
+import { authMode, type Environment } from '../config/environment.js';
+import { ROLES, type Role, type User } from './actor.js';
+
+/** A token that must not be accepted; `description` goes into the 401's WWW-Authenticate (RFC 6750). */
+export class InvalidTokenError extends Error {
+  constructor(readonly description: string) {
+    super(description);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Verified tokens kept for a minute (or until they expire, if sooner), so a token is not checked on
+ * every request, while a key the provider withdraws stops working within that minute.
+ */
+const CACHE_LIMIT = 10_000;
+const CACHE_MS = 60_000;
+
+/**
+ * Verifies bearer tokens with `jose`: HS256 with AUTH_JWT_SECRET, RS256/ES256 with the keys of
+ * AUTH_JWKS_URL (fetched, cached and refetched on an unknown `kid`, so the provider may rotate
+ * them). `exp` is required; `iss`/`aud` when configured; any other algorithm, `none` included,
+ * fails. The claims must name a known role, and an `agency` token an existing agency.
+ */
+@Injectable()
+export class TokenVerifier {
+  readonly mode: 'open' | 'token';
+  private readonly key: Uint8Array | JWTVerifyGetKey | null = null;
+  private readonly algorithms: string[] = [];
+  private readonly issuer?: string;
+  private readonly audience?: string;
+  private readonly verified = new Map<string, { user: User; until: number }>();
+  private readonly knownAgencies = new Set<string>();
+
+  constructor(
+    config: ConfigService<Environment, true>,
+    @InjectRepository(Agency) private readonly agencies: Repository<Agency>,
+  ) {
+    const secret = config.get('AUTH_JWT_SECRET', { infer: true });
+    const jwksUrl = config.get('AUTH_JWKS_URL', { infer: true });
+    this.mode = authMode({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: jwksUrl });
+    this.issuer = config.get('AUTH_ISSUER', { infer: true }) || undefined;
+    this.audience = config.get('AUTH_AUDIENCE', { infer: true }) || undefined;
+    const hmac = secret ? new TextEncoder().encode(secret) : null;
+    const jwks = jwksUrl
+      ? createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: config.get('AUTH_JWKS_COOLDOWN_MS', { infer: true }) })
+      : null;
+    if (hmac) this.algorithms.push('HS256');
+    if (jwks) this.algorithms.push('RS256', 'ES256');
+    if (hmac && jwks) {
+      this.key = (header: JWSHeaderParameters, token: FlattenedJWSInput) =>
+        header.alg === 'HS256' ? hmac : jwks(header, token);
+    } else this.key = hmac ?? jwks;
+  }
+
+  /** The user a token stands for; throws InvalidTokenError for anything else. */
+  async verify(token: string): Promise<User> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.until > Date.now()) return cached.user;
+      this.verified.delete(token);
+    }
+    const user = await this.check(token);
+    if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { user, until: Math.min(user.expiresAt, Date.now() + CACHE_MS) });
+    return user;
+  }
+
+  private async check(token: string): Promise<User> {
+    if (!this.key) throw new InvalidTokenError('Tokens are not accepted in open mode');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key as Uint8Array, {
+        algorithms: this.algorithms,
+        issuer: this.issuer,
+        audience: this.audience,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      throw new InvalidTokenError(describe(error));
+    }
+    const role = payload.role;
+    if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
+      throw new InvalidTokenError(`The token's role claim must be one of ${ROLES.join(', ')}`);
+    }
+    if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 200) {
+      throw new InvalidTokenError('The token has no usable sub claim');
+    }
+    let agencyId: string | null = null;
+    if (role === 'agency') {
+      const claimed = payload.agency_id;
+      if (typeof claimed !== 'string' || !UUID.test(claimed) || !(await this.agencyExists(claimed))) {
+        throw new InvalidTokenError('An agency token needs the agency_id of an existing agency');
+      }
+      agencyId = claimed.toLowerCase();
+    }
+    return {
+      kind: 'user',
+      sub: payload.sub,
+      role: role as Role,
+      agencyId,
+      name: typeof payload.name === 'string' && payload.name.trim() ? payload.name.slice(0, 100) : undefined,
+      email: typeof payload.email === 'string' && payload.email.trim() ? payload.email.slice(0, 254) : undefined,
+      expiresAt: payload.exp! * 1000,
+    };
+  }
+
+  private async agencyExists(id: string): Promise<boolean> {
+    if (this.knownAgencies.has(id)) return true;
+    const found = await this.agencies.existsBy({ id });
+    if (found) this.knownAgencies.add(id);
+    return found;
+  }
+}
+
+/** What a 401 says about a token jose refused: enough to fix it, nothing about the keys. */
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The token has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'The token is not valid yet';
+    if (error.claim === 'iss') return 'The token has the wrong issuer';
+    if (error.claim === 'aud') return 'The token has the wrong audience';
+    return `The token's ${error.claim} claim is missing or invalid`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return 'The token is signed with an algorithm this API does not accept';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'The token is signed with an unknown key';
+  if (error instanceof errors.JWKSTimeout) return 'The identity provider keys could not be fetched in time';
+  return 'The token is malformed or invalid';
+}
