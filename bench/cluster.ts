@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       ])
     ).map((row) => row.id);
     const chatIds = (
-      await database.query<{ id: string }>('SELECT id FROM chat_messages WHERE id LIKE $1', [`${runId}-%`])
+      await database.query<{ id: string }>('SELECT id FROM chat_messages WHERE client_id LIKE $1', [`${runId}-%`])
     ).map((row) => row.id);
     log(`Stored: ${notificationIds.length} notifications, ${chatIds.length} chat messages; waiting for every client`);
     const [sseReport, wsReport] = await Promise.all([

@@ -7,7 +7,7 @@
  *   BENCH_SIZES=1000,5000   fan-out sizes (default 1000,5000,10000)
  *   BENCH_SECONDS=10        duration of each GET /cars run
  *   BENCH_TRIALS=5          events per fan-out size (the median trial is reported)
- *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, sse, ws)
+ *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, sse, ws, auth)
  *   BENCH_CPU_PROF=1        write --cpu-prof profiles of the API processes to bench/results/profiles
  */
 import { BenchDatabase } from './harness/bench-database.js';
@@ -18,12 +18,15 @@ import { fanoutRows, type FanoutRow } from './scenarios/fanout.js';
 import { benchGetCars, getCarsRows, type GetCarsResult } from './scenarios/get-cars.js';
 import { benchPostBookings, postBookingsRows, type PostBookingsResult } from './scenarios/post-bookings.js';
 import { benchSseFanout } from './scenarios/sse-fanout.js';
+import { benchTokenMode, tokenModeRows, type TokenModeResult } from './scenarios/token-mode.js';
 import { benchWsBroadcast } from './scenarios/ws-broadcast.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,sse,ws').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,sse,ws,auth').split(','));
+/** The fan-out size at which token mode is compared with open mode. */
+const AUTH_SIZE = SIZES.includes(5000) ? 5000 : SIZES[SIZES.length - 1];
 const log = logger('bench');
 
 interface Results {
@@ -34,6 +37,7 @@ interface Results {
   postBookings?: PostBookingsResult;
   sse?: FanoutRow[];
   ws?: FanoutRow[];
+  tokenMode?: TokenModeResult;
 }
 
 async function main(): Promise<void> {
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
     await api.stop();
     if (ONLY.has('sse')) results.sse = await benchSseFanout(database.url, carIds, SIZES, TRIALS);
     if (ONLY.has('ws')) results.ws = await benchWsBroadcast(database.url, SIZES, TRIALS);
+    if (ONLY.has('auth')) results.tokenMode = await benchTokenMode(database.url, carIds, AUTH_SIZE, SECONDS, TRIALS);
   } finally {
     await database.close();
   }
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
     ...(results.postBookings ? postBookingsRows(results.postBookings) : []),
     ...fanoutRows('SSE', results.sse ?? []),
     ...fanoutRows('WebSocket', results.ws ?? []),
+    ...(results.tokenMode ? tokenModeRows(results.tokenMode) : []),
   ]);
   console.log(`\nJSON: ${file}`);
 }

@@ -52,13 +52,14 @@ export class ServerProcess {
     readonly url: string,
   ) {}
 
-  static async start(script: string, databaseUrl: string): Promise<ServerProcess> {
+  /** `env` adds settings (the API in token mode: AUTH_JWT_SECRET). */
+  static async start(script: string, databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
     const profile =
       process.env.BENCH_CPU_PROF && script === 'api'
         ? [`--cpu-prof`, `--cpu-prof-dir=${join(resultsDir, 'profiles')}`]
         : [];
     const child = fork(join(benchDir, 'servers', `${script}.js`), [], {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
+      env: { ...process.env, ...env, DATABASE_URL: databaseUrl },
       execArgv: ['--expose-gc', ...profile],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
