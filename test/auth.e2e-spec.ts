@@ -20,6 +20,10 @@ describe('Token mode: who may do what', () => {
   let carB: string;
   let bookingA: string; // the renter's, on agency A's car
   let bookingB: string; // a walk-in on agency B's car
+  let spareA: string; // cars to delete
+  let spareB: string;
+  let reviewB: string;
+  let notificationB: string;
 
   const as = (who: Who) => (who === 'none' || !tokens[who] ? {} : { Authorization: `Bearer ${tokens[who]}` });
   const call = (who: Who, method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, body?: object) => {
@@ -40,6 +44,10 @@ describe('Token mode: who may do what', () => {
     carB = (await call('admin', 'post', '/cars', carInput({ agencyId: agencyB })).expect(201)).body.id;
     bookingA = (await call('renter', 'post', '/bookings', bookingInput(carA, day(10), day(12))).expect(201)).body.id;
     bookingB = (await call('agencyB', 'post', '/bookings', bookingInput(carB, day(10), day(12))).expect(201)).body.id;
+    spareA = (await call('agencyA', 'post', '/cars', carInput()).expect(201)).body.id;
+    spareB = (await call('agencyB', 'post', '/cars', carInput()).expect(201)).body.id;
+    reviewB = (await call('admin', 'post', '/reviews', reviewInput(carB)).expect(201)).body.id;
+    notificationB = ((await call('agencyB', 'get', '/notifications').expect(200)).body as { id: string }[])[0].id;
   });
   afterAll(() => t.close());
 
@@ -71,7 +79,11 @@ describe('Token mode: who may do what', () => {
     ['delete a car', 'none', 'delete', () => `/cars/${carA}`, null, 401],
     ['delete a car', 'renter', 'delete', () => `/cars/${carA}`, null, 403],
     ["delete another agency's car", 'agencyB', 'delete', () => `/cars/${carA}`, null, 404],
+    ['delete its own car', 'agencyA', 'delete', () => `/cars/${spareA}`, null, 200],
+    ['delete any car', 'admin', 'delete', () => `/cars/${spareB}`, null, 200],
     ['bookings', 'none', 'get', () => '/bookings', null, 401],
+    ['bookings', 'agencyA', 'get', () => '/bookings', null, 200],
+    ['bookings', 'admin', 'get', () => '/bookings', null, 200],
     ['bookings', 'renter', 'get', () => '/bookings', null, 200],
     ['its own booking', 'renter', 'get', () => `/bookings/${bookingA}`, null, 200],
     ["another renter's booking", 'otherRenter', 'get', () => `/bookings/${bookingA}`, null, 404],
@@ -95,6 +107,7 @@ describe('Token mode: who may do what', () => {
     ['confirm its own', 'renter', 'patch', () => `/bookings/${bookingA}`, () => ({ status: 'Confirmed' }), 403],
     ['mark its own paid', 'renter', 'put', () => `/bookings/${bookingA}`, () => ({ isPaid: true }), 403],
     ["confirm another agency's", 'agencyB', 'put', () => `/bookings/${bookingA}`, () => ({ status: 'Confirmed' }), 404],
+    ['mark any booking paid', 'admin', 'patch', () => `/bookings/${bookingB}`, () => ({ isPaid: true }), 200],
     ["confirm its cars'", 'agencyA', 'put', () => `/bookings/${bookingA}`, () => ({ status: 'Confirmed' }), 200],
     [
       "cancel another renter's",
@@ -106,6 +119,10 @@ describe('Token mode: who may do what', () => {
     ],
     ['reviews', 'none', 'get', () => '/reviews', null, 200],
     ['reviews', 'renter', 'get', () => '/reviews', null, 200],
+    ['reviews', 'agencyA', 'get', () => '/reviews', null, 200],
+    ["another agency's review", 'agencyA', 'get', () => `/reviews/${reviewB}`, null, 404],
+    ['a review', 'none', 'get', () => `/reviews/${reviewB}`, null, 200],
+    ["its cars' review", 'agencyB', 'get', () => `/reviews/${reviewB}`, null, 200],
     ['review without a Completed booking', 'renter', 'post', () => '/reviews', () => reviewInput(carA), 403],
     ['review', 'none', 'post', () => '/reviews', () => reviewInput(carA), 401],
     ['review', 'agencyA', 'post', () => '/reviews', () => reviewInput(carA), 403],
@@ -113,7 +130,13 @@ describe('Token mode: who may do what', () => {
     ['notifications', 'none', 'get', () => '/notifications', null, 401],
     ['notifications', 'renter', 'get', () => '/notifications', null, 403],
     ['notifications', 'agencyA', 'get', () => '/notifications', null, 200],
+    ['notifications', 'admin', 'get', () => '/notifications', null, 200],
     ['mark all read', 'renter', 'post', () => '/notifications/read-all', null, 403],
+    ['mark all read', 'agencyA', 'post', () => '/notifications/read-all', null, 200],
+    ["mark another agency's read", 'agencyA', 'post', () => `/notifications/${notificationB}/read`, null, 404],
+    ['mark its own read', 'agencyB', 'post', () => `/notifications/${notificationB}/read`, null, 200],
+    ['stream notifications', 'renter', 'get', () => '/notifications/sse', null, 403],
+    ['one conversation', 'admin', 'get', () => `/chat/messages?agencyId=${agencyB}`, null, 200],
     ['chat history', 'none', 'get', () => '/chat/messages', null, 401],
     ['chat history', 'renter', 'get', () => '/chat/messages', null, 403],
     ['chat history', 'agencyA', 'get', () => '/chat/messages', null, 200],

@@ -78,6 +78,20 @@ describe('Chat on /ws/chat', () => {
     expect(new Date(message.timestamp).getTime()).toBeGreaterThanOrEqual(before - 1000);
   });
 
+  it('keeps an agency message and an admin message that carry the same client id (two senders)', async () => {
+    const a = await connect();
+    const b = await connect();
+    const id = String(Date.now());
+    a.send(dashboardFrame('from the agency', { id, sender: 'agency' }));
+    a.send(dashboardFrame('from the admin', { id, sender: 'admin' }));
+    const frames = (await b.waitForFrames(2)) as { id: string; clientId: string; content: string }[];
+    expect(frames.map((frame) => [frame.clientId, frame.content])).toEqual([
+      [id, 'from the agency'],
+      [id, 'from the admin'],
+    ]);
+    expect(frames[0].id).not.toBe(frames[1].id);
+  });
+
   it('stores and relays a resent id only once', async () => {
     const a = await connect();
     const b = await connect();
