@@ -42,46 +42,88 @@ async function openSender(url: string): Promise<WebSocket> {
   return socket;
 }
 
-async function runMode(
-  mode: 'open' | 'token',
+interface Mode {
+  name: 'open' | 'token';
+  env: NodeJS.ProcessEnv;
+  /** Headers of the REST calls (an admin token in token mode). */
+  auth: Record<string, string>;
+  /** Query of the stream and socket URLs (an agency token in token mode). */
+  query: string;
+  senderQuery: string;
+}
+
+async function modes(): Promise<[Mode, Mode]> {
+  const admin = await sign({ sub: 'bench-admin', role: 'admin' });
+  const agency = await sign({ sub: 'bench-agency', role: 'agency', agency_id: BUILT_IN_AGENCY_ID });
+  return [
+    { name: 'open', env: {}, auth: {}, query: '', senderQuery: '' },
+    {
+      name: 'token',
+      env: { AUTH_JWT_SECRET: SECRET },
+      auth: { Authorization: `Bearer ${admin}` },
+      query: `?access_token=${agency}`,
+      senderQuery: `?access_token=${admin}`,
+    },
+  ];
+}
+
+const median = (values: HttpLoadResult[]) =>
+  [...values].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(values.length / 2)];
+
+/**
+ * GET /cars on both modes' servers at once, in alternating rounds (one pair of runs on two shared
+ * cores differs by ±20% from noise alone; the median of three alternating rounds does not).
+ */
+async function getCarsBothModes(databaseUrl: string, both: [Mode, Mode], seconds: number): Promise<HttpLoadResult[]> {
+  const servers = await Promise.all(both.map((mode) => ServerProcess.start('api', databaseUrl, mode.env)));
+  try {
+    const runs: HttpLoadResult[][] = [[], []];
+    for (const [index, mode] of both.entries())
+      await httpLoad({ url: `${servers[index].url}/cars`, connections: 10, durationSeconds: 2, headers: mode.auth });
+    for (let round = 0; round < 3; round++) {
+      for (const [index, mode] of both.entries()) {
+        log(`GET /cars, ${mode.name} mode, round ${round + 1} of 3: ${seconds}s with 50 connections`);
+        const url = `${servers[index].url}/cars`;
+        runs[index].push(await httpLoad({ url, connections: 50, durationSeconds: seconds, headers: mode.auth }));
+      }
+    }
+    return runs.map(median);
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}
+
+async function fanoutsOf(
+  mode: Mode,
   databaseUrl: string,
   carIds: string[],
   n: number,
-  seconds: number,
   trials: number,
-): Promise<ModeResult> {
-  const tokenMode = mode === 'token';
-  const admin = await sign({ sub: 'bench-admin', role: 'admin' });
-  const agency = await sign({ sub: 'bench-agency', role: 'agency', agency_id: BUILT_IN_AGENCY_ID });
-  const auth: Record<string, string> = tokenMode ? { Authorization: `Bearer ${admin}` } : {};
-  const query = tokenMode ? `?access_token=${agency}` : '';
-  const env = tokenMode ? { AUTH_JWT_SECRET: SECRET } : {};
-
-  log(`${mode} mode: GET /cars for ${seconds}s with 50 connections`);
-  const api = await ServerProcess.start('api', databaseUrl, env);
-  await httpLoad({ url: `${api.url}/cars`, connections: 10, durationSeconds: 2, headers: auth });
-  const getCars = await httpLoad({ url: `${api.url}/cars`, connections: 50, durationSeconds: seconds, headers: auth });
-  log(`${mode} mode: SSE fan-out to ${n}`);
+): Promise<Pick<ModeResult, 'sse' | 'ws'>> {
+  log(`${mode.name} mode: SSE fan-out to ${n}`);
+  const api = await ServerProcess.start('api', databaseUrl, mode.env);
   const review = { carId: carIds[1], renterId: 'renter-1', renterName: 'Bench', rating: 5, comment: 'Great' };
-  const sse = await measureFanout(api, 'sse', `/notifications/sse${query}`, n, trials, async () => {
-    await postJson(`${api.url}/reviews`, review, auth);
+  const sse = await measureFanout(api, 'sse', `/notifications/sse${mode.query}`, n, trials, async () => {
+    await postJson(`${api.url}/reviews`, review, mode.auth);
   });
   await api.stop();
 
-  log(`${mode} mode: WebSocket broadcast to ${n}`);
-  const chat = await ServerProcess.start('api', databaseUrl, env);
-  const sender = await openSender(
-    `${chat.url.replace(/^http/, 'ws')}/ws/chat${tokenMode ? `?access_token=${admin}` : ''}`,
-  );
+  log(`${mode.name} mode: WebSocket broadcast to ${n}`);
+  const chat = await ServerProcess.start('api', databaseUrl, mode.env);
+  const sender = await openSender(`${chat.url.replace(/^http/, 'ws')}/ws/chat${mode.senderQuery}`);
   let sent = 0;
   try {
-    const ws = await measureFanout(chat, 'ws', `/ws/chat${query}`, n, trials, () => {
-      sender.send(
-        JSON.stringify({ id: `bench-${mode}-${++sent}`, sender: 'admin', content: 'Hi', agencyId: BUILT_IN_AGENCY_ID }),
-      );
+    const ws = await measureFanout(chat, 'ws', `/ws/chat${mode.query}`, n, trials, () => {
+      const frame = {
+        id: `bench-${mode.name}-${++sent}`,
+        sender: 'admin',
+        content: 'Hi',
+        agencyId: BUILT_IN_AGENCY_ID,
+      };
+      sender.send(JSON.stringify(frame));
       return Promise.resolve();
     });
-    return { getCars, sse, ws };
+    return { sse, ws };
   } finally {
     sender.terminate();
     await chat.stop();
@@ -95,8 +137,10 @@ export async function benchTokenMode(
   seconds: number,
   trials: number,
 ): Promise<TokenModeResult> {
-  const open = await runMode('open', databaseUrl, carIds, n, seconds, trials);
-  const token = await runMode('token', databaseUrl, carIds, n, seconds, trials);
+  const both = await modes();
+  const [openCars, tokenCars] = await getCarsBothModes(databaseUrl, both, seconds);
+  const open = { getCars: openCars, ...(await fanoutsOf(both[0], databaseUrl, carIds, n, trials)) };
+  const token = { getCars: tokenCars, ...(await fanoutsOf(both[1], databaseUrl, carIds, n, trials)) };
   return { n, open, token };
 }
 
@@ -104,7 +148,7 @@ export function tokenModeRows(r: TokenModeResult): string[][] {
   const ratio = (token: number, open: number) => fixed(token / open, 2);
   return [
     [
-      'token mode: GET /cars req/s (bearer token)',
+      'token mode: GET /cars req/s (bearer token; median of 3 alternating rounds)',
       fixed(r.token.getCars.requestsPerSecond, 0),
       `${fixed(r.open.getCars.requestsPerSecond, 0)} (open mode)`,
       ratio(r.token.getCars.requestsPerSecond, r.open.getCars.requestsPerSecond),
