@@ -201,6 +201,17 @@ describe('Token mode: who may do what', () => {
     await call('renter', 'post', '/reviews', reviewInput(carA)).expect(409);
   });
 
+  it("never replays one user's Idempotency-Key answer to another", async () => {
+    const body = carInput();
+    const first = await call('agencyA', 'post', '/cars', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+    const second = await call('agencyB', 'post', '/cars', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
+    expect([first.body.agencyId, second.body.agencyId]).toEqual([agencyA, agencyB]);
+    const again = await call('agencyA', 'post', '/cars', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+  });
+
   it('refuses every kind of bad token with 401 and the RFC 6750 error', async () => {
     const header = (token: string) => ({ Authorization: `Bearer ${token}` });
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');

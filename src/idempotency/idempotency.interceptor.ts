@@ -1,3 +1,5 @@
+import type { Actor } from '../auth/actor.js';
+import { clientKey } from '../limits/client-limits.service.js';
 import { createHash } from 'node:crypto';
 import {
   BadRequestException,
@@ -31,14 +33,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly idempotency: IdempotencyService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
     if (key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
-    const client = request.ip ?? '';
+    // Keys belong to their user (token mode), else to the address: one user never gets another's answer.
+    const client = clientKey(request, request.actor);
     const route = `${request.method} ${routeOf(request)}`;
     const fingerprint = createHash('sha256')
       .update(route)
