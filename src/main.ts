@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
   const tokenMode = authMode(env) === 'token';
   if (env.SEED_DEMO) {
     logger.info(await seedDemoData(database.url, { twoAgencies: tokenMode }));
-    if (tokenMode) for (const line of demoTokenCommands()) logger.info(line);
+    if (tokenMode) for (const line of await demoTokenCommands(database.url)) logger.info(line);
   }
   if (!tokenMode) {
     logger.warn(

@@ -93,7 +93,7 @@ describe('Application', () => {
         .expect(200)
     ).body;
     expect(own).toHaveLength(cars.length / 2);
-    const commands = demoTokenCommands().join('\n');
+    const commands = (await demoTokenCommands(t.databaseUrl)).join('\n');
     expect(commands).toContain('npm run token -- --role admin');
     for (const agency of DEMO_AGENCIES) expect(commands).toContain(`--role agency --agency ${agency.id}`);
     expect(commands).toContain('--role renter --sub renter-1');

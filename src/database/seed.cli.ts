@@ -10,7 +10,7 @@ try {
   await runMigrations(database.url);
   const tokenMode = authMode(env) === 'token';
   console.log(await seedDemoData(database.url, { twoAgencies: tokenMode }));
-  if (tokenMode) console.log(demoTokenCommands().join('\n'));
+  if (tokenMode) console.log((await demoTokenCommands(database.url)).join('\n'));
 } finally {
   await database.close();
 }

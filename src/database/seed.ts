@@ -266,13 +266,22 @@ export async function seedDemoData(url: string, { twoAgencies = false } = {}): P
   }
 }
 
-/** How to get a token for each demo identity (commands, never tokens: those are secrets). */
-export function demoTokenCommands(): string[] {
-  const renter = DEMO_RENTERS[0];
-  return [
-    'Demo identities (token mode): get a token with',
-    '  npm run token -- --role admin',
-    ...DEMO_AGENCIES.map((agency) => `  npm run token -- --role agency --agency ${agency.id}   # ${agency.name}`),
-    `  npm run token -- --role renter --sub ${renter.sub} --name "${renter.name}" --email ${renter.email}`,
-  ];
+/**
+ * How to get a token for the admin, each agency that exists (the demo's two, or whatever an older
+ * database holds) and a demo renter: commands, never tokens (those are secrets).
+ */
+export async function demoTokenCommands(url: string): Promise<string[]> {
+  const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 1 })).initialize();
+  try {
+    const agencies = await dataSource.getRepository(Agency).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    const renter = DEMO_RENTERS[0];
+    return [
+      'Demo identities (token mode): get a token with',
+      '  npm run token -- --role admin',
+      ...agencies.map((agency) => `  npm run token -- --role agency --agency ${agency.id}   # ${agency.name}`),
+      `  npm run token -- --role renter --sub ${renter.sub} --name "${renter.name}" --email ${renter.email}`,
+    ];
+  } finally {
+    await dataSource.destroy();
+  }
 }
