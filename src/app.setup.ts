@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { databaseAnswers } from './database/database-errors.js';
 import { ConfigService } from '@nestjs/config';
 import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -93,7 +95,8 @@ export function configureApp(app: INestApplication): void {
       exceptionFactory: (errors) => new BadRequestException(errors.flatMap((error) => flattenConstraints(error))),
     }),
   );
-  app.useGlobalFilters(new AllExceptionsFilter());
+  const dataSource = app.get(DataSource);
+  app.useGlobalFilters(new AllExceptionsFilter(() => databaseAnswers(dataSource)));
   const trust = (express.getHttpAdapter().getInstance() as Application).get('trust proxy fn') as TrustFunction;
   const clientAddress = (request: IncomingMessage) => proxyAddr(request, trust);
   app.useWebSocketAdapter(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { toErrorAnswer } from './all-exceptions.filter.js';
+import { AllExceptionsFilter, toErrorAnswer } from './all-exceptions.filter.js';
 
 const queryError = (driverError: { code?: string; constraint?: string; message?: string }) =>
   new QueryFailedError('SELECT 1', [], Object.assign(new Error(driverError.message ?? 'failed'), driverError));
@@ -68,5 +68,41 @@ describe('toErrorAnswer', () => {
     const answer = toErrorAnswer(new TypeError('x is undefined'));
     expect(answer.body).toEqual({ statusCode: 500, message: 'Internal server error', error: 'Internal Server Error' });
     expect(answer.unexpected).toBe(true);
+  });
+});
+
+describe('AllExceptionsFilter', () => {
+  /** Catches `error` on a fake HTTP request and resolves with what was answered. */
+  const answerTo = (filter: AllExceptionsFilter, error: unknown) =>
+    new Promise<{ status: number; headers: Record<string, string>; body: unknown }>((resolve) => {
+      const sent = { status: 0, headers: {} as Record<string, string> };
+      const response = {
+        headersSent: false,
+        set: (headers: Record<string, string>) => (Object.assign(sent.headers, headers), response),
+        status: (status: number) => ((sent.status = status), response),
+        json: (body: unknown) => resolve({ ...sent, body }),
+      };
+      const host = {
+        getType: () => 'http',
+        switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({ method: 'POST', url: '/bookings' }) }),
+      } as unknown as ArgumentsHost;
+      filter.catch(error, host);
+    });
+
+  it('answers an unrecognised error 500 while the database answers, 503 + Retry-After while it does not', async () => {
+    const strange = new Error('an error shape no rule knows');
+    expect(await answerTo(new AllExceptionsFilter(() => Promise.resolve(true)), strange)).toMatchObject({
+      status: 500,
+      body: { statusCode: 500, message: 'Internal server error' },
+    });
+    expect(await answerTo(new AllExceptionsFilter(() => Promise.resolve(false)), strange)).toEqual({
+      status: 503,
+      headers: { 'Retry-After': '2' },
+      body: { statusCode: 503, message: 'Database unavailable, retry shortly', error: 'Service Unavailable' },
+    });
+    // A known answer never waits for the probe.
+    expect(
+      await answerTo(new AllExceptionsFilter(() => Promise.reject(new Error('not asked'))), new NotFoundException()),
+    ).toMatchObject({ status: 404 });
   });
 });

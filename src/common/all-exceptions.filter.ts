@@ -48,6 +48,19 @@ const DATABASE_ERRORS: Record<string, { status: number; message: string; warn?: 
   '22021': { status: HttpStatus.BAD_REQUEST, message: 'A value contains characters that cannot be stored', warn: true },
 };
 
+/** 503 + Retry-After: the database cannot answer now. */
+function unavailableAnswer(): ErrorAnswer & { unavailable: true } {
+  return {
+    body: {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      error: STATUS_CODES[HttpStatus.SERVICE_UNAVAILABLE],
+    },
+    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    unavailable: true,
+  };
+}
+
 /** The contract's error body for any exception; 500 only for what is truly our fault. */
 export function toErrorAnswer(
   exception: unknown,
@@ -70,10 +83,7 @@ export function toErrorAnswer(
     // A stored answer replayed (Idempotency-Key) keeps its list of validation problems.
     return answer(status, text, Array.isArray(errors) ? { error: name, errors: errors.map(String) } : { error: name });
   }
-  if (isDatabaseUnavailable(exception)) {
-    const unavailable = answer(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
-    return { ...unavailable, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) }, unavailable: true };
-  }
+  if (isDatabaseUnavailable(exception)) return unavailableAnswer();
   if (exception instanceof QueryFailedError) {
     const { code = '', constraint } = exception.driverError as { code?: string; constraint?: string };
     const known = DATABASE_ERRORS[code];
@@ -98,17 +108,41 @@ export function toErrorAnswer(
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
 
+  /**
+   * `databaseReachable` is asked before answering 500: an error no rule recognises, raised while
+   * the database cannot be reached (a connection dying mid-transaction surfaces in more shapes than
+   * the driver documents), is still an outage for the client — 503 with Retry-After — and is
+   * logged at error with its stack, so the shape can be added to the rules.
+   */
+  constructor(private readonly databaseReachable?: () => Promise<boolean>) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
+    const answer = toErrorAnswer(exception);
+    if (!answer.unexpected || !this.databaseReachable) {
+      this.answer(exception, host, answer);
+      return;
+    }
+    void this.databaseReachable().then(
+      (reachable) => this.answer(exception, host, reachable ? answer : { ...unavailableAnswer(), outage: true }),
+      () => this.answer(exception, host, { ...unavailableAnswer(), outage: true }),
+    );
+  }
+
+  private answer(
+    exception: unknown,
+    host: ArgumentsHost,
+    answer: ReturnType<typeof toErrorAnswer> & { outage?: true },
+  ): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const answer = toErrorAnswer(exception);
     const route = `${request.method} ${routeOf(request)}`;
-    if (answer.unexpected) {
-      this.logger.error(
-        `${route}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
-      );
+    const stack = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+    if (answer.outage) {
+      this.logger.error(`${route}: an unrecognised error while the database is unreachable (answered 503): ${stack}`);
+    } else if (answer.unexpected) {
+      this.logger.error(`${route}: ${stack}`);
     } else if (answer.warn) {
       this.logger.warn(`${route}: the database refused a value (${answer.constraint}); validation let it through`);
     } else if (answer.unavailable) {

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 
 /** What a client is told while the database cannot answer; it may retry after `RETRY_AFTER_SECONDS`. */
 export const DATABASE_UNAVAILABLE_MESSAGE = 'Database unavailable, retry shortly';
@@ -47,4 +47,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     }
     return typeof message === 'string' && DRIVER_MESSAGES.some((known) => message.includes(known));
   });
+}
+
+/** Whether `SELECT 1` gets an answer within `timeoutMs` (false on any error): is the database there right now? */
+export async function databaseAnswers(dataSource: DataSource, timeoutMs = 1000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([
+      dataSource.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
