@@ -52,7 +52,7 @@ describe('Token mode with AUTH_JWKS_URL (RS256/ES256 from an identity provider)'
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => server.close(resolve));
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
   });
 
   it('accepts tokens signed with a published key, and fetches the keys once for many requests', async () => {
@@ -77,5 +77,15 @@ describe('Token mode with AUTH_JWKS_URL (RS256/ES256 from an identity provider)'
       .set({ Authorization: `Bearer ${await signToken({ sub: 'x', role: 'admin' }, { secret: TEST_SECRET })}` });
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it("answers 503 + Retry-After, not 401, while the provider's keys cannot be fetched", async () => {
+    await new Promise((resolve) => server.close(resolve));
+    const response = await request(t.url)
+      .get('/bookings')
+      .set({ Authorization: `Bearer ${await sign('rs-3')}` }); // an unknown kid: the keys must be fetched
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('2');
+    expect(response.body.message).toMatch(/identity provider/);
   });
 });

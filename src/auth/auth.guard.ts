@@ -1,6 +1,7 @@
 import {
   ForbiddenException,
   Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
@@ -10,7 +11,8 @@ import type { Request, Response } from 'express';
 import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
 import { ANONYMOUS, OPEN, type Actor } from './actor.js';
 import { bearerToken } from './bearer-token.js';
-import { InvalidTokenError, TokenVerifier } from './token-verifier.service.js';
+import { RETRY_AFTER_SECONDS } from '../database/database-errors.js';
+import { InvalidTokenError, KeysUnavailableError, TokenVerifier } from './token-verifier.service.js';
 
 /**
  * Identifies the caller of every HTTP route and applies its @Access rule (token mode). 401 answers
@@ -50,6 +52,10 @@ export class AuthGuard implements CanActivate {
     try {
       request.actor = await this.verifier.verify(token);
     } catch (error) {
+      if (error instanceof KeysUnavailableError) {
+        response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        throw new ServiceUnavailableException("The identity provider's keys cannot be fetched; retry shortly");
+      }
       if (!(error instanceof InvalidTokenError)) throw error;
       const description = error.description.replace(/"/g, "'");
       response.setHeader(

@@ -22,6 +22,9 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/** The identity provider's keys could not be fetched: the token is not known to be bad, the check cannot be made (503). */
+export class KeysUnavailableError extends Error {}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Verified tokens kept for a minute (or until they expire, if sooner), so a token is not checked on
@@ -91,6 +94,7 @@ export class TokenVerifier {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
+      if (keysUnreachable(error)) throw new KeysUnavailableError(String(error));
       throw new InvalidTokenError(describe(error));
     }
     const role = payload.role;
@@ -127,6 +131,16 @@ export class TokenVerifier {
   }
 }
 
+/** The JWKS could not be fetched (timeout, network, or not a 200 with a key set), as opposed to a bad token. */
+function keysUnreachable(error: unknown): boolean {
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return false;
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  // fetch's own error, recognised by shape: it may come from another realm than this module's TypeError.
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  if (name === 'TypeError' && message === 'fetch failed') return true;
+  return error instanceof errors.JOSEError && /JSON Web Key Set/i.test(error.message);
+}
+
 /** What a 401 says about a token jose refused: enough to fix it, nothing about the keys. */
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired';
@@ -140,6 +154,5 @@ function describe(error: unknown): string {
     return 'The token is signed with an algorithm this API does not accept';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return 'The token is signed with an unknown key';
-  if (error instanceof errors.JWKSTimeout) return 'The identity provider keys could not be fetched in time';
   return 'The token is malformed or invalid';
 }
