@@ -9,6 +9,8 @@ export interface HttpLoad {
   headers?: Record<string, string>;
   /** POST /bookings: one distinct, non-overlapping slot per request, spread over these cars. */
   bookingCars?: string[];
+  /** Where the slots start (ms since the epoch): runs on the same cars use different years. */
+  bookingBase?: number;
 }
 
 export interface HttpLoadResult {
@@ -24,7 +26,7 @@ export interface HttpLoadResult {
 process.once('message', (load: HttpLoad) => {
   let counter = 0;
   const DAY = 24 * 60 * 60 * 1000;
-  const base = Date.UTC(2030, 0, 1);
+  const base = load.bookingBase ?? Date.UTC(2030, 0, 1);
   const requests = load.bookingCars
     ? [
         {
@@ -60,7 +62,8 @@ process.once('message', (load: HttpLoad) => {
       for (const [code, count] of Object.entries(result.statusCodeStats ?? {}))
         statusCodes[code] = (count as { count: number }).count;
       process.send?.({
-        requestsPerSecond: result.requests.average,
+        // A fixed number of requests ends mid-second: count over the run's real duration, not per-second buckets.
+        requestsPerSecond: load.amount ? result.requests.total / result.duration : result.requests.average,
         latencyP50: result.latency.p50,
         latencyP99: result.latency.p99,
         requests: result.requests.total,
