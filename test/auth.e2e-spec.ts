@@ -291,6 +291,7 @@ describe('Token mode: who may do what', () => {
     const [fromA] = (await admin.waitForFrames(1)) as { sender: string; agencyId: string; clientId: string }[];
     expect(fromA).toMatchObject({ sender: 'agency', agencyId: agencyA, clientId: '1764000000000' });
     admin.send({ id: '1764000000000', content: 'no conversation named' }); // dropped
+    admin.send({ id: '1764000000001', content: 'nobody', agencyId: '00000000-0000-4000-8000-0000000000ff' }); // dropped
     admin.send({ id: '1764000000000', content: 'Hello A', agencyId: agencyA }); // same client id, another sender
     const [toA] = (await a.waitForFrames(1)) as { sender: string; content: string }[];
     expect(toA).toMatchObject({ sender: 'admin', content: 'Hello A' });

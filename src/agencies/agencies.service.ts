@@ -24,9 +24,4 @@ export class AgenciesService {
     if (!agency) throw new NotFoundException('Agency not found');
     return toAgencyResponse(agency);
   }
-
-  /** For an admin naming the agency a car goes to: a 400 rather than a foreign-key error. */
-  async exists(id: string): Promise<boolean> {
-    return this.agencies.existsBy({ id });
-  }
 }

@@ -19,7 +19,7 @@ import { ChatService } from './chat.service.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import { parseIncomingMessage } from './incoming-chat-message.js';
 import type { IncomingMessage } from 'node:http';
-import { AgenciesService } from '../agencies/agencies.service.js';
+import { QueryFailedError } from 'typeorm';
 import { BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
 import { atExpiry, isUser, OPEN, type Actor } from '../auth/actor.js';
 import type { ChatSender } from './chat-message.entity.js';
@@ -78,8 +78,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly queues = new WeakMap<WebSocket, Promise<void>>();
   private readonly windows = new WeakMap<WebSocket, FrameWindow>();
   private readonly speakers = new WeakMap<WebSocket, Speaker>();
-  /** Agencies known to exist, for the conversations admins name. */
-  private readonly knownAgencies = new Set<string>([BUILT_IN_AGENCY_ID]);
   /** Sockets still receiving their history: live frames wait here, with their order. */
   private readonly catchingUp = new WeakMap<WebSocket, { seq: bigint; frame: string }[]>();
   private readonly historyOnConnect: number;
@@ -96,7 +94,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly chat: ChatService,
     config: ConfigService<Environment, true>,
     private readonly metrics: Metrics,
-    private readonly agencies: AgenciesService,
   ) {
     metrics.gauge('chat_open_sockets', 'Open chat sockets on this process', () => this.openSockets);
     this.echoToSender = config.get('CHAT_ECHO_TO_SENDER', { infer: true });
@@ -194,8 +191,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const agencyId =
       speaker.agencyId ??
       (speaker.sender === 'admin' ? parsed.message.agencyId : (parsed.message.agencyId ?? BUILT_IN_AGENCY_ID));
-    if (!agencyId || !(await this.agencyExists(agencyId))) {
-      this.logger.warn(`Dropped a chat frame without a known agencyId (which conversation?): ${raw.slice(0, 200)}`);
+    if (!agencyId) {
+      this.logger.warn(`Dropped an admin chat frame without agencyId (which conversation?): ${raw.slice(0, 200)}`);
       return;
     }
     const message = { ...parsed.message, sender };
@@ -206,6 +203,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
         return;
       } catch (error) {
+        if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503') {
+          this.logger.warn(`Dropped a chat frame naming an agency that does not exist: ${raw.slice(0, 200)}`);
+          return;
+        }
         // The database is down or restarting: the message waits (this socket's later ones queue behind it).
         if (isDatabaseUnavailable(error) && Date.now() + delay < deadline) {
           await new Promise((resolve) => setTimeout(resolve, delay));
@@ -236,13 +237,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (window.count === this.frameLimit + 1) this.logger.warn('A chat socket passed its frame limit; dropping frames');
     if (window.count >= 2 * this.frameLimit) socket.close(POLICY_VIOLATION, 'Too many messages');
     return false;
-  }
-
-  private async agencyExists(id: string): Promise<boolean> {
-    if (this.knownAgencies.has(id)) return true;
-    const exists = await this.agencies.exists(id).catch(() => false);
-    if (exists) this.knownAgencies.add(id);
-    return exists;
   }
 
   beforeApplicationShutdown(): void {
