@@ -263,7 +263,9 @@ describe('Token mode: who may do what', () => {
     const [eventA] = await streamA.waitForEvents(1);
     const [eventB] = await streamB.waitForEvents(1);
     expect(eventA.data).toContain(carA);
+    expect(JSON.parse(eventA.data)).toMatchObject({ agencyId: agencyA });
     expect(eventB.data).toContain(carB);
+    expect(JSON.parse(eventB.data)).toMatchObject({ agencyId: agencyB });
     // Replay follows identity too: from 0, agency A gets its own notifications only.
     const replay = await openSse(`${t.url}/notifications/sse?access_token=${tokens.agencyA}`, { 'Last-Event-ID': '0' });
     const all = (await call('agencyA', 'get', '/notifications').expect(200)).body as unknown[];

@@ -3,6 +3,7 @@ import { NOTIFICATION_TYPES, type Notification, type NotificationType } from './
 
 export class NotificationResponse {
   @ApiProperty({ description: 'Increasing sequence number, also the SSE event id' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The agency it concerns' }) agencyId: string;
   @ApiProperty({ enum: NOTIFICATION_TYPES }) type: NotificationType;
   @ApiProperty() title: string;
   @ApiProperty() message: string;
@@ -15,6 +16,7 @@ export class NotificationResponse {
 export function toNotificationResponse(row: Notification): NotificationResponse {
   return {
     id: String(row.id),
+    agencyId: row.agencyId,
     type: row.type,
     title: row.title,
     message: row.message,
