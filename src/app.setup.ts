@@ -10,12 +10,10 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
-import { OPEN } from './auth/actor.js';
-import { bearerToken } from './auth/bearer-token.js';
-import { isLoopback, loopbackOnly, OPEN_MODE_REMOTE_MESSAGE } from './auth/remote-access.js';
-import { InvalidTokenError, TokenVerifier } from './auth/token-verifier.service.js';
+import { loopbackOnly } from './auth/remote-access.js';
+import { TokenVerifier } from './auth/token-verifier.service.js';
 import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
-import type { UpgradeCheck } from './chat/upgrade.js';
+import { chatUpgradeCheck } from './chat/upgrade.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
 import { configureHttpServer, requireJsonBodies } from './common/http-server.js';
@@ -115,40 +113,6 @@ export function configureApp(app: INestApplication): void {
 
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { useGlobalPrefix: true });
-}
-
-/**
- * Who may open the chat socket, decided before the handshake. CORS does not cover WebSockets: with
- * CORS_ORIGINS a list, a browser page from another origin is refused (403). Open mode: loopback
- * clients only (unless ALLOW_REMOTE_WITHOUT_AUTH). Token mode: a valid agency or admin token, as
- * `Authorization: Bearer` or `?access_token=` (401 without one, 403 for a renter).
- */
-function chatUpgradeCheck(
-  verifier: TokenVerifier,
-  options: { allowRemote: boolean; origins: string[] | null; clientAddress: (request: IncomingMessage) => string },
-): UpgradeCheck {
-  return async (request) => {
-    const origin = request.headers.origin;
-    if (options.origins && origin !== undefined && !options.origins.includes(origin)) {
-      return { status: 403, reason: `Origin ${origin} is not allowed (CORS_ORIGINS)` };
-    }
-    if (verifier.mode === 'open') {
-      if (!options.allowRemote && !isLoopback(options.clientAddress(request))) {
-        return { status: 403, reason: OPEN_MODE_REMOTE_MESSAGE };
-      }
-      return { actor: OPEN };
-    }
-    const token = bearerToken(request, true);
-    if (token === undefined) return { status: 401, reason: 'A bearer token is required (?access_token=)' };
-    try {
-      const user = await verifier.verify(token);
-      if (user.role === 'renter') return { status: 403, reason: 'The chat is between agencies and the admin team' };
-      return { actor: user };
-    } catch (error) {
-      if (error instanceof InvalidTokenError) return { status: 401, reason: error.description };
-      throw error;
-    }
-  };
 }
 
 /** The OpenAPI document served at /docs-json, and committed as openapi.json (npm run openapi). */

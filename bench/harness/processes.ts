@@ -5,6 +5,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { freePort } from '../../src/common/free-port.js';
 import type { HttpLoad, HttpLoadResult } from '../load/autocannon.js';
 import type { FanoutCommand } from '../load/fanout.js';
@@ -157,4 +158,19 @@ export class FanoutClients {
   private send(command: FanoutCommand): void {
     this.child.send(command);
   }
+}
+
+/** Of several runs of one load, the one with the median requests/s. */
+export function medianRun(runs: HttpLoadResult[]): HttpLoadResult {
+  return [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
+}
+
+/** An open WebSocket to `url` (a chat sender for the broadcast scenarios). */
+export async function openSocket(url: string): Promise<WebSocket> {
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise((done, reject) => {
+    socket.once('open', done);
+    socket.once('error', reject);
+  });
+  return socket;
 }

@@ -6,7 +6,7 @@
  */
 import type { HttpLoadResult } from '../load/autocannon.js';
 import { fixed, logger, postJson } from '../harness/common.js';
-import { httpLoad, ServerProcess } from '../harness/processes.js';
+import { httpLoad, medianRun, ServerProcess } from '../harness/processes.js';
 
 const log = logger('bench');
 const ROUNDS = 3;
@@ -18,9 +18,6 @@ export interface PostBookingsResult {
   bareWithLock: HttpLoadResult;
   oneSlot: { created: number; conflicts: number; total: number };
 }
-
-const median = (runs: HttpLoadResult[]) =>
-  [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
 
 export async function benchPostBookings(
   apiUrl: string,
@@ -66,7 +63,7 @@ export async function benchPostBookings(
       }).then((response) => response.status),
     ),
   );
-  const [api, bareResult, lockResult] = runs.map(median);
+  const [api, bareResult, lockResult] = runs.map(medianRun);
   return {
     api,
     bare: bareResult,

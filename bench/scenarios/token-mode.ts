@@ -3,12 +3,11 @@
  * with a bearer token, and the SSE and WebSocket fan-outs to agency streams and sockets that
  * authenticated with `?access_token=`. Verifying a token must not become the bottleneck.
  */
-import { SignJWT } from 'jose';
-import WebSocket from 'ws';
 import { BUILT_IN_AGENCY_ID } from '../../src/agencies/agency.entity.js';
 import type { HttpLoadResult } from '../load/autocannon.js';
 import { fixed, logger, postJson } from '../harness/common.js';
-import { httpLoad, ServerProcess } from '../harness/processes.js';
+import { httpLoad, medianRun, openSocket, ServerProcess } from '../harness/processes.js';
+import { signHs256 } from '../../src/auth/sign-token.js';
 import { measureFanout, type FanoutResult } from './fanout.js';
 
 const log = logger('bench');
@@ -26,21 +25,7 @@ export interface TokenModeResult {
   token: ModeResult;
 }
 
-function sign(claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(SECRET));
-}
-
-async function openSender(url: string): Promise<WebSocket> {
-  const socket = new WebSocket(url, { perMessageDeflate: false });
-  await new Promise((done, reject) => {
-    socket.once('open', done);
-    socket.once('error', reject);
-  });
-  return socket;
-}
+const sign = (claims: Record<string, unknown>) => signHs256(SECRET, claims);
 
 interface Mode {
   name: 'open' | 'token';
@@ -67,9 +52,6 @@ async function modes(): Promise<[Mode, Mode]> {
   ];
 }
 
-const median = (values: HttpLoadResult[]) =>
-  [...values].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(values.length / 2)];
-
 /**
  * GET /cars on both modes' servers at once, in alternating rounds (one pair of runs on two shared
  * cores differs by ±20% from noise alone; the median of three alternating rounds does not).
@@ -87,7 +69,7 @@ async function getCarsBothModes(databaseUrl: string, both: [Mode, Mode], seconds
         runs[index].push(await httpLoad({ url, connections: 50, durationSeconds: seconds, headers: mode.auth }));
       }
     }
-    return runs.map(median);
+    return runs.map(medianRun);
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }
@@ -110,7 +92,7 @@ async function fanoutsOf(
 
   log(`${mode.name} mode: WebSocket broadcast to ${n}`);
   const chat = await ServerProcess.start('api', databaseUrl, mode.env);
-  const sender = await openSender(`${chat.url.replace(/^http/, 'ws')}/ws/chat${mode.senderQuery}`);
+  const sender = await openSocket(`${chat.url.replace(/^http/, 'ws')}/ws/chat${mode.senderQuery}`);
   let sent = 0;
   try {
     const ws = await measureFanout(chat, 'ws', `/ws/chat${mode.query}`, n, trials, () => {

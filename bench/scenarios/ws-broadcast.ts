@@ -1,19 +1,9 @@
 /** One chat message → N open chat sockets: the API beside a bare `ws` server storing and relaying through PostgreSQL. */
-import WebSocket from 'ws';
 import { logger } from '../harness/common.js';
-import { ServerProcess } from '../harness/processes.js';
+import { openSocket, ServerProcess } from '../harness/processes.js';
 import { compare, measureFanout, type FanoutResult, type FanoutRow } from './fanout.js';
 
 const log = logger('bench');
-
-async function openSender(url: string): Promise<WebSocket> {
-  const socket = new WebSocket(url.replace(/^http/, 'ws') + '/ws/chat', { perMessageDeflate: false });
-  await new Promise((done, reject) => {
-    socket.once('open', done);
-    socket.once('error', reject);
-  });
-  return socket;
-}
 
 async function broadcast(
   kind: 'bare-ws' | 'api',
@@ -23,7 +13,7 @@ async function broadcast(
 ): Promise<FanoutResult> {
   log(`WebSocket broadcast to ${n}: ${kind === 'api' ? 'API' : 'bare server'}`);
   const server = await ServerProcess.start(kind, databaseUrl);
-  const sender = await openSender(server.url);
+  const sender = await openSocket(`${server.url.replace(/^http/, 'ws')}/ws/chat`);
   let sent = 0;
   try {
     return await measureFanout(server, 'ws', '/ws/chat', n, trials, () => {

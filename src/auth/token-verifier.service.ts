@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -25,7 +26,6 @@ export class InvalidTokenError extends Error {
 /** The identity provider's keys could not be fetched: the token is not known to be bad, the check cannot be made (503). */
 export class KeysUnavailableError extends Error {}
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Verified tokens kept for a minute (or until they expire, if sooner), so a token is not checked on
  * every request, while a key the provider withdraws stops working within that minute.
@@ -107,7 +107,7 @@ export class TokenVerifier {
     let agencyId: string | null = null;
     if (role === 'agency') {
       const claimed = payload.agency_id;
-      if (typeof claimed !== 'string' || !UUID.test(claimed) || !(await this.agencyExists(claimed))) {
+      if (typeof claimed !== 'string' || !isUUID(claimed) || !(await this.agencyExists(claimed))) {
         throw new InvalidTokenError('An agency token needs the agency_id of an existing agency');
       }
       agencyId = claimed.toLowerCase();

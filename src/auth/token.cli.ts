@@ -3,9 +3,9 @@
  * Prints a token signed with AUTH_JWT_SECRET (from the environment or .env), for development.
  */
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
 import { loadEnvironment } from '../config/environment.js';
 import { ROLES, type Role } from './actor.js';
+import { signHs256 } from './sign-token.js';
 
 const USAGE =
   'Usage: npm run token -- --role admin|agency|renter [--agency <agency id>] [--sub <id>] [--name <name>] ' +
@@ -27,18 +27,20 @@ try {
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   if (role === 'agency' && !values.agency) throw new Error('--agency <agency id> is required for an agency token');
-  const claims: Record<string, string> = { role };
+  const claims: Record<string, string> = {
+    sub: values.sub ?? (role === 'agency' ? `agency-user-${values.agency}` : `${role}-1`),
+    role,
+  };
   if (values.agency && role === 'agency') claims.agency_id = values.agency;
   if (values.name) claims.name = values.name;
   if (values.email) claims.email = values.email;
-  let jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(values.sub ?? (role === 'agency' ? `agency-user-${values.agency}` : `${role}-1`))
-    .setIssuedAt()
-    .setExpirationTime(values.ttl);
-  if (env.AUTH_ISSUER) jwt = jwt.setIssuer(env.AUTH_ISSUER);
-  if (env.AUTH_AUDIENCE) jwt = jwt.setAudience(env.AUTH_AUDIENCE);
-  console.log(await jwt.sign(new TextEncoder().encode(env.AUTH_JWT_SECRET)));
+  console.log(
+    await signHs256(env.AUTH_JWT_SECRET, claims, {
+      expiresIn: values.ttl,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+    }),
+  );
 } catch (error) {
   console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   process.exit(1);

@@ -4,7 +4,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
-import type { ClientLimits } from '../limits/client-limits.service.js';
+import { clientKey, type ClientLimits } from '../limits/client-limits.service.js';
 import type { Actor } from '../auth/actor.js';
 import { UPGRADE_ACTOR, type UpgradeCheck } from './upgrade.js';
 import { CHAT_FRAME_EVENT } from './chat.gateway.js';
@@ -92,8 +92,7 @@ export class ChatWsAdapter extends WsAdapter {
           return;
         }
         const { actor } = result;
-        const client = actor.kind === 'user' ? `user:${actor.sub}` : this.clientAddress(request);
-        const release = this.limits.tryAcquire('chat', client);
+        const release = this.limits.tryAcquire('chat', clientKey(this.clientAddress(request), actor));
         if (!release) {
           accept(false, 429, `Too many open chat sockets: at most ${this.limits.maxStreams} per client`);
           return;

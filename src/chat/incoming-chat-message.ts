@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUUID } from 'class-validator';
 import { CHAT_SENDERS, type ChatSender } from './chat-message.entity.js';
 
 /** A frame from a client, completed: `id` is the client's own id for it. */
@@ -10,8 +11,6 @@ export interface IncomingChatMessage {
   /** The conversation an admin's message belongs to (ignored from an agency: its own). */
   agencyId?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const MAX_ID_LENGTH = 100;
 
@@ -43,7 +42,7 @@ export function parseIncomingMessage(
   if (id !== undefined && (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH || id.includes('\u0000'))) {
     return { error: `id must be a non-empty string of at most ${MAX_ID_LENGTH} characters` };
   }
-  if (agencyId !== undefined && (typeof agencyId !== 'string' || !UUID.test(agencyId))) {
+  if (agencyId !== undefined && (typeof agencyId !== 'string' || !isUUID(agencyId))) {
     return { error: 'agencyId must be a UUID' };
   }
   let time = now;

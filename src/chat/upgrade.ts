@@ -1,8 +1,45 @@
 import type { IncomingMessage } from 'node:http';
-import type { Actor } from '../auth/actor.js';
+import { OPEN, type Actor } from '../auth/actor.js';
+import { bearerToken } from '../auth/bearer-token.js';
+import { isLoopback, OPEN_MODE_REMOTE_MESSAGE } from '../auth/remote-access.js';
+import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.service.js';
 
 /** Who may open a chat socket: the actor, or the status and reason of the refusal (before the handshake). */
 export type UpgradeCheck = (request: IncomingMessage) => Promise<{ actor: Actor } | { status: number; reason: string }>;
 
 /** The actor the upgrade was accepted for, on the upgrade request (the gateway reads it on connection). */
 export const UPGRADE_ACTOR = Symbol('upgradeActor');
+
+/**
+ * Who may open the chat socket, decided before the handshake. CORS does not cover WebSockets: with
+ * CORS_ORIGINS a list, a browser page from another origin is refused (403). Open mode: loopback
+ * clients only (unless ALLOW_REMOTE_WITHOUT_AUTH). Token mode: a valid agency or admin token, as
+ * `Authorization: Bearer` or `?access_token=` (401 without one, 403 for a renter).
+ */
+export function chatUpgradeCheck(
+  verifier: TokenVerifier,
+  options: { allowRemote: boolean; origins: string[] | null; clientAddress: (request: IncomingMessage) => string },
+): UpgradeCheck {
+  return async (request) => {
+    const origin = request.headers.origin;
+    if (options.origins && origin !== undefined && !options.origins.includes(origin)) {
+      return { status: 403, reason: `Origin ${origin} is not allowed (CORS_ORIGINS)` };
+    }
+    if (verifier.mode === 'open') {
+      if (!options.allowRemote && !isLoopback(options.clientAddress(request))) {
+        return { status: 403, reason: OPEN_MODE_REMOTE_MESSAGE };
+      }
+      return { actor: OPEN };
+    }
+    const token = bearerToken(request, true);
+    if (token === undefined) return { status: 401, reason: 'A bearer token is required (?access_token=)' };
+    try {
+      const user = await verifier.verify(token);
+      if (user.role === 'renter') return { status: 403, reason: 'The chat is between agencies and the admin team' };
+      return { actor: user };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) return { status: 401, reason: error.description };
+      throw error;
+    }
+  };
+}

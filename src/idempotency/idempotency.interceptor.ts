@@ -41,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
     // Keys belong to their user (token mode), else to the address: one user never gets another's answer.
-    const client = clientKey(request, request.actor);
+    const client = clientKey(request.ip, request.actor);
     const route = `${request.method} ${routeOf(request)}`;
     const fingerprint = createHash('sha256')
       .update(route)

@@ -54,7 +54,7 @@ export class TooManyStreamsException extends HttpException {
   }
 }
 
-/** Whom per-client limits count: the token's user when there is one, else the address. */
-export function clientKey(request: { ip?: string }, actor?: Actor): string {
-  return actor?.kind === 'user' ? `user:${actor.sub}` : (request.ip ?? '');
+/** Whom per-client limits count: the token's user when there is one, else the client's address. */
+export function clientKey(address: string | undefined, actor?: Actor): string {
+  return actor?.kind === 'user' ? `user:${actor.sub}` : (address ?? '');
 }

@@ -86,7 +86,7 @@ export class NotificationsController {
     @Res({ passthrough: true }) response: Response,
     @Query('lastEventId') query?: string,
   ): Observable<MessageEvent> {
-    response.once('close', this.limits.acquire('sse', clientKey(request, actor)));
+    response.once('close', this.limits.acquire('sse', clientKey(request.ip, actor)));
     // Read from the request, not with @Headers(): that would document the header as required.
     const header = request.headers['last-event-id'];
     const lastEventId = [header, query].find(

@@ -1,17 +1,11 @@
-import { SignJWT } from 'jose';
+import { signHs256, type SignOptions } from '../../src/auth/sign-token.js';
 
 export const TEST_SECRET = 'test-secret-of-at-least-32-characters!!';
 
-/** A token signed with TEST_SECRET (HS256); `exp` one hour from now unless given. */
+/** A token signed with TEST_SECRET (or `secret`), HS256; `exp` one hour from now unless given. */
 export function signToken(
   claims: Record<string, unknown>,
-  {
-    secret = TEST_SECRET,
-    expiresIn = '1h',
-    notBefore,
-  }: { secret?: string; expiresIn?: string | number; notBefore?: string | number } = {},
+  { secret = TEST_SECRET, expiresIn = '1h', ...options }: SignOptions & { secret?: string } = {},
 ): Promise<string> {
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn);
-  if (notBefore !== undefined) jwt = jwt.setNotBefore(notBefore);
-  return jwt.sign(new TextEncoder().encode(secret));
+  return signHs256(secret, claims, { expiresIn, ...options });
 }
