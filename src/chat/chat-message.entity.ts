@@ -1,17 +1,28 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
+import type { FeedTable } from '../database/feed-relay.js';
 
 export const CHAT_SENDERS = ['agency', 'admin'] as const;
 export type ChatSender = (typeof CHAT_SENDERS)[number];
+
+/** Chat messages are relayed, and history pages ordered, as the feed relay stamps them (see FeedRelay). */
+export const CHAT_FEED: FeedTable = { table: 'chat_messages', insertOrder: 'seq', channel: 'chat_messages' };
 
 @Entity('chat_messages')
 @Check('chat_messages_sender_known', `"sender" IN ('agency', 'admin')`)
 // A resend is recognised by who sent it and the id its client gave it, never by that id alone.
 @Index(['senderId', 'clientId'], { unique: true })
+@Index('chat_messages_by_feed_seq', ['feedSeq'], { unique: true })
+@Index('chat_messages_by_agency_feed_seq', ['agencyId', 'feedSeq'])
+@Index('chat_messages_unrelayed', ['seq'], { where: '"feed_seq" IS NULL' })
 export class ChatMessage {
-  /** Ordering key for history pages; never sent to clients. */
+  /** Insertion order; never sent to clients. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   seq: string;
+
+  /** Delivery order, which history pages follow too: stamped by the feed relay once committed (see FeedRelay). */
+  @Column('bigint', { nullable: true })
+  feedSeq: string | null;
 
   /** The server's id for the message (what clients see as `id`). */
   @Index({ unique: true })

@@ -103,7 +103,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.maxContentLength = config.get('CHAT_MAX_CONTENT_LENGTH', { infer: true });
     this.pingIntervalMs = config.get('WS_PING_INTERVAL_MS', { infer: true });
     this.historyOnConnect = config.get('CHAT_HISTORY_ON_CONNECT', { infer: true });
-    chat.setRelay((message, origin, seq) => this.broadcast(message, origin, seq));
   }
 
   /** Open chat sockets on this process. */
@@ -112,6 +111,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   afterInit(): void {
+    // Every stored message, from every process, in delivery order (completes at shutdown).
+    this.chat.relayed.subscribe(({ message, origin, seq }) => this.broadcast(message, origin, seq));
     // Sockets that stopped answering pings since the last round are dead: close them.
     this.heartbeat = setInterval(() => {
       for (const socket of this.server.clients) {

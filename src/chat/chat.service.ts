@@ -1,59 +1,70 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, LessThan, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
-import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus, publish } from '../database/pg-bus.service.js';
-import { ChatMessage } from './chat-message.entity.js';
+import { map, type Observable } from 'rxjs';
+import { IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
+import { FeedRelay, OUTBOX_CHANNEL } from '../database/feed-relay.js';
+import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
+import { PgBus } from '../database/pg-bus.service.js';
+import { CHAT_FEED, ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
 import type { IncomingChatMessage } from './incoming-chat-message.js';
 
-const CHANNEL = 'chat_messages';
-/** Serializes chat inserts, so `seq` follows commit order (and so NOTIFY order). */
-const CHAT_ORDER_LOCK = 0x63686174; // "chat"
-const CATCH_UP_BATCH = 500;
+const FEED = CHAT_FEED;
 const REMEMBERED_ORIGINS = 1000;
 
-/** What travels on the bus: who sent it (that socket is skipped), its seq, and the message unless too big. */
-interface Envelope {
+/** A stored message in delivery order, with the socket that sent it when that socket is on this process. */
+export interface RelayedChatMessage extends FeedItem {
+  message: ChatMessageResponse;
+  /** The sending socket's id ('' when it is on another process): it is skipped. */
   origin: string;
-  seq: string;
-  message?: ChatMessageResponse;
 }
 
-export type ChatRelay = (message: ChatMessageResponse, origin: string, seq: bigint) => void;
-
 @Injectable()
-export class ChatService implements OnModuleInit {
-  private readonly logger = new Logger(ChatService.name);
-  private relay: ChatRelay = () => undefined;
-  /** The last message relayed by this process: NOTIFYs at or below it are duplicates. */
-  private lastSeq = 0n;
-  private delivery: Promise<void> = Promise.resolve();
-  /** Who sent the messages this process stored lately, so a catch-up still skips their senders. */
+export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly feed: OrderedFeed<FeedItem & { message: ChatMessageResponse }>;
+  /** Every stored message once, in delivery order, from every process: the gateway relays it. */
+  readonly relayed: Observable<RelayedChatMessage>;
+  /** Which local socket sent the messages this process stored lately (by message id). */
   private readonly origins = new Map<string, string>();
 
   constructor(
     @InjectRepository(ChatMessage) private readonly messages: Repository<ChatMessage>,
-    @InjectDataSource() private readonly dataSource: DataSource,
     bus: PgBus,
+    relay: FeedRelay,
   ) {
-    bus.subscribe(CHANNEL, (payload) => this.enqueue(() => this.onPublished(payload)));
-    bus.onReconnect(() => this.enqueue(() => this.catchUp()));
+    relay.register(FEED);
+    this.feed = new OrderedFeed(bus, {
+      channel: FEED.channel,
+      after: async (seq, limit) =>
+        (await this.rowsAfter(String(seq), limit)).map((row) => ({
+          seq: BigInt(row.feedSeq!),
+          message: toChatMessageResponse(row),
+        })),
+      newest: async () => {
+        const [{ max }] = await this.messages.query<{ max: string | null }[]>(
+          'SELECT max(feed_seq) AS max FROM chat_messages',
+        );
+        return BigInt(max ?? 0);
+      },
+    });
+    this.relayed = this.feed.items.pipe(
+      map(({ seq, message }) => ({ seq, message, origin: this.origins.get(message.id) ?? '' })),
+    );
   }
 
   async onModuleInit(): Promise<void> {
-    const [{ max }] = await this.messages.query<{ max: string | null }[]>('SELECT max(seq) AS max FROM chat_messages');
-    if (max !== null && BigInt(max) > this.lastSeq) this.lastSeq = BigInt(max);
+    await this.feed.start();
   }
 
-  /** The gateway's function that writes a message to this process's sockets. */
-  setRelay(relay: ChatRelay): void {
-    this.relay = relay;
+  beforeApplicationShutdown(): void {
+    this.feed.close();
   }
 
   /**
-   * Stores the message and publishes it to every process (the NOTIFY fires on
-   * commit). Returns false for a resend of a stored id: nothing is stored or sent.
+   * Stores the message; once committed, the feed relay puts it in delivery order and every
+   * process relays it. No writer waits for another. Returns false for a resend (same sender,
+   * same client id): nothing is stored or sent.
    */
   async post(
     incoming: Omit<IncomingChatMessage, 'agencyId'>,
@@ -68,23 +79,28 @@ export class ChatService implements OnModuleInit {
       content: incoming.content,
       timestamp: incoming.timestamp,
     };
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAT_ORDER_LOCK]);
-      // A resend is the same sender with the same client id (two senders may well pick the same id).
-      const rows = await manager.query<{ seq: string }[]>(
-        `INSERT INTO chat_messages (id, client_id, sender_id, agency_id, sender, content, timestamp)
+    this.remember(message.id, origin);
+    // One statement: the announcement goes out only with a stored row, and only if it commits.
+    const rows = await this.messages.query<unknown[]>(
+      `WITH stored AS (
+         INSERT INTO chat_messages (id, client_id, sender_id, agency_id, sender, content, timestamp)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING seq`,
-        [message.id, message.clientId, senderId, agencyId, message.sender, message.content, message.timestamp],
-      );
-      if (rows.length === 0) return false;
-      const { seq } = rows[0];
-      this.remember(seq, origin);
-      const full = JSON.stringify({ origin, seq, message } satisfies Envelope);
-      const envelope = Buffer.byteLength(full) <= MAX_NOTIFY_PAYLOAD_BYTES ? full : JSON.stringify({ origin, seq });
-      await publish(manager, CHANNEL, envelope);
-      return true;
-    });
+         ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id
+       )
+       SELECT pg_notify($8, $9) FROM stored`,
+      [
+        message.id,
+        message.clientId,
+        senderId,
+        agencyId,
+        message.sender,
+        message.content,
+        message.timestamp,
+        OUTBOX_CHANNEL,
+        FEED.table,
+      ],
+    );
+    return rows.length > 0;
   }
 
   /**
@@ -99,70 +115,40 @@ export class ChatService implements OnModuleInit {
     const scope: FindOptionsWhere<ChatMessage> = agencyId === undefined ? {} : { agencyId };
     if (before !== undefined) {
       const anchor = await this.messages.findOneBy({ ...scope, id: before });
-      return anchor ? (await this.recent(limit, anchor.seq, agencyId)).map(({ message }) => message) : [];
+      return anchor?.feedSeq ? (await this.recent(limit, anchor.feedSeq, agencyId)).map(({ message }) => message) : [];
     }
     if (after !== undefined) {
       const anchor = await this.messages.findOneBy({ ...scope, id: after });
-      if (anchor) return (await this.rowsAfter(anchor.seq, limit, agencyId)).map(toChatMessageResponse);
+      if (anchor?.feedSeq) return (await this.rowsAfter(anchor.feedSeq, limit, agencyId)).map(toChatMessageResponse);
     }
     return (await this.recent(limit, undefined, agencyId)).map(({ message }) => message);
   }
 
-  /** The newest `limit` messages (before `beforeSeq`; of one conversation when given) with their order, oldest first. */
+  /** The newest `limit` delivered messages (before `beforeSeq`; of one conversation when given) with their order, oldest first. */
   async recent(
     limit: number,
     beforeSeq?: string,
     agencyId?: string,
   ): Promise<{ seq: bigint; message: ChatMessageResponse }[]> {
-    const where: FindOptionsWhere<ChatMessage> = agencyId === undefined ? {} : { agencyId };
-    if (beforeSeq !== undefined) where.seq = LessThan(beforeSeq);
-    const rows = await this.messages.find({ where, order: { seq: 'DESC' }, take: limit });
-    return rows.reverse().map((row) => ({ seq: BigInt(row.seq), message: toChatMessageResponse(row) }));
-  }
-
-  private enqueue(task: () => Promise<void>): void {
-    this.delivery = this.delivery.then(task).catch((error: unknown) => {
-      this.logger.error(`Chat relay failed: ${String(error)}`);
-    });
-  }
-
-  private async onPublished(payload: string): Promise<void> {
-    const envelope = JSON.parse(payload) as Envelope;
-    const seq = BigInt(envelope.seq);
-    if (seq <= this.lastSeq) return;
-    let message = envelope.message;
-    if (!message) {
-      const row = await this.messages.findOneBy({ seq: envelope.seq });
-      if (!row) return;
-      message = toChatMessageResponse(row);
-    }
-    this.lastSeq = seq;
-    this.relay(message, envelope.origin, seq);
-  }
-
-  /** After the listening connection was lost: relay what was stored meanwhile, in order, once. */
-  private async catchUp(): Promise<void> {
-    for (;;) {
-      const rows = await this.rowsAfter(String(this.lastSeq), CATCH_UP_BATCH);
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        this.lastSeq = BigInt(row.seq);
-        // A message from another process has no sender here: every local socket gets it.
-        this.relay(toChatMessageResponse(row), this.origins.get(row.seq) ?? '', BigInt(row.seq));
-      }
-    }
+    // Only what the relay has put in order: history and live delivery follow the same order.
+    const where: FindOptionsWhere<ChatMessage> = {
+      ...(agencyId === undefined ? {} : { agencyId }),
+      feedSeq: beforeSeq === undefined ? Not(IsNull()) : LessThan(beforeSeq),
+    };
+    const rows = await this.messages.find({ where, order: { feedSeq: 'DESC' }, take: limit });
+    return rows.reverse().map((row) => ({ seq: BigInt(row.feedSeq!), message: toChatMessageResponse(row) }));
   }
 
   private rowsAfter(seq: string, limit: number, agencyId?: string): Promise<ChatMessage[]> {
     const where: FindOptionsWhere<ChatMessage> = {
-      seq: MoreThan(seq),
+      feedSeq: MoreThan(seq),
       ...(agencyId === undefined ? {} : { agencyId }),
     };
-    return this.messages.find({ where, order: { seq: 'ASC' }, take: limit });
+    return this.messages.find({ where, order: { feedSeq: 'ASC' }, take: limit });
   }
 
-  private remember(seq: string, origin: string): void {
-    this.origins.set(seq, origin);
+  private remember(id: string, origin: string): void {
+    this.origins.set(id, origin);
     if (this.origins.size > REMEMBERED_ORIGINS) this.origins.delete(this.origins.keys().next().value!);
   }
 }

@@ -4,7 +4,8 @@ import { Booking } from '../bookings/booking.entity.js';
 import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js';
 import { Car } from '../cars/car.entity.js';
 import { CARS_CHANGED_CHANNEL } from '../cars/cars-list.cache.js';
-import { Notification } from '../notifications/notification.entity.js';
+import { Notification, NOTIFICATIONS_FEED } from '../notifications/notification.entity.js';
+import { announce } from './feed-relay.js';
 import { Review } from '../reviews/review.entity.js';
 import { dataSourceOptions } from './data-source.options.js';
 import { publish } from './pg-bus.service.js';
@@ -256,6 +257,7 @@ export async function seedDemoData(url: string, { twoAgencies = false } = {}): P
           }),
         );
       }
+      await announce(manager, NOTIFICATIONS_FEED); // a running API's relay puts them in delivery order
       return `Demo data loaded: ${cars.length} cars, ${bookings.length} bookings, ${reviews.length} reviews`;
     });
     // A running API caches GET /cars: tell it.

@@ -1,16 +1,24 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
+import type { FeedTable } from '../database/feed-relay.js';
 
 export const NOTIFICATION_TYPES = ['BOOKING', 'REVIEW', 'SYSTEM'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
+/** Notifications are delivered in the order the feed relay stamps them (see FeedRelay). */
+export const NOTIFICATIONS_FEED: FeedTable = { table: 'notifications', insertOrder: 'id', channel: 'notifications' };
+
 /**
- * The id is a bigint identity: it orders notifications and is the SSE event id,
- * so a reconnecting client replays everything after its Last-Event-ID.
+ * The id is a bigint identity (creation order). `feedSeq` is delivery order: the feed relay stamps
+ * it once the row is committed, and it is the SSE event id, so a reconnecting client replays
+ * everything after its Last-Event-ID with no gap.
  */
 @Entity('notifications')
 @Check('notifications_type_known', `"type" IN ('BOOKING', 'REVIEW', 'SYSTEM')`)
 @Index(['agencyId', 'id'])
+@Index('notifications_by_feed_seq', ['feedSeq'], { unique: true })
+@Index('notifications_by_agency_feed_seq', ['agencyId', 'feedSeq'])
+@Index('notifications_unrelayed', ['id'], { where: '"feed_seq" IS NULL' })
 export class Notification {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -38,6 +46,10 @@ export class Notification {
 
   @Column('jsonb', { nullable: true })
   data: Record<string, unknown> | null;
+
+  /** Null until the feed relay has stamped it (see FeedRelay). */
+  @Column('bigint', { nullable: true })
+  feedSeq: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

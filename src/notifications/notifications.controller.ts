@@ -6,12 +6,11 @@ import {
   Post,
   Query,
   Req,
-  Res,
   Sse,
   UseInterceptors,
   type MessageEvent,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
 import type { Actor } from '../auth/actor.js';
 import { ClientLimits, clientKey } from '../limits/client-limits.service.js';
@@ -33,8 +32,11 @@ import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
 import { NotificationResponse } from './notification.response.js';
 import { NotificationsService } from './notifications.service.js';
+import { Metrics } from '../metrics/metrics.service.js';
 
 const SUCCESS = { success: true } as const;
+/** Characters of events a client may leave unread before Nest drops it (it reconnects and resumes). */
+const MAX_PENDING_CHARACTERS = 1024 * 1024;
 
 /** Notifications are for agencies (their own) and the admin team (every agency's). */
 const AGENCY_OR_ADMIN = { roles: ['agency', 'admin'] } as const;
@@ -47,6 +49,7 @@ export class NotificationsController {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly limits: ClientLimits,
+    private readonly metrics: Metrics,
   ) {}
 
   @Get()
@@ -61,7 +64,7 @@ export class NotificationsController {
     return this.notifications.list(query, actor);
   }
 
-  @Sse('sse')
+  @Sse('sse', { maxPendingDataLength: MAX_PENDING_CHARACTERS })
   @Access({ ...AGENCY_OR_ADMIN, queryToken: true })
   @ApiQuery({
     name: 'access_token',
@@ -77,22 +80,29 @@ export class NotificationsController {
     schema: { type: 'string', pattern: '^[0-9]{1,18}$' },
     description: 'Same as the Last-Event-ID header',
   })
-  @ApiOkResponse({ description: 'One unnamed event per notification: data is the Notification JSON, id its sequence' })
+  @ApiOkResponse({
+    description: 'One unnamed event per notification: data is the Notification JSON, id its place in delivery order',
+  })
   @ApiTooManyRequestsResponse({ description: 'This client already holds RATE_LIMIT_STREAMS open streams' })
   @ApiOperation({ summary: 'Live notifications (Server-Sent Events), resumable with Last-Event-ID' })
   stream(
     @CurrentActor() actor: Actor,
     @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
     @Query('lastEventId') query?: string,
   ): Observable<MessageEvent> {
-    response.once('close', this.limits.acquire('sse', clientKey(request.ip, actor)));
+    const release = this.limits.acquire('sse', clientKey(request.ip, actor));
+    request.socket.once('close', () => {
+      release();
+      // Nest drops a client that leaves MAX_PENDING_CHARACTERS unread (it reconnects and resumes):
+      // its socket closes with data still unsent.
+      if (request.socket.writableLength > 0) this.metrics.sseDropped.inc();
+    });
     // Read from the request, not with @Headers(): that would document the header as required.
     const header = request.headers['last-event-id'];
     const lastEventId = [header, query].find(
       (value): value is string => typeof value === 'string' && /^\d{1,18}$/.test(value),
     );
-    return this.notifications.stream(response, lastEventId, actor);
+    return this.notifications.stream(lastEventId, actor);
   }
 
   @Post('read-all')

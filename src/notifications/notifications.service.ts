@@ -8,24 +8,23 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ServerResponse } from 'node:http';
-import { Observable, Subject } from 'rxjs';
+import { interval, map, merge, Observable, share, Subject, takeUntil } from 'rxjs';
 import { MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { atExpiry, isUser, ownAgency, type Actor } from '../auth/actor.js';
 import type { Environment } from '../config/environment.js';
+import { announce, FeedRelay } from '../database/feed-relay.js';
+import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
+import { PgBus } from '../database/pg-bus.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { MAX_NOTIFY_PAYLOAD_BYTES, PgBus, publish } from '../database/pg-bus.service.js';
 import type { Page } from '../common/pagination.query.js';
-import { Notification, type NotificationType } from './notification.entity.js';
+import { Notification, NOTIFICATIONS_FEED, type NotificationType } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
-import { formatFrame, NotificationStreams, type Frame } from './notification-streams.js';
 
-const CHANNEL = 'notifications';
-/** Serializes the transactions that raise notifications, so ids are assigned in commit order. */
-const ID_ORDER_LOCK = 0x6e6f7469; // "noti"
+const FEED = NOTIFICATIONS_FEED;
 const REPLAY_BATCH = 500;
-const MAX_BACKLOG_BYTES = 1024 * 1024;
+/** While the database cannot replay (an outage), a stream waits and tries again; the client keeps its place. */
+const REPLAY_RETRY_MS = 1000;
 
 export interface NewNotification {
   /** The agency it concerns: only that agency (and the admin) sees it. */
@@ -36,59 +35,73 @@ export interface NewNotification {
   data?: Record<string, unknown>;
 }
 
+/** A notification in delivery order, serialized once for every stream. */
+interface FeedNotification extends FeedItem {
+  agencyId: string;
+  json: string;
+}
+
 @Injectable()
 export class NotificationsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationsService.name);
-  /** Every notification this process learns of, in id order, once. Feeds every SSE stream. */
-  private readonly live = new Subject<Frame>();
-  private readonly streams: NotificationStreams;
-  private lastSeq = 0n;
-  private delivery: Promise<void> = Promise.resolve();
+  private readonly feed: OrderedFeed<FeedNotification>;
+  /** One timer for every stream's keepalive comment. */
+  private readonly keepalive: Observable<MessageEvent>;
+  private readonly shutdown = new Subject<void>();
+  private readonly retryMs: number;
+  private streams = 0;
   private lastReplayWarning = 0;
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     bus: PgBus,
+    relay: FeedRelay,
     config: ConfigService<Environment, true>,
     private readonly metrics: Metrics,
   ) {
-    metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.openStreams);
-    this.streams = new NotificationStreams(this.live, {
-      keepaliveMs: config.get('SSE_KEEPALIVE_MS', { infer: true }),
-      retryMs: config.get('SSE_RETRY_MS', { infer: true }),
-      maxBacklogBytes: MAX_BACKLOG_BYTES,
-      onReplayError: (error) => this.warnReplayWaits(error),
-      onDelivered: (count) => metrics.sseDelivered.inc(count),
-      onDropped: () => metrics.sseDropped.inc(),
+    relay.register(FEED);
+    this.feed = new OrderedFeed(bus, {
+      channel: FEED.channel,
+      after: (seq, limit) => this.after(seq, limit),
+      newest: () => this.newest(),
     });
-    bus.subscribe(CHANNEL, (payload) => this.enqueue(() => this.onPublished(payload)));
-    bus.onReconnect(() => this.enqueue(() => this.catchUp()));
+    this.feed.items.subscribe(() => metrics.notificationsPublished.inc());
+    this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
+    this.keepalive = interval(config.get('SSE_KEEPALIVE_MS', { infer: true })).pipe(
+      map((): MessageEvent => ({ comment: 'keepalive' })),
+      share(),
+    );
+    metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.openStreams);
   }
 
-  async onModuleInit(): Promise<void> {
-    const newest = await this.newestId();
-    if (newest > this.lastSeq) this.lastSeq = newest;
+  /** The feed_seq of the last notification this process delivered to its streams. */
+  get deliveredUpTo(): bigint {
+    return this.feed.position;
   }
 
   /** Open SSE streams on this process. */
   get openStreams(): number {
-    return this.streams.size;
+    return this.streams;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.feed.start();
   }
 
   beforeApplicationShutdown(): void {
-    this.streams.close();
-    this.live.complete();
+    this.shutdown.next();
+    this.shutdown.complete();
+    this.feed.close();
   }
 
-  /** Stores a notification inside the caller's transaction; it is pushed to streams once that commits. */
+  /**
+   * Stores a notification inside the caller's transaction. Nothing here waits for other writers:
+   * once the transaction commits, the feed relay gives it its place in delivery order and every
+   * process pushes it to its streams.
+   */
   async raise(manager: EntityManager, input: NewNotification): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [ID_ORDER_LOCK]);
-    const row = await manager.save(manager.create(Notification, { ...input, data: input.data ?? null }));
-    const json = JSON.stringify(toNotificationResponse(row));
-    // "<id> <agency> <json>", or without the JSON when too big: listeners never parse it to route it.
-    const head = `${row.id} ${row.agencyId}`;
-    const payload = Buffer.byteLength(json) < MAX_NOTIFY_PAYLOAD_BYTES - 60 ? `${head} ${json}` : head;
-    await publish(manager, CHANNEL, payload);
+    await manager.save(manager.create(Notification, { ...input, data: input.data ?? null }));
+    await announce(manager, FEED);
   }
 
   /** An agency's own notifications; the admin's (and open mode's) are every agency's. */
@@ -114,38 +127,80 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   /**
-   * One client's event stream on `response`: where it stands (with a `retry`
-   * hint), every notification after `lastEventId` from the database, then live
-   * ones, with no gap and no duplicate; keepalive comments in between. The
-   * Observable is what Nest's @Sse() holds: it completes on shutdown.
+   * One reader's event stream, as Nest's @Sse() writes it: where it stands (`id`, with a `retry`
+   * hint), every notification it may see after `lastEventId` from the database, then the live
+   * ones from the feed, with no gap and no duplicate (live items wait while the replay runs);
+   * keepalive comments in between. It ends with the token that opened it, and at shutdown.
    */
-  stream(response: ServerResponse, lastEventId: string | undefined, actor: Actor): Observable<MessageEvent> {
+  stream(lastEventId: string | undefined, actor: Actor): Observable<MessageEvent> {
     const own = ownAgency(actor);
-    return new Observable<MessageEvent>((subscriber) => {
-      subscriber.next({ comment: 'connected' }); // Nest sends the SSE headers with it
-      const from = lastEventId !== undefined ? BigInt(lastEventId) : this.lastSeq;
-      const { close } = this.streams.open(
-        response,
-        from,
-        { after: (seq) => this.after(seq, own), startAt: (seq) => this.startAt(seq) },
-        own,
-      );
-      const shutdown = this.live.subscribe({ complete: () => subscriber.complete() });
-      // A stream lives as long as its token: then it ends, and the client reconnects with a fresh one.
-      const cancelExpiry = isUser(actor) ? atExpiry(actor, () => subscriber.complete()) : () => undefined;
+    const events = new Observable<MessageEvent>((subscriber) => {
+      this.streams += 1;
+      let position = 0n;
+      let waiting: FeedNotification[] | null = [];
+      const send = (item: FeedNotification) => {
+        if (item.seq <= position) return; // replayed already
+        position = item.seq;
+        this.metrics.sseDelivered.inc();
+        subscriber.next({ id: String(item.seq), data: item.json });
+      };
+      const live = this.feed.items.subscribe((item) => {
+        if (own !== undefined && item.agencyId !== own) return;
+        if (waiting) waiting.push(item);
+        else send(item);
+      });
+      const replay = async () => {
+        const claimed = lastEventId !== undefined ? BigInt(lastEventId) : this.feed.position;
+        const start = await this.patiently(
+          () => this.startAt(claimed),
+          () => subscriber.closed,
+        );
+        if (start === undefined) return;
+        position = start;
+        subscriber.next({ id: String(position), retry: this.retryMs });
+        for (;;) {
+          const batch = await this.patiently(
+            () => this.after(position, REPLAY_BATCH, own),
+            () => subscriber.closed,
+          );
+          if (batch === undefined) return;
+          batch.forEach(send);
+          if (batch.length < REPLAY_BATCH) break;
+        }
+        const fresh = waiting ?? [];
+        waiting = null;
+        fresh.forEach(send);
+      };
+      replay().catch((error: unknown) => subscriber.error(error));
       return () => {
-        close();
-        shutdown.unsubscribe();
-        cancelExpiry();
+        this.streams -= 1;
+        live.unsubscribe();
       };
     });
+    const ends = isUser(actor)
+      ? merge(this.shutdown, new Observable<void>((subscriber) => atExpiry(actor, () => subscriber.next())))
+      : this.shutdown;
+    return merge(events, this.keepalive).pipe(takeUntil(ends));
   }
 
-  /** An id this process has seen is real; a larger one is checked against what is stored. */
+  /** Where a client that claims to stand at `seq` really starts: there, or at the newest if that is older (a database reset). */
   private async startAt(seq: bigint): Promise<bigint> {
-    if (seq <= this.lastSeq) return seq;
-    const newest = await this.newestId();
+    if (seq <= this.feed.position) return seq;
+    const newest = await this.newest();
     return seq > newest ? newest : seq;
+  }
+
+  /** Runs `load` until it succeeds (the database may be down); undefined once `gone`. */
+  private async patiently<T>(load: () => Promise<T>, gone: () => boolean): Promise<T | undefined> {
+    for (let delay = REPLAY_RETRY_MS; !gone(); delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await load();
+      } catch (error) {
+        this.warnReplayWaits(error);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+    return undefined;
   }
 
   /** Every waiting stream retries on its own: one log line per 10 s says it, not one per stream. */
@@ -155,57 +210,26 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     this.logger.warn(`SSE streams wait for the database to replay: ${String(error)}`);
   }
 
-  private async newestId(): Promise<bigint> {
+  private async newest(): Promise<bigint> {
     const [{ max }] = await this.notifications.query<{ max: string | null }[]>(
-      'SELECT max(id) AS max FROM notifications',
+      'SELECT max(feed_seq) AS max FROM notifications',
     );
     return BigInt(max ?? 0);
   }
 
-  private enqueue(task: () => Promise<void>): void {
-    this.delivery = this.delivery.then(task).catch((error: unknown) => {
-      this.logger.error(`Notification delivery failed: ${String(error)}`);
-    });
-  }
-
-  private async onPublished(payload: string): Promise<void> {
-    const [id, agencyId] = payload.split(' ', 2);
-    const json = payload.slice(id.length + agencyId.length + 2);
-    if (json) {
-      this.deliver(formatFrame(id, agencyId, json));
-      return;
-    }
-    const row = await this.notifications.findOneBy({ id });
-    if (row) this.deliver(toFrame(row));
-  }
-
-  /** After the listening connection was lost: push what was stored meanwhile. */
-  private async catchUp(): Promise<void> {
-    for (let batch = await this.after(this.lastSeq); batch.length > 0; batch = await this.after(this.lastSeq)) {
-      batch.forEach((frame) => this.deliver(frame));
-    }
-  }
-
-  private deliver(frame: Frame): void {
-    if (frame.seq <= this.lastSeq) return;
-    this.lastSeq = frame.seq;
-    this.metrics.notificationsPublished.inc();
-    this.live.next(frame);
-  }
-
-  /** The next batch after `seq`, oldest first: every agency's, or `agencyId`'s only. */
-  private async after(seq: bigint, agencyId?: string): Promise<Frame[]> {
+  /** The next notifications in delivery order after `seq`: every agency's, or `agencyId`'s only. */
+  private async after(seq: bigint, limit: number, agencyId?: string): Promise<FeedNotification[]> {
     const rows = await this.notifications.find({
-      where: { id: MoreThan(String(seq)), ...(agencyId === undefined ? {} : { agencyId }) },
-      order: { id: 'ASC' },
-      take: REPLAY_BATCH,
+      where: { feedSeq: MoreThan(String(seq)), ...(agencyId === undefined ? {} : { agencyId }) },
+      order: { feedSeq: 'ASC' },
+      take: limit,
     });
-    return rows.map(toFrame);
+    return rows.map((row) => ({
+      seq: BigInt(row.feedSeq!),
+      agencyId: row.agencyId,
+      json: JSON.stringify(toNotificationResponse(row)),
+    }));
   }
-}
-
-function toFrame(row: Notification): Frame {
-  return formatFrame(row.id, row.agencyId, JSON.stringify(toNotificationResponse(row)));
 }
 
 /** The notifications `actor` may see, as find conditions. */

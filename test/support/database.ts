@@ -77,3 +77,20 @@ export async function startOwnServer(): Promise<OwnServer> {
     },
   };
 }
+
+/**
+ * Resolves once every stored notification has its place in delivery order and `position` (what the
+ * app has delivered) has reached it: a stream opened now starts after all of them.
+ */
+export async function notificationsDelivered(url: string, position: () => bigint): Promise<void> {
+  for (const deadline = Date.now() + 5000; ;) {
+    const { rows } = await withClient(url, (client) =>
+      client.query<{ pending: number; newest: string | null }>(
+        'SELECT count(*) FILTER (WHERE feed_seq IS NULL)::int AS pending, max(feed_seq)::text AS newest FROM notifications',
+      ),
+    );
+    if (rows[0].pending === 0 && BigInt(rows[0].newest ?? 0) <= position()) return;
+    if (Date.now() > deadline) throw new Error('Timed out waiting for notifications to be delivered');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -8,6 +8,8 @@ export interface SseClient {
   events: EventSourceMessage[];
   comments: string[];
   retry: number | null;
+  /** The last `id:` field the stream carried, as a browser keeps it for Last-Event-ID (events without data too). */
+  lastEventId: string | null;
   /** Resolves once `count` events (with data) have arrived. */
   waitForEvents(count: number, timeoutMs?: number): Promise<EventSourceMessage[]>;
   close(): void;
@@ -22,6 +24,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         events: [],
         comments: [],
         retry: null,
+        lastEventId: null,
         waitForEvents: (count, timeoutMs = 5000) =>
           waitFor(
             () => (client.events.length >= count ? client.events : undefined),
@@ -36,7 +39,13 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         onRetry: (retry) => (client.retry = retry),
       });
       response.setEncoding('utf8');
-      response.on('data', (chunk: string) => parser.feed(chunk));
+      let partial = '';
+      response.on('data', (chunk: string) => {
+        parser.feed(chunk);
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (line.startsWith('id: ')) client.lastEventId = line.slice(4);
+      });
       response.on('error', () => undefined);
       resolve(client);
     });

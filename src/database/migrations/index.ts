@@ -2,6 +2,7 @@ import { AddFilterIndexes1795546083163 } from './1795546083163-AddFilterIndexes.
 import { InitialSchema1795543429461 } from './1795543429461-InitialSchema.js';
 import { AddIdempotencyKeys1795587941987 } from './1795587941987-AddIdempotencyKeys.js';
 import { AddAgencies1795600000000 } from './1795600000000-AddAgencies.js';
+import { AddFeedSequences1795700000000 } from './1795700000000-AddFeedSequences.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   AddFilterIndexes1795546083163,
   AddIdempotencyKeys1795587941987,
   AddAgencies1795600000000,
+  AddFeedSequences1795700000000,
 ];
