@@ -15,7 +15,8 @@ import type {
 import { OnEvent } from '@nestjs/event-emitter';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from '../bookings/booking.events.js';
 import type { Page } from '../common/pagination.query.js';
-import { PgBus, publish } from '../database/pg-bus.service.js';
+import { publish } from '../database/notify-at-commit.js';
+import { PgBus } from '../database/pg-bus.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { ReviewCreatedEvent } from '../reviews/review-created.event.js';
 import { Car } from './car.entity.js';

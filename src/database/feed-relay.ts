@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { publish } from './notify-at-commit.js';
 import { PgBus } from './pg-bus.service.js';
 
 /**
@@ -24,8 +25,8 @@ const RELAY_BATCH = 1000;
 const RETRY_DELAY_MS = 1000;
 
 /** Inside the transaction that inserted rows into `feed.table`: the relay stamps them once it commits. */
-export async function announce(manager: EntityManager, feed: FeedTable): Promise<void> {
-  await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, feed.table]);
+export function announce(manager: EntityManager, feed: FeedTable): Promise<void> {
+  return publish(manager, OUTBOX_CHANNEL, feed.table);
 }
 
 interface Run {
@@ -121,8 +122,8 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RELAY_LOCK_CLASS, table]);
       // Identifiers come from code (register), never from input. The statement's snapshot is taken
-      // after the lock: it sees every row the previous relay stamped.
-      const [{ stamped, last }] = await manager.query<{ stamped: number; last: string | null }[]>(
+      // after the lock: it sees every row the previous relay stamped. Its NOTIFY goes out on commit.
+      const [{ stamped }] = await manager.query<{ stamped: number }[]>(
         `WITH pending AS (
            SELECT "${insertOrder}" AS key, nextval('"${table}_feed_seq"') AS seq
            FROM (SELECT "${insertOrder}" FROM "${table}" WHERE "feed_seq" IS NULL
@@ -131,9 +132,10 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
            UPDATE "${table}" t SET "feed_seq" = pending.seq FROM pending
            WHERE t."${insertOrder}" = pending.key RETURNING t."feed_seq"
          )
-         SELECT count(*)::int AS stamped, max("feed_seq")::text AS last FROM stamped`,
+         SELECT stamped, CASE WHEN last IS NOT NULL THEN pg_notify($1, last) END
+         FROM (SELECT count(*)::int AS stamped, max("feed_seq")::text AS last FROM stamped) batch`,
+        [channel],
       );
-      if (last !== null) await manager.query('SELECT pg_notify($1, $2)', [channel, last]);
       return stamped;
     });
   }

@@ -1,17 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import pg from 'pg';
-import type { EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
-
-/**
- * Publishes `payload` on `channel` from inside the writer's transaction (`manager`):
- * PostgreSQL delivers it to every listening process only if, and once, that commits.
- */
-export async function publish(manager: EntityManager, channel: string, payload: string): Promise<void> {
-  await manager.query('SELECT pg_notify($1, $2)', [channel, payload]);
-}
 
 /** How the listening connection shows in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'car-rental-api:listener';
@@ -40,7 +31,7 @@ type ListenerState =
 
 /**
  * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY
- * (writers call `publish` above). One dedicated connection per process listens;
+ * (writers call `publish`, in notify-at-commit.ts). One dedicated connection per process listens;
  * when it is lost (database restart, network, a failed probe) it is replaced,
  * retrying every second at most, and `onReconnect` subscribers catch up on what
  * they missed.

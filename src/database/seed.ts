@@ -8,7 +8,7 @@ import { Notification, NOTIFICATIONS_FEED } from '../notifications/notification.
 import { announce } from './feed-relay.js';
 import { Review } from '../reviews/review.entity.js';
 import { dataSourceOptions } from './data-source.options.js';
-import { publish } from './pg-bus.service.js';
+import { publish } from './notify-at-commit.js';
 
 type CarSeed = Pick<
   Car,

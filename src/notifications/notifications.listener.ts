@@ -6,8 +6,9 @@ import { ReviewCreatedEvent } from '../reviews/review-created.event.js';
 import { NotificationsService } from './notifications.service.js';
 
 const carName = ({ car }: BookingResponse) => `${car.make} ${car.model}`;
-const day = (iso: string) =>
-  new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+/** One formatter for every message: toLocaleDateString builds a new one per call (it showed in profiles). */
+const DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const day = (iso: string) => DAY.format(new Date(iso));
 /** "Dec 1 – Dec 4": what a person reads; the exact instants are in `data`. */
 const dateRange = ({ startDate, endDate }: BookingResponse) => `${day(startDate)} – ${day(endDate)}`;
 
