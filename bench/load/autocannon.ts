@@ -48,6 +48,7 @@ process.once('message', (load: HttpLoad) => {
         },
       ]
     : undefined;
+  const started = performance.now();
   const instance = autocannon(
     {
       url: load.url,
@@ -58,12 +59,14 @@ process.once('message', (load: HttpLoad) => {
     },
     (error, result) => {
       if (error) throw error;
+      const seconds = (performance.now() - started) / 1000;
       const statusCodes: Record<string, number> = {};
       for (const [code, count] of Object.entries(result.statusCodeStats ?? {}))
         statusCodes[code] = (count as { count: number }).count;
       process.send?.({
-        // A fixed number of requests ends mid-second: count over the run's real duration, not per-second buckets.
-        requestsPerSecond: load.amount ? result.requests.total / result.duration : result.requests.average,
+        // Over the run's real duration, measured here: autocannon ends a fixed-size run on a whole
+        // second (2,000 requests read as 2000/2, 2000/3, … req/s), and its per-second average drops the last part.
+        requestsPerSecond: result.requests.total / seconds,
         latencyP50: result.latency.p50,
         latencyP99: result.latency.p99,
         requests: result.requests.total,

@@ -107,8 +107,9 @@ export class BookingsService {
         totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
         isPaid: false,
       });
-      // An overlap violates bookings_no_overlap: the exception filter answers 409.
-      await manager.save(booking);
+      // An overlap violates bookings_no_overlap: the exception filter answers 409. (insert, not save:
+      // nothing to compare with, and the id and dates it generates come back into `booking`.)
+      await manager.insert(Booking, booking);
       await this.record(manager, booking.id, actor, { statusTo: 'Pending', paidTo: false });
       booking.car = car;
       const response = toBookingResponse(booking);

@@ -19,8 +19,6 @@ export interface FeedTable {
 
 /** Writers announce new rows here (the payload is the table); every process's relay listens. */
 export const OUTBOX_CHANNEL = 'feed_outbox';
-/** pg_advisory_xact_lock(RELAY_LOCK_CLASS, hashtext(table)): one relay of a table at a time, cluster-wide. */
-const RELAY_LOCK_CLASS = 0x66656564; // "feed"
 const RELAY_BATCH = 1000;
 const RETRY_DELAY_MS = 1000;
 
@@ -117,26 +115,16 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  /** One relay transaction: the next committed, unstamped rows get the next feed_seq values, in insertion order. */
-  private stamp({ table, insertOrder, channel }: FeedTable): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RELAY_LOCK_CLASS, table]);
-      // Identifiers come from code (register), never from input. The statement's snapshot is taken
-      // after the lock: it sees every row the previous relay stamped. Its NOTIFY goes out on commit.
-      const [{ stamped }] = await manager.query<{ stamped: number }[]>(
-        `WITH pending AS (
-           SELECT "${insertOrder}" AS key, nextval('"${table}_feed_seq"') AS seq
-           FROM (SELECT "${insertOrder}" FROM "${table}" WHERE "feed_seq" IS NULL
-                 ORDER BY "${insertOrder}" LIMIT ${RELAY_BATCH}) unrelayed
-         ), stamped AS (
-           UPDATE "${table}" t SET "feed_seq" = pending.seq FROM pending
-           WHERE t."${insertOrder}" = pending.key RETURNING t."feed_seq"
-         )
-         SELECT stamped, CASE WHEN last IS NOT NULL THEN pg_notify($1, last) END
-         FROM (SELECT count(*)::int AS stamped, max("feed_seq")::text AS last FROM stamped) batch`,
-        [channel],
-      );
-      return stamped;
-    });
+  /**
+   * One relay run (the function `feed_relay`, see the AddFeedSequences migration): under the table's
+   * advisory lock, the next committed, unstamped rows get the next feed_seq values in insertion order,
+   * and the channel hears the last one when that commits. Returns how many rows it stamped.
+   */
+  private async stamp({ table, insertOrder, channel }: FeedTable): Promise<number> {
+    const [{ stamped }] = await this.dataSource.query<{ stamped: number }[]>(
+      'SELECT feed_relay($1, $2, $3, $4) AS stamped',
+      [table, insertOrder, channel, RELAY_BATCH],
+    );
+    return stamped;
   }
 }

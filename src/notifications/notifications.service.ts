@@ -100,7 +100,10 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
    * process pushes it to its streams.
    */
   async raise(manager: EntityManager, input: NewNotification): Promise<void> {
-    await manager.save(manager.create(Notification, { ...input, data: input.data ?? null }));
+    await manager.query(
+      'INSERT INTO notifications (agency_id, type, title, message, data) VALUES ($1, $2, $3, $4, $5)',
+      [input.agencyId, input.type, input.title, input.message, input.data ?? null],
+    );
     await announce(manager, FEED);
   }
 

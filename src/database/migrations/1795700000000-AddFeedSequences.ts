@@ -2,10 +2,14 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Delivery order without a lock on the write path. Notifications and chat messages are inserted
- * with `feed_seq` NULL; the feed relay (src/database/feed-relay.ts) stamps committed rows with the
- * next value of their table's feed sequence, one relay at a time, and realtime delivery and replay
- * follow `feed_seq`. Existing rows keep their place: their feed sequence is their old order.
+ * with `feed_seq` NULL; the feed relay (src/database/feed-relay.ts) calls `feed_relay()`, which
+ * stamps committed rows with the next values of their table's feed sequence, one relay at a time,
+ * and realtime delivery and replay follow `feed_seq`. Existing rows keep their place: their feed
+ * sequence is their old order.
  */
+/** The advisory lock class of the relay runs: pg_advisory_xact_lock(class, hashtext(table)). */
+const RELAY_LOCK_CLASS = 0x66656564; // "feed"
+
 export class AddFeedSequences1795700000000 implements MigrationInterface {
   name = 'AddFeedSequences1795700000000';
 
@@ -35,9 +39,39 @@ export class AddFeedSequences1795700000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "chat_messages_unrelayed" ON "chat_messages" ("seq") WHERE "feed_seq" IS NULL`,
     );
+    // One round trip per relay run. The lock serializes the runs of one table, cluster-wide (never a
+    // writer); the UPDATE is a statement of its own, so its snapshot, taken after the lock, sees
+    // every row the previous run stamped. The NOTIFY goes out when the call's transaction commits.
+    await queryRunner.query(`
+            CREATE FUNCTION "feed_relay"(feed text, insert_order text, channel text, batch integer)
+            RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+            DECLARE
+                stamped integer;
+                last bigint;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(${RELAY_LOCK_CLASS}, hashtext(feed));
+                EXECUTE format(
+                    'WITH pending AS (
+                        SELECT %2$I AS key, nextval(%3$L) AS seq
+                        FROM (SELECT %2$I FROM %1$I WHERE feed_seq IS NULL ORDER BY %2$I LIMIT %4$s) unrelayed
+                     ), done AS (
+                        UPDATE %1$I t SET feed_seq = pending.seq FROM pending
+                        WHERE t.%2$I = pending.key RETURNING t.feed_seq
+                     )
+                     SELECT count(*)::int, max(feed_seq) FROM done',
+                    feed, insert_order, feed || '_feed_seq', batch)
+                INTO stamped, last;
+                IF last IS NOT NULL THEN
+                    PERFORM pg_notify(channel, last::text);
+                END IF;
+                RETURN stamped;
+            END
+            $$
+        `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP FUNCTION "feed_relay"(text, text, text, integer)`);
     for (const table of ['notifications', 'chat_messages']) {
       for (const index of ['by_feed_seq', 'by_agency_feed_seq', 'unrelayed'])
         await queryRunner.query(`DROP INDEX "${table}_${index}"`);
