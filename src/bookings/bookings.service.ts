@@ -107,10 +107,8 @@ export class BookingsService {
         totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
         isPaid: false,
       });
-      // An overlap violates bookings_no_overlap: the exception filter answers 409. (insert, not save:
-      // nothing to compare with, and the id and dates it generates come back into `booking`.)
-      await manager.insert(Booking, booking);
-      await this.record(manager, booking.id, actor, { statusTo: 'Pending', paidTo: false });
+      // An overlap violates bookings_no_overlap: the exception filter answers 409.
+      await this.insertWithCreation(manager, booking, actor);
       booking.car = car;
       const response = toBookingResponse(booking);
       await this.events.emitAsync(
@@ -159,6 +157,41 @@ export class BookingsService {
       }
       return response;
     });
+  }
+
+  /**
+   * The booking and the first entry of its history in one statement: this is the hot write path
+   * (one round trip less than an INSERT each). The generated id and dates come back into `booking`.
+   */
+  private async insertWithCreation(manager: EntityManager, booking: Booking, actor: Actor): Promise<void> {
+    const { sub, role } = actorStamp(actor);
+    const [row] = await manager.query<{ id: string; created_at: Date; updated_at: Date }[]>(
+      `WITH booking AS (
+         INSERT INTO bookings (car_id, start_date, end_date, renter_id, renter_name, renter_email, status, total_price, is_paid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id, created_at, updated_at
+       ), creation AS (
+         INSERT INTO booking_changes (booking_id, actor_sub, actor_role, status_to, paid_to)
+         SELECT id, $10, $11, $7, $9 FROM booking
+       )
+       SELECT id, created_at, updated_at FROM booking`,
+      [
+        booking.carId,
+        booking.startDate,
+        booking.endDate,
+        booking.renterId,
+        booking.renterName,
+        booking.renterEmail,
+        booking.status,
+        booking.totalPrice,
+        booking.isPaid,
+        sub,
+        role,
+      ],
+    );
+    booking.id = row.id;
+    booking.createdAt = row.created_at;
+    booking.updatedAt = row.updated_at;
   }
 
   private async record(

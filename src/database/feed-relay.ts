@@ -99,6 +99,9 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async drain(feed: FeedTable, run: Run): Promise<void> {
     try {
+      // Announcements arrive in bursts (one socket read holds many): let the rest of this one in, so
+      // that a single run stamps them all.
+      await new Promise((resolve) => setImmediate(resolve));
       do {
         run.again = false;
         while ((await this.stamp(feed)) === RELAY_BATCH && !this.closed);
