@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import request from 'supertest';
 import { LISTENER_APPLICATION_NAME } from '../src/database/pg-bus.service.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
+import { SseConnections } from '../src/notifications/sse-connections.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { createCar, reviewInput } from './support/builders.js';
 import { notificationsDelivered, truncateAll, withClient } from './support/database.js';
@@ -20,7 +21,7 @@ describe('GET /notifications/sse', () => {
   };
   const review = async (rating: number) =>
     (await request(t.url).post('/reviews').send(reviewInput(car.id, { rating })).expect(201)).body as { id: string };
-  const streams = () => t.app.get(NotificationsService).openStreams;
+  const streams = () => t.app.get(SseConnections).size;
 
   beforeAll(async () => {
     t = await createTestApp({ SSE_KEEPALIVE_MS: '150', SSE_RETRY_MS: '2500' });
@@ -158,7 +159,7 @@ describe('SSE when the listening connection hangs without closing', () => {
     const t = await createTestApp();
     const car = await createCar(t.url, { make: 'Dacia', model: 'Duster' });
     const client = await openSse(`${t.url}/notifications/sse`);
-    await waitFor(() => (t.app.get(NotificationsService).openStreams === 1 ? true : undefined), 2000, 'the stream');
+    await waitFor(() => (t.app.get(SseConnections).size === 1 ? true : undefined), 2000, 'the stream');
     // Freeze the server process behind the listener: its socket stays open, nothing answers (half-open).
     const [{ pid }] = await withClient(t.databaseUrl, async (db) => {
       const result = await db.query<{ pid: number }>(

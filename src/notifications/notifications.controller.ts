@@ -1,16 +1,5 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Sse,
-  UseInterceptors,
-  type MessageEvent,
-} from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
 import type { Actor } from '../auth/actor.js';
 import { ClientLimits, clientKey } from '../limits/client-limits.service.js';
@@ -26,17 +15,14 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Observable } from 'rxjs';
 import { ApiSequenceParam, SequenceIdPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
 import { NotificationResponse } from './notification.response.js';
 import { NotificationsService } from './notifications.service.js';
-import { Metrics } from '../metrics/metrics.service.js';
+import { SseConnections } from './sse-connections.js';
 
 const SUCCESS = { success: true } as const;
-/** Characters of events a client may leave unread before Nest drops it (it reconnects and resumes). */
-const MAX_PENDING_CHARACTERS = 1024 * 1024;
 
 /** Notifications are for agencies (their own) and the admin team (every agency's). */
 const AGENCY_OR_ADMIN = { roles: ['agency', 'admin'] } as const;
@@ -49,7 +35,7 @@ export class NotificationsController {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly limits: ClientLimits,
-    private readonly metrics: Metrics,
+    private readonly streams: SseConnections,
   ) {}
 
   @Get()
@@ -64,7 +50,7 @@ export class NotificationsController {
     return this.notifications.list(query, actor);
   }
 
-  @Sse('sse', { maxPendingDataLength: MAX_PENDING_CHARACTERS })
+  @Get('sse')
   @Access({ ...AGENCY_OR_ADMIN, queryToken: true })
   @ApiQuery({
     name: 'access_token',
@@ -88,21 +74,17 @@ export class NotificationsController {
   stream(
     @CurrentActor() actor: Actor,
     @Req() request: Request,
+    @Res() response: Response,
     @Query('lastEventId') query?: string,
-  ): Observable<MessageEvent> {
-    const release = this.limits.acquire('sse', clientKey(request.ip, actor));
-    request.socket.once('close', () => {
-      release();
-      // Nest drops a client that leaves MAX_PENDING_CHARACTERS unread (it reconnects and resumes):
-      // its socket closes with data still unsent.
-      if (request.socket.writableLength > 0) this.metrics.sseDropped.inc();
-    });
+  ): void {
+    response.once('close', this.limits.acquire('sse', clientKey(request.ip, actor)));
     // Read from the request, not with @Headers(): that would document the header as required.
     const header = request.headers['last-event-id'];
     const lastEventId = [header, query].find(
       (value): value is string => typeof value === 'string' && /^\d{1,18}$/.test(value),
     );
-    return this.notifications.stream(lastEventId, actor);
+    // The response goes to the one writer of SSE events (see SseConnections for why not @Sse()).
+    this.streams.open(request, response, lastEventId, actor);
   }
 
   @Post('read-all')

@@ -1,17 +1,8 @@
-import {
-  Injectable,
-  Logger,
-  NotFoundException,
-  type BeforeApplicationShutdown,
-  type MessageEvent,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, NotFoundException, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { interval, map, merge, Observable, share, Subject, takeUntil } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { atExpiry, isUser, ownAgency, type Actor } from '../auth/actor.js';
-import type { Environment } from '../config/environment.js';
+import { ownAgency, type Actor } from '../auth/actor.js';
 import { announce, FeedRelay } from '../database/feed-relay.js';
 import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
 import { PgBus } from '../database/pg-bus.service.js';
@@ -22,9 +13,6 @@ import { toNotificationResponse, type NotificationResponse } from './notificatio
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 
 const FEED = NOTIFICATIONS_FEED;
-const REPLAY_BATCH = 500;
-/** While the database cannot replay (an outage), a stream waits and tries again; the client keeps its place. */
-const REPLAY_RETRY_MS = 1000;
 
 export interface NewNotification {
   /** The agency it concerns: only that agency (and the admin) sees it. */
@@ -35,29 +23,23 @@ export interface NewNotification {
   data?: Record<string, unknown>;
 }
 
-/** A notification in delivery order, serialized once for every stream. */
-interface FeedNotification extends FeedItem {
+/** A notification in delivery order, as an SSE event: formatted and encoded once for every stream. */
+export interface FeedNotification extends FeedItem {
   agencyId: string;
-  json: string;
+  frame: Buffer;
 }
 
 @Injectable()
 export class NotificationsService implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger(NotificationsService.name);
   private readonly feed: OrderedFeed<FeedNotification>;
-  /** One timer for every stream's keepalive comment. */
-  private readonly keepalive: Observable<MessageEvent>;
-  private readonly shutdown = new Subject<void>();
-  private readonly retryMs: number;
-  private streams = 0;
-  private lastReplayWarning = 0;
+  /** Every notification once, in delivery order, from every process: what SSE streams are fed live. */
+  readonly live: Observable<FeedNotification>;
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     bus: PgBus,
     relay: FeedRelay,
-    config: ConfigService<Environment, true>,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
   ) {
     relay.register(FEED);
     this.feed = new OrderedFeed(bus, {
@@ -65,13 +47,8 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
       after: (seq, limit) => this.after(seq, limit),
       newest: () => this.newest(),
     });
-    this.feed.items.subscribe(() => metrics.notificationsPublished.inc());
-    this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
-    this.keepalive = interval(config.get('SSE_KEEPALIVE_MS', { infer: true })).pipe(
-      map((): MessageEvent => ({ comment: 'keepalive' })),
-      share(),
-    );
-    metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.openStreams);
+    this.live = this.feed.items;
+    this.live.subscribe(() => metrics.notificationsPublished.inc());
   }
 
   /** The feed_seq of the last notification this process delivered to its streams. */
@@ -79,18 +56,11 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     return this.feed.position;
   }
 
-  /** Open SSE streams on this process. */
-  get openStreams(): number {
-    return this.streams;
-  }
-
   async onModuleInit(): Promise<void> {
     await this.feed.start();
   }
 
   beforeApplicationShutdown(): void {
-    this.shutdown.next();
-    this.shutdown.complete();
     this.feed.close();
   }
 
@@ -129,88 +99,11 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     await this.notifications.update({ ...scope(actor), isRead: false }, { isRead: true });
   }
 
-  /**
-   * One reader's event stream, as Nest's @Sse() writes it: where it stands (`id`, with a `retry`
-   * hint), every notification it may see after `lastEventId` from the database, then the live
-   * ones from the feed, with no gap and no duplicate (live items wait while the replay runs);
-   * keepalive comments in between. It ends with the token that opened it, and at shutdown.
-   */
-  stream(lastEventId: string | undefined, actor: Actor): Observable<MessageEvent> {
-    const own = ownAgency(actor);
-    const events = new Observable<MessageEvent>((subscriber) => {
-      this.streams += 1;
-      let position = 0n;
-      let waiting: FeedNotification[] | null = [];
-      const send = (item: FeedNotification) => {
-        if (item.seq <= position) return; // replayed already
-        position = item.seq;
-        this.metrics.sseDelivered.inc();
-        subscriber.next({ id: String(item.seq), data: item.json });
-      };
-      const live = this.feed.items.subscribe((item) => {
-        if (own !== undefined && item.agencyId !== own) return;
-        if (waiting) waiting.push(item);
-        else send(item);
-      });
-      const replay = async () => {
-        const claimed = lastEventId !== undefined ? BigInt(lastEventId) : this.feed.position;
-        const start = await this.patiently(
-          () => this.startAt(claimed),
-          () => subscriber.closed,
-        );
-        if (start === undefined) return;
-        position = start;
-        subscriber.next({ id: String(position), retry: this.retryMs });
-        for (;;) {
-          const batch = await this.patiently(
-            () => this.after(position, REPLAY_BATCH, own),
-            () => subscriber.closed,
-          );
-          if (batch === undefined) return;
-          batch.forEach(send);
-          if (batch.length < REPLAY_BATCH) break;
-        }
-        const fresh = waiting ?? [];
-        waiting = null;
-        fresh.forEach(send);
-      };
-      replay().catch((error: unknown) => subscriber.error(error));
-      return () => {
-        this.streams -= 1;
-        live.unsubscribe();
-      };
-    });
-    const ends = isUser(actor)
-      ? merge(this.shutdown, new Observable<void>((subscriber) => atExpiry(actor, () => subscriber.next())))
-      : this.shutdown;
-    return merge(events, this.keepalive).pipe(takeUntil(ends));
-  }
-
   /** Where a client that claims to stand at `seq` really starts: there, or at the newest if that is older (a database reset). */
-  private async startAt(seq: bigint): Promise<bigint> {
+  async startAt(seq: bigint): Promise<bigint> {
     if (seq <= this.feed.position) return seq;
     const newest = await this.newest();
     return seq > newest ? newest : seq;
-  }
-
-  /** Runs `load` until it succeeds (the database may be down); undefined once `gone`. */
-  private async patiently<T>(load: () => Promise<T>, gone: () => boolean): Promise<T | undefined> {
-    for (let delay = REPLAY_RETRY_MS; !gone(); delay = Math.min(delay * 2, 5000)) {
-      try {
-        return await load();
-      } catch (error) {
-        this.warnReplayWaits(error);
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
-      }
-    }
-    return undefined;
-  }
-
-  /** Every waiting stream retries on its own: one log line per 10 s says it, not one per stream. */
-  private warnReplayWaits(error: unknown): void {
-    if (Date.now() - this.lastReplayWarning < 10_000) return;
-    this.lastReplayWarning = Date.now();
-    this.logger.warn(`SSE streams wait for the database to replay: ${String(error)}`);
   }
 
   private async newest(): Promise<bigint> {
@@ -221,7 +114,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   /** The next notifications in delivery order after `seq`: every agency's, or `agencyId`'s only. */
-  private async after(seq: bigint, limit: number, agencyId?: string): Promise<FeedNotification[]> {
+  async after(seq: bigint, limit: number, agencyId?: string): Promise<FeedNotification[]> {
     const rows = await this.notifications.find({
       where: { feedSeq: MoreThan(String(seq)), ...(agencyId === undefined ? {} : { agencyId }) },
       order: { feedSeq: 'ASC' },
@@ -230,7 +123,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     return rows.map((row) => ({
       seq: BigInt(row.feedSeq!),
       agencyId: row.agencyId,
-      json: JSON.stringify(toNotificationResponse(row)),
+      frame: Buffer.from(`id: ${row.feedSeq}\ndata: ${JSON.stringify(toNotificationResponse(row))}\n\n`),
     }));
   }
 }

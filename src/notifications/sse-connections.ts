@@ -1,0 +1,226 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Request, Response } from 'express';
+import { atExpiry, isUser, ownAgency, type Actor } from '../auth/actor.js';
+import type { Environment } from '../config/environment.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { NotificationsService, type FeedNotification } from './notifications.service.js';
+
+/** Bytes a client may leave unread before it is dropped (it reconnects and resumes with Last-Event-ID). */
+const MAX_BACKLOG_BYTES = 1024 * 1024;
+/** While the database cannot replay (an outage), a stream waits and tries again; the client keeps its place. */
+const REPLAY_RETRY_MS = 1000;
+const REPLAY_BATCH = 500;
+/** The group of the streams that see every agency's notifications (the admin, open mode). */
+const EVERY_AGENCY = '*';
+const KEEPALIVE = Buffer.from(': keepalive\n\n');
+
+/** The headers Nest's @Sse() sends, for the same reasons (no caching, no proxy buffering). */
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  Connection: 'keep-alive',
+  'Cache-Control': 'private, no-cache, no-store, must-revalidate, max-age=0, no-transform',
+  Pragma: 'no-cache',
+  Expires: '0',
+  'X-Accel-Buffering': 'no',
+};
+
+interface Connection {
+  response: Response;
+  /** Its reader's agency, or EVERY_AGENCY. */
+  group: string;
+  /** Until its replay is done, live frames wait here, in order. */
+  waiting: FeedNotification[] | null;
+  /** The feed_seq of the last event it was sent. */
+  position: bigint;
+}
+
+/**
+ * The one place where notifications are written to the network: this process's open SSE
+ * responses, grouped by the agency they may see. It is the HTTP side of GET /notifications/sse
+ * (the controller hands it the response; NotificationsService only provides the ordered feed and
+ * the replay): a notification is formatted once and written to every open response of its group,
+ * one write per stream, and one timer keeps all of them alive.
+ *
+ * Why not a plain @Sse() Observable: measured with `npm run bench` (fan-out to 5,000 streams, p99
+ * from the trigger to the client), Nest's SSE pipeline gave 156 ms against the bare server's 50 ms
+ * (3.1x), because every event goes through map, tap, a promise and a Transform stream, and is
+ * formatted again, for every subscriber; this writer gave 93 against 80 ms. An idle @Sse() stream
+ * also holds ~19.5 KiB of heap against ~9 KiB for a route that writes to its response itself.
+ */
+@Injectable()
+export class SseConnections implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(SseConnections.name);
+  private readonly groups = new Map<string, Set<Connection>>();
+  private count = 0;
+  private readonly keepalive: NodeJS.Timeout;
+  private readonly retryMs: number;
+  private lastReplayWarning = 0;
+
+  constructor(
+    private readonly notifications: NotificationsService,
+    config: ConfigService<Environment, true>,
+    private readonly metrics: Metrics,
+  ) {
+    this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
+    notifications.live.subscribe((item) => this.broadcast(item));
+    this.keepalive = setInterval(() => this.broadcastBytes(KEEPALIVE), config.get('SSE_KEEPALIVE_MS', { infer: true }));
+    this.keepalive.unref();
+    metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.count);
+  }
+
+  /** Open streams on this process. */
+  get size(): number {
+    return this.count;
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.keepalive);
+    for (const group of this.groups.values()) for (const connection of group) connection.response.end();
+  }
+
+  /**
+   * Starts an event stream on `response`: the headers, where the reader stands (an `id` with a
+   * `retry` hint), every notification it may see after `lastEventId` from the database, then live
+   * ones, with no gap and no duplicate. It ends when the client leaves, when the token that opened
+   * it expires (the client reconnects with a fresh one), and at shutdown.
+   */
+  open(request: Request, response: Response, lastEventId: string | undefined, actor: Actor): void {
+    const connection: Connection = {
+      response,
+      group: ownAgency(actor) ?? EVERY_AGENCY,
+      waiting: [],
+      position: 0n,
+    };
+    request.socket.setNoDelay(true);
+    request.socket.setTimeout(0);
+    response.writeHead(200, SSE_HEADERS);
+    response.flushHeaders();
+    this.add(connection);
+    const cancelExpiry = isUser(actor) ? atExpiry(actor, () => response.end()) : () => undefined;
+    response.once('close', () => {
+      cancelExpiry();
+      this.remove(connection);
+    });
+    this.start(connection, lastEventId).catch((error: unknown) => {
+      this.logger.error(`An SSE stream could not start: ${String(error)}`);
+      this.remove(connection);
+      response.destroy();
+    });
+  }
+
+  private async start(connection: Connection, lastEventId: string | undefined): Promise<void> {
+    const own = connection.group === EVERY_AGENCY ? undefined : connection.group;
+    const claimed = lastEventId !== undefined ? BigInt(lastEventId) : this.notifications.deliveredUpTo;
+    const start = await this.patiently(connection, () => this.notifications.startAt(claimed));
+    if (start === undefined) return;
+    connection.position = start;
+    this.write(connection, `retry: ${this.retryMs}\nid: ${start}\n\n`);
+    for (;;) {
+      const batch = await this.patiently(connection, () =>
+        this.notifications.after(connection.position, REPLAY_BATCH, own),
+      );
+      if (batch === undefined) return;
+      for (const item of batch) {
+        if (!this.send(connection, item)) await drained(connection.response); // a replay never floods a client
+        if (!this.isOpen(connection)) return;
+      }
+      if (batch.length < REPLAY_BATCH) break;
+    }
+    const waiting = connection.waiting ?? [];
+    connection.waiting = null;
+    waiting.forEach((item) => this.send(connection, item)); // in feed order; those replayed already are skipped
+  }
+
+  /** Runs `load` until it succeeds (the database may be down); undefined once the stream is gone. */
+  private async patiently<T>(connection: Connection, load: () => Promise<T>): Promise<T | undefined> {
+    for (let delay = REPLAY_RETRY_MS; this.isOpen(connection); delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await load();
+      } catch (error) {
+        this.warnReplayWaits(error);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+    return undefined;
+  }
+
+  /** Every waiting stream retries on its own: one log line per 10 s says it, not one per stream. */
+  private warnReplayWaits(error: unknown): void {
+    if (Date.now() - this.lastReplayWarning < 10_000) return;
+    this.lastReplayWarning = Date.now();
+    this.logger.warn(`SSE streams wait for the database to replay: ${String(error)}`);
+  }
+
+  private isOpen(connection: Connection): boolean {
+    const { response } = connection;
+    return !!this.groups.get(connection.group)?.has(connection) && !response.destroyed && !response.writableEnded;
+  }
+
+  /** To the readers of the notification's agency and to those who see every agency: two groups, no per-stream filter. */
+  private broadcast(item: FeedNotification): void {
+    for (const group of [EVERY_AGENCY, item.agencyId]) {
+      for (const connection of this.groups.get(group) ?? []) {
+        if (connection.waiting) connection.waiting.push(item);
+        else this.send(connection, item);
+      }
+    }
+  }
+
+  private broadcastBytes(bytes: Buffer): void {
+    for (const group of this.groups.values())
+      for (const connection of group) if (!connection.waiting) this.write(connection, bytes);
+  }
+
+  /** False when the client's buffer is full (wait for 'drain' before the next replay batch). */
+  private send(connection: Connection, item: FeedNotification): boolean {
+    if (item.seq <= connection.position) return true; // replayed already
+    connection.position = item.seq;
+    this.metrics.sseDelivered.inc();
+    return this.write(connection, item.frame);
+  }
+
+  private write(connection: Connection, chunk: Buffer | string): boolean {
+    const { response } = connection;
+    if (response.destroyed || response.writableEnded) {
+      this.remove(connection);
+      return true;
+    }
+    if (response.writableLength > MAX_BACKLOG_BYTES) {
+      // Not reading: drop it rather than grow memory; EventSource reconnects and resumes.
+      this.remove(connection);
+      this.metrics.sseDropped.inc();
+      response.destroy();
+      return true;
+    }
+    return response.write(chunk);
+  }
+
+  private add(connection: Connection): void {
+    let group = this.groups.get(connection.group);
+    if (!group) this.groups.set(connection.group, (group = new Set()));
+    group.add(connection);
+    this.count += 1;
+  }
+
+  private remove(connection: Connection): void {
+    const group = this.groups.get(connection.group);
+    if (!group?.delete(connection)) return;
+    this.count -= 1;
+    if (group.size === 0) this.groups.delete(connection.group);
+  }
+}
+
+/** Resolves when the client has read its buffer, or the stream is gone. */
+function drained(response: Response): Promise<void> {
+  if (response.destroyed || response.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
+}
