@@ -15,7 +15,6 @@ import type {
 import { OnEvent } from '@nestjs/event-emitter';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from '../bookings/booking.events.js';
 import type { Page } from '../common/pagination.query.js';
-import { publish } from '../database/notify-at-commit.js';
 import { PgBus } from '../database/pg-bus.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { ReviewCreatedEvent } from '../reviews/review-created.event.js';
@@ -28,7 +27,7 @@ export interface SerializedList {
   etag: string;
 }
 
-/** Tells every process that GET /cars changed. */
+/** Tells every process that GET /cars changed (sent by triggers on cars, bookings and reviews). */
 export const CARS_CHANGED_CHANNEL = 'cars_changed';
 const MAX_ENTRIES = 200;
 
@@ -78,20 +77,20 @@ export class CarsListCache implements EntitySubscriberInterface {
     this.entries.clear();
   }
 
-  afterInsert(event: InsertEvent<unknown>): Promise<void> {
-    return this.onWrite(event);
+  afterInsert(event: InsertEvent<unknown>): void {
+    this.onWrite(event);
   }
 
-  afterUpdate(event: UpdateEvent<unknown>): Promise<void> {
-    return this.onWrite(event);
+  afterUpdate(event: UpdateEvent<unknown>): void {
+    this.onWrite(event);
   }
 
-  afterRemove(event: RemoveEvent<unknown>): Promise<void> {
-    return this.onWrite(event);
+  afterRemove(event: RemoveEvent<unknown>): void {
+    this.onWrite(event);
   }
 
-  afterSoftRemove(event: SoftRemoveEvent<unknown>): Promise<void> {
-    return this.onWrite(event);
+  afterSoftRemove(event: SoftRemoveEvent<unknown>): void {
+    this.onWrite(event);
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
@@ -104,21 +103,21 @@ export class CarsListCache implements EntitySubscriberInterface {
   @OnEvent(BookingCreatedEvent.eventName, { suppressErrors: false })
   @OnEvent(BookingStatusChangedEvent.eventName, { suppressErrors: false })
   @OnEvent(ReviewCreatedEvent.eventName, { suppressErrors: false })
-  async onBookingOrReview({ manager }: { manager: EntityManager }): Promise<void> {
-    if (manager.queryRunner) await this.changed(manager.queryRunner, manager);
+  onBookingOrReview({ manager }: { manager: EntityManager }): void {
+    if (manager.queryRunner) this.changed(manager.queryRunner);
   }
 
-  private async onWrite(event: WriteEvent): Promise<void> {
-    if (event.metadata.target !== Car) return;
-    await this.changed(event.queryRunner, event.manager);
+  private onWrite(event: WriteEvent): void {
+    if (event.metadata.target === Car) this.changed(event.queryRunner);
   }
 
-  /** Inside the writer's transaction: this process forgets at once, other processes hear of it on commit. */
-  private async changed(queryRunner: QueryRunner, manager: EntityManager): Promise<void> {
+  /**
+   * Inside the writer's transaction: this process forgets at once and again when it commits (so it
+   * reads its own writes); every process, this one too, also hears the `cars_changed` NOTIFY that the
+   * tables' triggers send on commit (see the NotifyFromTriggers migration).
+   */
+  private changed(queryRunner: QueryRunner): void {
     this.invalidate();
-    const data = (queryRunner.data ??= {}) as { carsChanged?: boolean };
-    if (data.carsChanged) return;
-    data.carsChanged = true;
-    await publish(manager, CARS_CHANGED_CHANNEL, '');
+    (queryRunner.data ??= {} as Record<string, unknown>).carsChanged = true;
   }
 }

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { map, type Observable } from 'rxjs';
 import { IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
-import { FeedRelay, OUTBOX_CHANNEL } from '../database/feed-relay.js';
+import { FeedRelay } from '../database/feed-relay.js';
 import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
 import { PgBus } from '../database/pg-bus.service.js';
 import { CHAT_FEED, ChatMessage } from './chat-message.entity.js';
@@ -80,25 +80,12 @@ export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
       timestamp: incoming.timestamp,
     };
     this.remember(message.id, origin);
-    // One statement: the announcement goes out only with a stored row, and only if it commits.
+    // A resend inserts nothing (its trigger's announcement then wakes the relay for nothing).
     const rows = await this.messages.query<unknown[]>(
-      `WITH stored AS (
-         INSERT INTO chat_messages (id, client_id, sender_id, agency_id, sender, content, timestamp)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id
-       )
-       SELECT pg_notify($8, $9) FROM stored`,
-      [
-        message.id,
-        message.clientId,
-        senderId,
-        agencyId,
-        message.sender,
-        message.content,
-        message.timestamp,
-        OUTBOX_CHANNEL,
-        FEED.table,
-      ],
+      `INSERT INTO chat_messages (id, client_id, sender_id, agency_id, sender, content, timestamp)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id`,
+      [message.id, message.clientId, senderId, agencyId, message.sender, message.content, message.timestamp],
     );
     return rows.length > 0;
   }

@@ -8,7 +8,6 @@ import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { migrations } from './migrations/index.js';
-import { NotifyAtCommit } from './notify-at-commit.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const entities = [Agency, Car, Booking, BookingChange, Review, Notification, ChatMessage, IdempotencyKey];
@@ -34,8 +33,6 @@ export function dataSourceOptions(
     url,
     entities,
     migrations,
-    // Every DataSource (the app, the CLIs, the seed) sends a transaction's NOTIFYs at its commit.
-    subscribers: [NotifyAtCommit],
     namingStrategy: new SnakeNamingStrategy(),
     // gen_random_uuid() is built into PostgreSQL 13+; extensions are created by migrations only.
     uuidExtension: 'pgcrypto',

@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { publish } from './notify-at-commit.js';
+import type { DataSource } from 'typeorm';
 import { PgBus } from './pg-bus.service.js';
 
 /**
@@ -17,15 +16,10 @@ export interface FeedTable {
   channel: string;
 }
 
-/** Writers announce new rows here (the payload is the table); every process's relay listens. */
-export const OUTBOX_CHANNEL = 'feed_outbox';
+/** A trigger announces new rows here (the payload is the table); every process's relay listens. */
+const OUTBOX_CHANNEL = 'feed_outbox';
 const RELAY_BATCH = 1000;
 const RETRY_DELAY_MS = 1000;
-
-/** Inside the transaction that inserted rows into `feed.table`: the relay stamps them once it commits. */
-export function announce(manager: EntityManager, feed: FeedTable): Promise<void> {
-  return publish(manager, OUTBOX_CHANNEL, feed.table);
-}
 
 interface Run {
   running: boolean;
@@ -35,7 +29,7 @@ interface Run {
 
 /**
  * The transactional outbox's relay. Writers never wait for one another: they insert with `feed_seq`
- * NULL and commit. The relay runs in every process, woken by the writers' NOTIFY (and after a lost
+ * NULL and commit. The relay runs in every process, woken by the NOTIFY a trigger sends when rows are inserted (and after a lost
  * listening connection, and at start-up); a transaction-level advisory lock lets one run at a time
  * per table, so `feed_seq` values are stamped, committed and announced in one order. A reader that
  * sees feed_seq N therefore already sees every smaller one that will ever exist: replay after an id

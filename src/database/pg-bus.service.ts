@@ -31,7 +31,7 @@ type ListenerState =
 
 /**
  * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY
- * (writers call `publish`, in notify-at-commit.ts). One dedicated connection per process listens;
+ * (triggers and the feed relay NOTIFY; see the NotifyFromTriggers migration). One dedicated connection per process listens;
  * when it is lost (database restart, network, a failed probe) it is replaced,
  * retrying every second at most, and `onReconnect` subscribers catch up on what
  * they missed.

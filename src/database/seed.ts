@@ -3,12 +3,9 @@ import { Agency, BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js';
 import { Car } from '../cars/car.entity.js';
-import { CARS_CHANGED_CHANNEL } from '../cars/cars-list.cache.js';
-import { Notification, NOTIFICATIONS_FEED } from '../notifications/notification.entity.js';
-import { announce } from './feed-relay.js';
+import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { dataSourceOptions } from './data-source.options.js';
-import { publish } from './notify-at-commit.js';
 
 type CarSeed = Pick<
   Car,
@@ -257,11 +254,8 @@ export async function seedDemoData(url: string, { twoAgencies = false } = {}): P
           }),
         );
       }
-      await announce(manager, NOTIFICATIONS_FEED); // a running API's relay puts them in delivery order
       return `Demo data loaded: ${cars.length} cars, ${bookings.length} bookings, ${reviews.length} reviews`;
     });
-    // A running API caches GET /cars: tell it.
-    await publish(dataSource.manager, CARS_CHANGED_CHANNEL, '');
     return result;
   } finally {
     await dataSource.destroy();

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Observable } from 'rxjs';
 import { MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { ownAgency, type Actor } from '../auth/actor.js';
-import { announce, FeedRelay } from '../database/feed-relay.js';
+import { FeedRelay } from '../database/feed-relay.js';
 import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
 import { PgBus } from '../database/pg-bus.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
@@ -66,15 +66,14 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
 
   /**
    * Stores a notification inside the caller's transaction. Nothing here waits for other writers:
-   * once the transaction commits, the feed relay gives it its place in delivery order and every
-   * process pushes it to its streams.
+   * once the transaction commits, its trigger's NOTIFY wakes the feed relay, which gives it its
+   * place in delivery order, and every process pushes it to its streams.
    */
   async raise(manager: EntityManager, input: NewNotification): Promise<void> {
     await manager.query(
       'INSERT INTO notifications (agency_id, type, title, message, data) VALUES ($1, $2, $3, $4, $5)',
       [input.agencyId, input.type, input.title, input.message, input.data ?? null],
     );
-    await announce(manager, FEED);
   }
 
   /** An agency's own notifications; the admin's (and open mode's) are every agency's. */

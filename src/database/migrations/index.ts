@@ -3,6 +3,7 @@ import { InitialSchema1795543429461 } from './1795543429461-InitialSchema.js';
 import { AddIdempotencyKeys1795587941987 } from './1795587941987-AddIdempotencyKeys.js';
 import { AddAgencies1795600000000 } from './1795600000000-AddAgencies.js';
 import { AddFeedSequences1795700000000 } from './1795700000000-AddFeedSequences.js';
+import { NotifyFromTriggers1795700000001 } from './1795700000001-NotifyFromTriggers.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   AddIdempotencyKeys1795587941987,
   AddAgencies1795600000000,
   AddFeedSequences1795700000000,
+  NotifyFromTriggers1795700000001,
 ];
