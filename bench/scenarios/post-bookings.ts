@@ -36,9 +36,7 @@ export async function benchPostBookings(
     let year = 2031; // each run books its own year: no run conflicts with another
     for (let round = 0; round < ROUNDS; round++) {
       for (const [index, server] of servers.entries()) {
-        log(
-          `POST /bookings, ${server.name}, round ${round + 1} of ${ROUNDS}: ${SECONDS_PER_ROUND} s, 50 clients`,
-        );
+        log(`POST /bookings, ${server.name}, round ${round + 1} of ${ROUNDS}: ${SECONDS_PER_ROUND} s, 50 clients`);
         runs[index].push(
           await httpLoad({
             url: server.url,

@@ -1,9 +1,10 @@
 /**
  * Baseline for POST /bookings: node:http + pg doing the same durable work as the API in one
  * transaction — the car read FOR SHARE, the booking INSERT under the same exclusion constraint, the
- * notification INSERT and its pg_notify — with no framework and no ORM. With BARE_LOCK=1 it also
- * takes one global pg_advisory_xact_lock first, as NotificationsService.raise does so that
- * notification ids follow commit order: the cost of that lock, measured on its own.
+ * notification INSERT — with no framework and no ORM, on the same schema: the tables' triggers send
+ * the same NOTIFYs on commit as for the API's writes (feed_outbox, cars_changed). With BARE_LOCK=1
+ * it also takes one global pg_advisory_xact_lock first, as NotificationsService.raise did before the
+ * feed relay, so that notification ids followed commit order: the cost of that lock, on its own.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import pg from 'pg';
@@ -48,12 +49,11 @@ async function book(input: BookingRequest): Promise<{ status: number; body: unkn
       [input.carId, start, end, input.renter.name, input.renter.email, Number(car.rows[0].price) * days],
     );
     const { agency_id: agencyId, make, model } = car.rows[0];
-    const notification = await client.query<{ id: string }>(
+    await client.query(
       `INSERT INTO notifications (agency_id, type, title, message, data) VALUES ($1, 'BOOKING', 'New Booking', $2, $3)
        RETURNING id`,
       [agencyId, `New booking request for ${make} ${model} from ${input.renter.name}`, { booking: booking.rows[0] }],
     );
-    await client.query(`SELECT pg_notify('bench_bare_bookings', $1)`, [notification.rows[0].id]);
     await client.query('COMMIT');
     return { status: 201, body: booking.rows[0] };
   } catch (error) {
