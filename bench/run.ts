@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const api = await ServerProcess.start('api', database.url);
     const carIds = await createCars(api.url, 100);
     if (ONLY.has('cars')) results.getCars = await benchGetCars(api.url, database.url, SECONDS);
-    if (ONLY.has('bookings')) results.postBookings = await benchPostBookings(api.url, database.url, carIds);
+    if (ONLY.has('bookings')) results.postBookings = await benchPostBookings(api.url, database, carIds);
     await api.stop();
     if (ONLY.has('sse')) results.sse = await benchSseFanout(database.url, carIds, SIZES, TRIALS);
     if (ONLY.has('ws')) results.ws = await benchWsBroadcast(database.url, SIZES, TRIALS);

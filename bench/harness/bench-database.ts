@@ -12,6 +12,8 @@ import { EmbeddedPostgres, type EmbeddedPostgresOptions } from '../../src/databa
 import { runMigrations } from '../../src/database/migrate.js';
 
 export class BenchDatabase {
+  private readonly siblings: BenchDatabase[] = [];
+
   private constructor(
     private server: EmbeddedPostgres | null,
     private readonly options: EmbeddedPostgresOptions | null,
@@ -68,7 +70,26 @@ export class BenchDatabase {
     this.server = await EmbeddedPostgres.start(this.options);
   }
 
+  /**
+   * Another database on the same server, migrated to the same schema, dropped when this one is
+   * closed: a bare baseline writes there, so that the API's listeners and relay never see (nor do
+   * any work for) its writes. NOTIFY and LISTEN are per database.
+   */
+  async sibling(suffix: string): Promise<BenchDatabase> {
+    const name = `${new URL(this.url).pathname.slice(1)}_${suffix}`;
+    await this.query(`CREATE DATABASE ${name}`);
+    const url = new URL(this.url);
+    url.pathname = `/${name}`;
+    const sibling = new BenchDatabase(null, null, url.toString(), async () => {
+      await this.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
+    this.siblings.push(sibling);
+    await runMigrations(sibling.url);
+    return sibling;
+  }
+
   async close(): Promise<void> {
+    for (const sibling of this.siblings.splice(0)) await sibling.close();
     await this.dispose();
   }
 
