@@ -29,12 +29,13 @@ interface Run {
 
 /**
  * The transactional outbox's relay. Writers never wait for one another: they insert with `feed_seq`
- * NULL and commit. The relay runs in every process, woken by the NOTIFY a trigger sends when rows are inserted (and after a lost
- * listening connection, and at start-up); a transaction-level advisory lock lets one run at a time
- * per table, so `feed_seq` values are stamped, committed and announced in one order. A reader that
- * sees feed_seq N therefore already sees every smaller one that will ever exist: replay after an id
- * has no gap, and nothing that did not commit is ever announced. A relay that dies mid-run rolls back
- * and the next one stamps those rows; the lock never blocks a writer.
+ * NULL and commit. The relay runs in every process, woken by the NOTIFY a trigger sends with each
+ * such commit (and after a lost listening connection, and at start-up); inside `feed_relay()` a
+ * transaction-level advisory lock lets one run at a time per table, so `feed_seq` values are
+ * stamped, committed and announced in one order. A reader that sees feed_seq N therefore already
+ * sees every smaller one that will ever exist: replay after an id has no gap, and nothing that did
+ * not commit is ever announced. A relay that dies mid-run rolls back and the next one stamps those
+ * rows; the lock never blocks a writer.
  */
 @Injectable()
 export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -65,13 +66,6 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   onApplicationShutdown(): void {
     this.closed = true;
     for (const run of this.runs.values()) if (run.retry) clearTimeout(run.retry);
-  }
-
-  /** Resolves once no run of any table is in progress or scheduled right now (tests, shutdown). */
-  async idle(): Promise<void> {
-    while ([...this.runs.values()].some((run) => run.running || run.again)) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
   }
 
   private wakeAll(): void {
