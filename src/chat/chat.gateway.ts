@@ -144,25 +144,25 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   /**
-   * CHAT_HISTORY_ON_CONNECT: the last N messages as ordinary frames, oldest first,
-   * then the live ones. Live frames that arrive meanwhile wait; those the history
-   * already held (by seq) are not sent twice.
+   * CHAT_HISTORY_ON_CONNECT: the last N messages relayed before this socket connected, as ordinary
+   * frames, oldest first, then the live ones. Live frames that arrive meanwhile wait. The history
+   * stops where delivery stood at the connection, so a message this socket sends right away comes
+   * back to it neither as history nor live.
    */
   private async sendHistory(socket: WebSocket): Promise<void> {
     const waiting: { seq: bigint; frame: string }[] = [];
     this.catchingUp.set(socket, waiting);
-    let sent = 0n;
+    const upTo = this.chat.deliveredUpTo;
     try {
       const { agencyId } = this.speakers.get(socket) ?? OPEN_SPEAKER;
-      for (const { seq, message } of await this.chat.recent(this.historyOnConnect, undefined, agencyId)) {
+      for (const { message } of await this.chat.recent(this.historyOnConnect, String(upTo + 1n), agencyId)) {
         if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-        sent = seq;
       }
     } catch (error) {
       this.logger.warn(`Could not send chat history to a new socket: ${String(error)}`);
     } finally {
       this.catchingUp.delete(socket);
-      for (const { seq, frame } of waiting) if (seq > sent && socket.readyState === WebSocket.OPEN) socket.send(frame);
+      for (const { seq, frame } of waiting) if (seq > upTo && socket.readyState === WebSocket.OPEN) socket.send(frame);
     }
   }
 

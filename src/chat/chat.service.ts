@@ -53,6 +53,11 @@ export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
     );
   }
 
+  /** The feed_seq of the last message this process relayed. */
+  get deliveredUpTo(): bigint {
+    return this.feed.position;
+  }
+
   async onModuleInit(): Promise<void> {
     await this.feed.start();
   }
