@@ -56,7 +56,7 @@ export class AddFeedSequences1795700000000 implements MigrationInterface {
                         FROM (SELECT %2$I FROM %1$I WHERE feed_seq IS NULL ORDER BY %2$I LIMIT %4$s) unrelayed
                      ), done AS (
                         UPDATE %1$I t SET feed_seq = pending.seq FROM pending
-                        WHERE t.%2$I = pending.key RETURNING t.feed_seq
+                        WHERE t.%2$I = pending.key AND t.feed_seq IS NULL RETURNING t.feed_seq
                      )
                      SELECT count(*)::int, max(feed_seq) FROM done',
                     feed, insert_order, feed || '_feed_seq', batch)
