@@ -10,7 +10,6 @@ import { CHAT_FEED, ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
 import type { IncomingChatMessage } from './incoming-chat-message.js';
 
-const FEED = CHAT_FEED;
 const REMEMBERED_ORIGINS = 1000;
 
 /** A stored message in delivery order, with the socket that sent it when that socket is on this process. */
@@ -33,21 +32,12 @@ export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
     bus: PgBus,
     relay: FeedRelay,
   ) {
-    relay.register(FEED);
-    this.feed = new OrderedFeed(bus, {
-      channel: FEED.channel,
-      after: async (seq, limit) =>
-        (await this.rowsAfter(String(seq), limit)).map((row) => ({
-          seq: BigInt(row.feedSeq!),
-          message: toChatMessageResponse(row),
-        })),
-      newest: async () => {
-        const [{ max }] = await this.messages.query<{ max: string | null }[]>(
-          'SELECT max(feed_seq) AS max FROM chat_messages',
-        );
-        return BigInt(max ?? 0);
-      },
-    });
+    this.feed = new OrderedFeed(bus, relay, CHAT_FEED, async (seq, limit) =>
+      (await this.rowsAfter(String(seq), limit)).map((row) => ({
+        seq: BigInt(row.feedSeq!),
+        message: toChatMessageResponse(row),
+      })),
+    );
     this.relayed = this.feed.items.pipe(
       map(({ seq, message }) => ({ seq, message, origin: this.origins.get(message.id) ?? '' })),
     );

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { CoalescedTask } from './coalesced-task.js';
 import { PgBus } from './pg-bus.service.js';
 
 /**
@@ -19,13 +20,6 @@ export interface FeedTable {
 /** A trigger announces new rows here (the payload is the table); every process's relay listens. */
 const OUTBOX_CHANNEL = 'feed_outbox';
 const RELAY_BATCH = 1000;
-const RETRY_DELAY_MS = 1000;
-
-interface Run {
-  running: boolean;
-  again: boolean;
-  retry: NodeJS.Timeout | null;
-}
 
 /**
  * The transactional outbox's relay. Writers never wait for one another: they insert with `feed_seq`
@@ -40,22 +34,37 @@ interface Run {
 @Injectable()
 export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeedRelay.name);
-  private readonly feeds = new Map<string, FeedTable>();
-  private readonly runs = new Map<string, Run>();
-  private closed = false;
+  /** One relay task per table, at most one run at a time in this process. */
+  private readonly tasks = new Map<string, CoalescedTask>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     bus: PgBus,
   ) {
-    bus.subscribe(OUTBOX_CHANNEL, (table) => this.wake(table));
+    bus.subscribe(OUTBOX_CHANNEL, (table) => this.tasks.get(table)?.trigger());
     bus.onReconnect(() => this.wakeAll());
   }
 
-  /** Call in constructors, before the application starts. */
+  /** Call in constructors, before the application starts (OrderedFeed does). */
   register(feed: FeedTable): void {
-    this.feeds.set(feed.table, feed);
-    this.runs.set(feed.table, { running: false, again: false, retry: null });
+    const task: CoalescedTask = new CoalescedTask(
+      async () => {
+        // Announcements arrive in bursts (one socket read holds many): let the rest of this one in,
+        // so that a single run stamps them all.
+        await new Promise((resolve) => setImmediate(resolve));
+        while ((await this.stamp(feed)) === RELAY_BATCH && !task.isClosed);
+      },
+      (error) => this.logger.warn(`Feed relay of ${feed.table} failed, retrying: ${String(error)}`),
+    );
+    this.tasks.set(feed.table, task);
+  }
+
+  /** The newest feed_seq stamped in `feed`'s table (0 when none). */
+  async newest({ table }: FeedTable): Promise<bigint> {
+    const [{ max }] = await this.dataSource.query<{ max: string | null }[]>(
+      `SELECT max("feed_seq")::text AS max FROM "${table}"`,
+    );
+    return BigInt(max ?? 0);
   }
 
   /** Rows that a stopped process committed but no relay stamped yet. */
@@ -64,46 +73,11 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   onApplicationShutdown(): void {
-    this.closed = true;
-    for (const run of this.runs.values()) if (run.retry) clearTimeout(run.retry);
+    for (const task of this.tasks.values()) task.close();
   }
 
   private wakeAll(): void {
-    for (const table of this.feeds.keys()) this.wake(table);
-  }
-
-  /** At most one run per table in this process; a wake during a run makes it go round once more. */
-  private wake(table: string): void {
-    const feed = this.feeds.get(table);
-    const run = this.runs.get(table);
-    if (!feed || !run || this.closed) return;
-    if (run.running) {
-      run.again = true;
-      return;
-    }
-    run.running = true;
-    void this.drain(feed, run).finally(() => (run.running = false));
-  }
-
-  private async drain(feed: FeedTable, run: Run): Promise<void> {
-    try {
-      // Announcements arrive in bursts (one socket read holds many): let the rest of this one in, so
-      // that a single run stamps them all.
-      await new Promise((resolve) => setImmediate(resolve));
-      do {
-        run.again = false;
-        while ((await this.stamp(feed)) === RELAY_BATCH && !this.closed);
-      } while (run.again && !this.closed);
-    } catch (error) {
-      run.again = false;
-      if (this.closed) return;
-      // The database is down or restarting: try again soon (a reconnect of the bus also wakes us).
-      this.logger.warn(`Feed relay of ${feed.table} failed, retrying: ${String(error)}`);
-      run.retry ??= setTimeout(() => {
-        run.retry = null;
-        this.wake(feed.table);
-      }, RETRY_DELAY_MS).unref();
-    }
+    for (const task of this.tasks.values()) task.trigger();
   }
 
   /**

@@ -9,9 +9,6 @@ export const LISTENER_APPLICATION_NAME = 'car-rental-api:listener';
 
 type Handler = (payload: string) => void;
 
-/** PostgreSQL's limit is 8000 bytes; stay below it. */
-export const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
-
 /** Reconnect attempts stay frequent: SSE and chat are silent until the listener is back. */
 const FIRST_RETRY_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 1000;
@@ -30,8 +27,8 @@ type ListenerState =
   | { name: 'closed' };
 
 /**
- * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY
- * (triggers and the feed relay NOTIFY; see the NotifyFromTriggers migration). One dedicated connection per process listens;
+ * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY (the
+ * tables' triggers and the feed relay NOTIFY). One dedicated connection per process listens;
  * when it is lost (database restart, network, a failed probe) it is replaced,
  * retrying every second at most, and `onReconnect` subscribers catch up on what
  * they missed.

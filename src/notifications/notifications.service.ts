@@ -12,8 +12,6 @@ import { Notification, NOTIFICATIONS_FEED, type NotificationType } from './notif
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 
-const FEED = NOTIFICATIONS_FEED;
-
 export interface NewNotification {
   /** The agency it concerns: only that agency (and the admin) sees it. */
   agencyId: string;
@@ -41,12 +39,7 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     relay: FeedRelay,
     metrics: Metrics,
   ) {
-    relay.register(FEED);
-    this.feed = new OrderedFeed(bus, {
-      channel: FEED.channel,
-      after: (seq, limit) => this.after(seq, limit),
-      newest: () => this.newest(),
-    });
+    this.feed = new OrderedFeed(bus, relay, NOTIFICATIONS_FEED, (seq, limit) => this.after(seq, limit));
     this.live = this.feed.items;
     this.live.subscribe(() => metrics.notificationsPublished.inc());
   }
@@ -101,15 +94,8 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   /** Where a client that claims to stand at `seq` really starts: there, or at the newest if that is older (a database reset). */
   async startAt(seq: bigint): Promise<bigint> {
     if (seq <= this.feed.position) return seq;
-    const newest = await this.newest();
+    const newest = await this.feed.newest();
     return seq > newest ? newest : seq;
-  }
-
-  private async newest(): Promise<bigint> {
-    const [{ max }] = await this.notifications.query<{ max: string | null }[]>(
-      'SELECT max(feed_seq) AS max FROM notifications',
-    );
-    return BigInt(max ?? 0);
   }
 
   /** The next notifications in delivery order after `seq`: every agency's, or `agencyId`'s only. */

@@ -1,5 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The advisory lock class of the relay runs: pg_advisory_xact_lock(class, hashtext(table)). */
+const RELAY_LOCK_CLASS = 0x66656564; // "feed"
+
 /**
  * Delivery order without a lock on the write path. Notifications and chat messages are inserted
  * with `feed_seq` NULL; the feed relay (src/database/feed-relay.ts) calls `feed_relay()`, which
@@ -7,9 +10,6 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * and realtime delivery and replay follow `feed_seq`. Existing rows keep their place: their feed
  * sequence is their old order.
  */
-/** The advisory lock class of the relay runs: pg_advisory_xact_lock(class, hashtext(table)). */
-const RELAY_LOCK_CLASS = 0x66656564; // "feed"
-
 export class AddFeedSequences1795700000000 implements MigrationInterface {
   name = 'AddFeedSequences1795700000000';
 
