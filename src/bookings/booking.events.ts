@@ -1,24 +1,25 @@
-import type { EntityManager } from 'typeorm';
+import type { AtomicWrite } from '../database/atomic-write.js';
 import type { BookingResponse } from './booking.response.js';
 
 /**
- * Emitted with `emitAsync` inside the booking's transaction: listeners write
- * through `manager`, so what they store commits or rolls back with the booking.
+ * Emitted with `emitAsync` before the booking is written: listeners add their rows to `write`
+ * (a notification), which stores them with the booking in one statement, or none of them.
  */
 export class BookingCreatedEvent {
   static readonly eventName = 'booking.created';
   constructor(
-    readonly manager: EntityManager,
+    readonly write: AtomicWrite,
     readonly booking: BookingResponse,
     /** The car's agency: who is told. */
     readonly agencyId: string,
   ) {}
 }
 
+/** Emitted inside the change's transaction, before `write` (its history entry) runs there. */
 export class BookingStatusChangedEvent {
   static readonly eventName = 'booking.status-changed';
   constructor(
-    readonly manager: EntityManager,
+    readonly write: AtomicWrite,
     readonly booking: BookingResponse,
     readonly previousStatus: string,
     readonly agencyId: string,

@@ -31,7 +31,9 @@ export class BookingResponse {
 }
 
 /** `booking.car` must be loaded (soft-deleted cars included). */
-export function toBookingResponse(booking: Booking): BookingResponse {
+export function toBookingResponse(
+  booking: Omit<Booking, 'car'> & { car: Pick<Booking['car'], 'id' | 'make' | 'model' | 'year' | 'images'> },
+): BookingResponse {
   const { car } = booking;
   return {
     id: booking.id,

@@ -13,6 +13,7 @@ import { DataSource, LessThan, MoreThan, Repository, type EntityManager, type Fi
 import { actorStamp, hasRole, ownAgency, type Actor } from '../auth/actor.js';
 import type { Environment } from '../config/environment.js';
 import { CarsService } from '../cars/cars.service.js';
+import { AtomicWrite } from '../database/atomic-write.js';
 import type { Page } from '../common/pagination.query.js';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from './booking.events.js';
 import { Booking } from './booking.entity.js';
@@ -25,6 +26,8 @@ import type { ListBookingsQuery } from './dto/list-bookings.query.js';
 import type { UpdateBookingDto } from './dto/update-booking.dto.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Tries of a booking whose car changed between its read and its write (each after a fresh read). */
+const CAR_READ_ATTEMPTS = 3;
 
 @Injectable()
 export class BookingsService {
@@ -75,8 +78,12 @@ export class BookingsService {
   }
 
   /**
-   * Creates a Pending booking priced by the server. Overlaps are refused by the
-   * database's exclusion constraint, so concurrent requests cannot both win.
+   * Creates a Pending booking priced by the server, in one statement and no transaction: the car is
+   * read first (usually from this process's CarSnapshots), then the booking, its first history entry
+   * and what listeners add (its notification) are written together, only if the car is still as
+   * read, and it stays locked FOR SHARE until they commit (CarsService.unchanged). A car changed
+   * meanwhile means a fresh read and another try. Overlaps are refused by the database's exclusion
+   * constraint, so concurrent requests cannot both win.
    * A renter books as itself (its token names the renter); an agency only its own cars.
    */
   async create(dto: CreateBookingDto, actor: Actor): Promise<BookingResponse> {
@@ -92,31 +99,38 @@ export class BookingsService {
       ? { id: actor.sub, name: actor.name ?? dto.renter.name, email: actor.email ?? dto.renter.email }
       : { id: dto.renter.id || randomUUID(), name: dto.renter.name, email: dto.renter.email };
 
-    return this.dataSource.transaction(async (manager) => {
-      const car = await this.cars.lockForReference(manager, dto.carId, actor);
-      if (!car.available) throw new ConflictException('Car is not available for booking');
-
-      const booking = manager.create(Booking, {
+    for (let attempt = 1; ; attempt++) {
+      const car = await this.cars.forBooking(dto.carId, actor, attempt > 1);
+      const now = new Date();
+      const booking = {
+        id: randomUUID(),
         carId: car.id,
         startDate,
         endDate,
         renterId: renter.id,
         renterName: renter.name,
         renterEmail: renter.email,
-        status: 'Pending',
+        status: 'Pending' as const,
         totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
         isPaid: false,
-      });
-      // An overlap violates bookings_no_overlap: the exception filter answers 409.
-      await this.insertWithCreation(manager, booking, actor);
-      booking.car = car;
-      const response = toBookingResponse(booking);
+        createdAt: now,
+        updatedAt: now,
+      };
+      const response = toBookingResponse({ ...booking, car });
+      const write = new AtomicWrite()
+        .onlyIf(this.cars.unchanged(car))
+        .insert(Booking, booking)
+        .insert(BookingChange, change(booking.id, actor, { statusTo: booking.status, paidTo: booking.isPaid }));
       await this.events.emitAsync(
         BookingCreatedEvent.eventName,
-        new BookingCreatedEvent(manager, response, car.agencyId),
+        new BookingCreatedEvent(write, response, car.agencyId),
       );
-      return response;
-    });
+      // An overlap violates bookings_no_overlap: the exception filter answers 409.
+      if (await write.run(this.dataSource.manager)) return response;
+      if (attempt === CAR_READ_ATTEMPTS) {
+        throw new ConflictException('The car changed while it was being booked; please try again');
+      }
+    }
   }
 
   /** Changes status (along the state machine) and/or the paid flag. A renter may only cancel its own. */
@@ -138,13 +152,17 @@ export class BookingsService {
       if (statusChanges) booking.status = dto.status!;
       if (dto.isPaid !== undefined) booking.isPaid = dto.isPaid;
       await manager.save(booking);
+      const write = new AtomicWrite();
       if (statusChanges || booking.isPaid !== previousPaid) {
-        await this.record(manager, id, actor, {
-          statusFrom: statusChanges ? previousStatus : null,
-          statusTo: statusChanges ? booking.status : null,
-          paidFrom: booking.isPaid !== previousPaid ? previousPaid : null,
-          paidTo: booking.isPaid !== previousPaid ? booking.isPaid : null,
-        });
+        write.insert(
+          BookingChange,
+          change(id, actor, {
+            statusFrom: statusChanges ? previousStatus : null,
+            statusTo: statusChanges ? booking.status : null,
+            paidFrom: booking.isPaid !== previousPaid ? previousPaid : null,
+            paidTo: booking.isPaid !== previousPaid ? booking.isPaid : null,
+          }),
+        );
       }
 
       const loaded = await this.load(manager, id, actor);
@@ -152,56 +170,12 @@ export class BookingsService {
       if (statusChanges) {
         await this.events.emitAsync(
           BookingStatusChangedEvent.eventName,
-          new BookingStatusChangedEvent(manager, response, previousStatus, loaded.car.agencyId),
+          new BookingStatusChangedEvent(write, response, previousStatus, loaded.car.agencyId),
         );
       }
+      await write.run(manager);
       return response;
     });
-  }
-
-  /**
-   * The booking and the first entry of its history in one statement: this is the hot write path
-   * (one round trip less than an INSERT each). The generated id and dates come back into `booking`.
-   */
-  private async insertWithCreation(manager: EntityManager, booking: Booking, actor: Actor): Promise<void> {
-    const { sub, role } = actorStamp(actor);
-    const [row] = await manager.query<{ id: string; created_at: Date; updated_at: Date }[]>(
-      `WITH booking AS (
-         INSERT INTO bookings (car_id, start_date, end_date, renter_id, renter_name, renter_email, status, total_price, is_paid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         RETURNING id, created_at, updated_at
-       ), creation AS (
-         INSERT INTO booking_changes (booking_id, actor_sub, actor_role, status_to, paid_to)
-         SELECT id, $10, $11, $7, $9 FROM booking
-       )
-       SELECT id, created_at, updated_at FROM booking`,
-      [
-        booking.carId,
-        booking.startDate,
-        booking.endDate,
-        booking.renterId,
-        booking.renterName,
-        booking.renterEmail,
-        booking.status,
-        booking.totalPrice,
-        booking.isPaid,
-        sub,
-        role,
-      ],
-    );
-    booking.id = row.id;
-    booking.createdAt = row.created_at;
-    booking.updatedAt = row.updated_at;
-  }
-
-  private async record(
-    manager: EntityManager,
-    bookingId: string,
-    actor: Actor,
-    change: Partial<Pick<BookingChange, 'statusFrom' | 'statusTo' | 'paidFrom' | 'paidTo'>>,
-  ): Promise<void> {
-    const { sub, role } = actorStamp(actor);
-    await manager.insert(BookingChange, { bookingId, actorSub: sub, actorRole: role, ...change });
   }
 
   /** The booking with its car (deleted cars too); 404 when it does not exist or `actor` may not see it. */
@@ -214,6 +188,16 @@ export class BookingsService {
     if (!booking) throw new NotFoundException('Booking not found');
     return booking;
   }
+}
+
+/** A history entry of `bookingId`, stamped with who made it. */
+function change(
+  bookingId: string,
+  actor: Actor,
+  moved: Partial<Pick<BookingChange, 'statusFrom' | 'statusTo' | 'paidFrom' | 'paidTo'>>,
+): Partial<BookingChange> {
+  const { sub, role } = actorStamp(actor);
+  return { bookingId, actorSub: sub, actorRole: role, ...moved };
 }
 
 /** The bookings `actor` may see, as find conditions. */

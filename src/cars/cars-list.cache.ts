@@ -3,18 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
   DataSource,
-  EntityManager,
   EntitySubscriberInterface,
-  QueryRunner,
   InsertEvent,
   RemoveEvent,
   SoftRemoveEvent,
-  TransactionCommitEvent,
   UpdateEvent,
 } from 'typeorm';
 import { OnEvent } from '@nestjs/event-emitter';
 import { BookingCreatedEvent, BookingStatusChangedEvent } from '../bookings/booking.events.js';
 import type { Page } from '../common/pagination.query.js';
+import { afterCommit } from '../database/after-commit.js';
+import type { AtomicWrite } from '../database/atomic-write.js';
 import { PgBus } from '../database/pg-bus.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { ReviewCreatedEvent } from '../reviews/review-created.event.js';
@@ -27,7 +26,7 @@ export interface SerializedList {
   etag: string;
 }
 
-/** Tells every process that GET /cars changed (sent by triggers on cars, bookings and reviews). */
+/** Tells every process that GET /cars changed (sent by triggers on cars, bookings and reviews; the payload names the table). */
 export const CARS_CHANGED_CHANNEL = 'cars_changed';
 const MAX_ENTRIES = 200;
 
@@ -37,8 +36,8 @@ type WriteEvent = InsertEvent<unknown> | UpdateEvent<unknown> | RemoveEvent<unkn
  * GET /cars is what every open dashboard polls; its serialized JSON is cached
  * per query. What changes it: a car written (seen as a TypeORM entity write),
  * a booking created or changing status (free dates) and a review (ratings),
- * heard as the events those modules emit inside their transactions. Such a
- * transaction empties the cache of this process when it commits and, through
+ * heard as the events those modules emit with their writes. Such a write
+ * empties the cache of this process when it commits and, through
  * NOTIFY, of every other one. While the listening connection is down, nothing is cached.
  */
 @Injectable()
@@ -93,22 +92,12 @@ export class CarsListCache implements EntitySubscriberInterface {
     this.onWrite(event);
   }
 
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner.data?.carsChanged) {
-      event.queryRunner.data.carsChanged = false;
-      this.invalidate();
-    }
-  }
-
   @OnEvent(BookingCreatedEvent.eventName, { suppressErrors: false })
   @OnEvent(BookingStatusChangedEvent.eventName, { suppressErrors: false })
   @OnEvent(ReviewCreatedEvent.eventName, { suppressErrors: false })
-  onBookingOrReview({ manager }: { manager: EntityManager }): void {
-    if (manager.queryRunner) this.changed(manager.queryRunner);
-  }
-
-  private onWrite(event: WriteEvent): void {
-    if (event.metadata.target === Car) this.changed(event.queryRunner);
+  onBookingOrReview({ write }: { write: AtomicWrite }): void {
+    this.invalidate();
+    write.onCommit(() => this.invalidate());
   }
 
   /**
@@ -116,8 +105,9 @@ export class CarsListCache implements EntitySubscriberInterface {
    * reads its own writes); every process, this one too, also hears the `cars_changed` NOTIFY that the
    * tables' triggers send on commit (see the NotifyFromTriggers migration).
    */
-  private changed(queryRunner: QueryRunner): void {
+  private onWrite(event: WriteEvent): void {
+    if (event.metadata.target !== Car) return;
     this.invalidate();
-    (queryRunner.data ??= {} as Record<string, unknown>).carsChanged = true;
+    afterCommit(event.queryRunner, () => this.invalidate());
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Car } from './car.entity.js';
+import { CarSnapshots } from './car-snapshots.js';
 import { CarsListCache } from './cars-list.cache.js';
 import { CarsController } from './cars.controller.js';
 import { CarsService } from './cars.service.js';
@@ -8,7 +9,7 @@ import { CarsService } from './cars.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Car])],
   controllers: [CarsController],
-  providers: [CarsService, CarsListCache],
+  providers: [CarsService, CarsListCache, CarSnapshots],
   exports: [CarsService],
 })
 export class CarsModule {}

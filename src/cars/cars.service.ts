@@ -7,7 +7,9 @@ import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import { Review } from '../reviews/review.entity.js';
+import type { Guard } from '../database/atomic-write.js';
 import { Car } from './car.entity.js';
+import { CarSnapshots, type CarSnapshot } from './car-snapshots.js';
 import { CarsListCache, type SerializedList } from './cars-list.cache.js';
 import { toCarResponse, type CarResponse } from './car.response.js';
 import type { CreateCarDto } from './dto/create-car.dto.js';
@@ -25,6 +27,7 @@ export class CarsService {
     @InjectRepository(Car) private readonly cars: Repository<Car>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cache: CarsListCache,
+    private readonly snapshots: CarSnapshots,
   ) {}
 
   /** The list as JSON, from the cache when no write happened since it was built. */
@@ -92,6 +95,34 @@ export class CarsService {
     const car = await manager.findOne(Car, { where: this.scoped(id, actor), lock: { mode: 'pessimistic_read' } });
     if (!car) throw new NotFoundException('Car not found');
     return car;
+  }
+
+  /**
+   * The live car `id` as a booking needs it; 404 for an unknown or deleted car, or another agency's,
+   * 409 when it is not available. From this process's snapshots unless `fresh`: a snapshot is only
+   * used to write under `unchanged(car)`, and a refusal is only ever made on a fresh read.
+   */
+  async forBooking(id: string, actor: Actor, fresh: boolean): Promise<CarSnapshot> {
+    const own = ownAgency(actor);
+    const visible = (car: CarSnapshot) => own === undefined || car.agencyId === own;
+    const cached = fresh ? undefined : this.snapshots.cached(id);
+    if (cached && cached.available && visible(cached)) return cached;
+    const car = await this.snapshots.read(id);
+    if (!car || !visible(car)) throw new NotFoundException('Car not found');
+    if (!car.available) throw new ConflictException('Car is not available for booking');
+    return car;
+  }
+
+  /**
+   * The guard of a write that references `car` (AtomicWrite.onlyIf): the car is still live, available
+   * and exactly as read (same row version), and stays so until the write commits: FOR SHARE conflicts
+   * with the FOR UPDATE of `remove` and with every update.
+   */
+  unchanged(car: CarSnapshot): Guard {
+    return {
+      sql: 'SELECT 1 FROM cars WHERE id = $1 AND xmin = $2::xid AND deleted_at IS NULL AND available FOR SHARE',
+      params: [car.id, car.version],
+    };
   }
 
   /** Soft delete, so past bookings and reviews keep their car. Refused while the car is booked. */

@@ -14,17 +14,17 @@ const dateRange = ({ startDate, endDate }: BookingResponse) => `${day(startDate)
 
 /**
  * Messages name what the person knows (car, dates, renter), never ids: the ids stay in `data`.
- * Turns domain events into stored notifications. The events are emitted inside
- * the transaction that raised them, and an error here is NOT swallowed: a
- * booking whose notification cannot be stored rolls back, so nothing is lost.
+ * Turns domain events into stored notifications: each adds its row to the event's write, so it
+ * commits with the booking or review or not at all, and an error here is NOT swallowed (the write
+ * does not happen), so nothing is lost.
  */
 @Injectable()
 export class NotificationsListener {
   constructor(private readonly notifications: NotificationsService) {}
 
   @OnEvent(BookingCreatedEvent.eventName, { suppressErrors: false })
-  async onBookingCreated({ manager, booking, agencyId }: BookingCreatedEvent): Promise<void> {
-    await this.notifications.raise(manager, {
+  onBookingCreated({ write, booking, agencyId }: BookingCreatedEvent): void {
+    this.notifications.raise(write, {
       agencyId,
       type: 'BOOKING',
       title: 'New Booking',
@@ -34,8 +34,8 @@ export class NotificationsListener {
   }
 
   @OnEvent(BookingStatusChangedEvent.eventName, { suppressErrors: false })
-  async onBookingStatusChanged({ manager, booking, agencyId }: BookingStatusChangedEvent): Promise<void> {
-    await this.notifications.raise(manager, {
+  onBookingStatusChanged({ write, booking, agencyId }: BookingStatusChangedEvent): void {
+    this.notifications.raise(write, {
       agencyId,
       type: 'BOOKING',
       title: 'Booking Updated',
@@ -45,8 +45,8 @@ export class NotificationsListener {
   }
 
   @OnEvent(ReviewCreatedEvent.eventName, { suppressErrors: false })
-  async onReviewCreated({ manager, review, carName: car, agencyId }: ReviewCreatedEvent): Promise<void> {
-    await this.notifications.raise(manager, {
+  onReviewCreated({ write, review, carName: car, agencyId }: ReviewCreatedEvent): void {
+    this.notifications.raise(write, {
       agencyId,
       type: 'REVIEW',
       title: 'New Review',

@@ -1,8 +1,9 @@
 import { Injectable, NotFoundException, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Observable } from 'rxjs';
-import { MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { ownAgency, type Actor } from '../auth/actor.js';
+import type { AtomicWrite } from '../database/atomic-write.js';
 import { FeedRelay } from '../database/feed-relay.js';
 import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
 import { PgBus } from '../database/pg-bus.service.js';
@@ -58,15 +59,12 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
   }
 
   /**
-   * Stores a notification inside the caller's transaction. Nothing here waits for other writers:
-   * once the transaction commits, its trigger's NOTIFY wakes the feed relay, which gives it its
-   * place in delivery order, and every process pushes it to its streams.
+   * Stores a notification with the write that raised it: it commits with that write or not at all.
+   * Nothing here waits for other writers: once it commits, its trigger's NOTIFY wakes the feed relay,
+   * which gives it its place in delivery order, and every process pushes it to its streams.
    */
-  async raise(manager: EntityManager, input: NewNotification): Promise<void> {
-    await manager.query(
-      'INSERT INTO notifications (agency_id, type, title, message, data) VALUES ($1, $2, $3, $4, $5)',
-      [input.agencyId, input.type, input.title, input.message, input.data ?? null],
-    );
+  raise(write: AtomicWrite, input: NewNotification): void {
+    write.insert(Notification, { ...input, data: input.data ?? null });
   }
 
   /** An agency's own notifications; the admin's (and open mode's) are every agency's. */

@@ -1,11 +1,11 @@
-import type { EntityManager } from 'typeorm';
+import type { AtomicWrite } from '../database/atomic-write.js';
 import type { ReviewResponse } from './review.response.js';
 
-/** Emitted with `emitAsync` inside the review's transaction (see BookingCreatedEvent). */
+/** Emitted inside the review's transaction, before `write` runs there (see BookingCreatedEvent). */
 export class ReviewCreatedEvent {
   static readonly eventName = 'review.created';
   constructor(
-    readonly manager: EntityManager,
+    readonly write: AtomicWrite,
     readonly review: ReviewResponse,
     /** What a person calls the car: "Dacia Duster". */
     readonly carName: string,

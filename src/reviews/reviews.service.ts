@@ -6,6 +6,7 @@ import { hasRole, ownAgency, type Actor } from '../auth/actor.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
+import { AtomicWrite } from '../database/atomic-write.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
 import type { ListReviewsQuery } from './dto/list-reviews.query.js';
 import { ReviewCreatedEvent } from './review-created.event.js';
@@ -53,10 +54,12 @@ export class ReviewsService {
       // A second review of one booking violates the unique index: the exception filter answers 409.
       const review = await manager.save(manager.create(Review, fields));
       const response = toReviewResponse(review);
+      const write = new AtomicWrite();
       await this.events.emitAsync(
         ReviewCreatedEvent.eventName,
-        new ReviewCreatedEvent(manager, response, `${car.make} ${car.model}`, car.agencyId),
+        new ReviewCreatedEvent(write, response, `${car.make} ${car.model}`, car.agencyId),
       );
+      await write.run(manager);
       return response;
     });
   }

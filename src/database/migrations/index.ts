@@ -4,6 +4,7 @@ import { AddIdempotencyKeys1795587941987 } from './1795587941987-AddIdempotencyK
 import { AddAgencies1795600000000 } from './1795600000000-AddAgencies.js';
 import { AddFeedSequences1795700000000 } from './1795700000000-AddFeedSequences.js';
 import { NotifyFromTriggers1795700000001 } from './1795700000001-NotifyFromTriggers.js';
+import { NameChangedTable1795800000000 } from './1795800000000-NameChangedTable.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   AddAgencies1795600000000,
   AddFeedSequences1795700000000,
   NotifyFromTriggers1795700000001,
+  NameChangedTable1795800000000,
 ];

@@ -1,0 +1,93 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { afterCommit } from './after-commit.js';
+
+/** A SELECT and its parameters (numbered from $1): see AtomicWrite.onlyIf. */
+export interface Guard {
+  sql: string;
+  params: unknown[];
+}
+
+interface Insert {
+  target: EntityTarget<ObjectLiteral>;
+  row: ObjectLiteral;
+}
+
+/**
+ * Rows that must be stored together, written as ONE statement (one data-modifying CTE per row):
+ * one round trip, and atomic by itself when it runs outside a transaction. A `guard` (a SELECT,
+ * typically locking the row it checks) decides whether anything is written at all: the caller reads
+ * what it needs first, without a transaction, and the guard re-checks it where it counts. The hot
+ * write path (POST /bookings) is read, decide, one statement; modules add their rows to the write
+ * through the event that announces it (a notification, for one).
+ */
+export class AtomicWrite {
+  private readonly inserts: Insert[] = [];
+  private readonly hooks: (() => void)[] = [];
+  private guard?: Guard;
+
+  /** Nothing is written unless the guard's SELECT returns a row. */
+  onlyIf(guard: Guard): this {
+    this.guard = guard;
+    return this;
+  }
+
+  /** One row of `target`, by property name; columns left out take their defaults. */
+  insert<T extends ObjectLiteral>(target: EntityTarget<T>, row: Partial<T>): this {
+    this.inserts.push({ target, row });
+    return this;
+  }
+
+  /** Runs once the rows are committed (never when the guard refused or the write failed). */
+  onCommit(hook: () => void): this {
+    this.hooks.push(hook);
+    return this;
+  }
+
+  /**
+   * Writes in `manager`: inside its transaction if it has one (the hooks then wait for its commit),
+   * else as a statement of its own. False when the guard found nothing: then nothing was written.
+   */
+  async run(manager: EntityManager): Promise<boolean> {
+    if (this.inserts.length > 0) {
+      const { sql, params } = this.statement(manager);
+      const [{ held }] = await manager.query<{ held: boolean }[]>(sql, params);
+      if (!held) return false;
+    } else if (this.guard) {
+      const rows = await manager.query<unknown[]>(this.guard.sql, this.guard.params);
+      if (rows.length === 0) return false;
+    }
+    for (const hook of this.hooks) afterCommit(manager.queryRunner, hook);
+    return true;
+  }
+
+  /**
+   * `WITH guard AS (…), w0 AS (INSERT … SELECT … FROM json_populate_record(NULL::table, $n)), …`:
+   * each row travels as one JSON parameter and PostgreSQL converts it to the table's own column
+   * types, so no cast is spelled here. The guard is evaluated once, before any insert reads it.
+   */
+  private statement(manager: EntityManager): { sql: string; params: unknown[] } {
+    const params = [...(this.guard?.params ?? [])];
+    const ctes = this.guard ? [`guard AS (${this.guard.sql})`] : [];
+    for (const [index, { target, row }] of this.inserts.entries()) {
+      const metadata = manager.connection.getMetadata(target);
+      const values: Record<string, unknown> = {};
+      for (const [property, value] of Object.entries(row)) {
+        const column = metadata.findColumnWithPropertyName(property);
+        if (!column) throw new Error(`${metadata.name} has no column "${property}"`);
+        const transformer = Array.isArray(column.transformer) ? undefined : column.transformer;
+        values[column.databaseName] = transformer ? transformer.to(value) : value;
+      }
+      params.push(JSON.stringify(values));
+      const columns = Object.keys(values)
+        .map((name) => `"${name}"`)
+        .join(', ');
+      ctes.push(
+        `w${index} AS (INSERT INTO "${metadata.tableName}" (${columns}) SELECT ${columns} ` +
+          `FROM json_populate_record(NULL::"${metadata.tableName}", $${params.length}::json)` +
+          `${this.guard ? ' WHERE EXISTS (SELECT FROM guard)' : ''})`,
+      );
+    }
+    const held = this.guard ? 'EXISTS (SELECT FROM guard)' : 'true';
+    return { sql: `WITH ${ctes.join(', ')} SELECT ${held} AS held`, params };
+  }
+}
