@@ -153,6 +153,81 @@ describe('Bookings', () => {
     });
   });
 
+  describe('POST /bookings for a car changed behind this process', () => {
+    /**
+     * Changes the car with triggers off (session_replication_role = replica): no `cars_changed`
+     * NOTIFY, so the app keeps the snapshot it read and only the write's guard can tell.
+     */
+    const changeSilently = (set: string) =>
+      withClient(t.databaseUrl, async (client) => {
+        await client.query('SET session_replication_role = replica');
+        await client.query(`UPDATE cars SET ${set} WHERE id = $1`, [car.id]);
+      });
+    const stored = () =>
+      withClient(t.databaseUrl, async (client) => {
+        const count = async (table: string) =>
+          Number((await client.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
+        return {
+          bookings: await count('bookings'),
+          changes: await count('booking_changes'),
+          notifications: await count('notifications'),
+        };
+      });
+
+    beforeEach(async () => {
+      await createBooking(t.url, car.id, day(10), day(11)); // the app now holds the car as it was
+    });
+
+    it('prices the booking at the price the car has now', async () => {
+      await changeSilently('price_per_day = 55');
+      const response = await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(201);
+      expect(response.body.totalPrice).toBe(110);
+      const again = await request(t.url).get(`/bookings/${response.body.id}`).expect(200);
+      expect(again.body.totalPrice).toBe(110);
+    });
+
+    it('refuses a car made unavailable with 409 and a deleted one with 404, storing nothing', async () => {
+      const before = await stored();
+      await changeSilently('available = false');
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(409);
+      await changeSilently('available = true, deleted_at = now()');
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(404);
+      expect(await stored()).toEqual(before);
+    });
+
+    it('books a car made available again: a refusal is never made on what it remembers', async () => {
+      await request(t.url).patch(`/cars/${car.id}`).send({ available: false }).expect(200);
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(409);
+      await changeSilently('available = true');
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3))
+        .expect(201);
+    });
+
+    it('stores neither history nor notification for a booking refused by the database', async () => {
+      const before = await stored();
+      await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, day(10), day(11)))
+        .expect(409); // overlap
+      expect(await stored()).toEqual(before);
+      expect(before).toEqual({ bookings: 1, changes: 1, notifications: 1 });
+    });
+  });
+
   describe('PATCH and PUT /bookings/:id', () => {
     it.each([
       ['Pending', 'Confirmed'],
