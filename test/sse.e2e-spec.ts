@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { connect as connectSocket } from 'node:net';
 import request from 'supertest';
 import { LISTENER_APPLICATION_NAME } from '../src/database/pg-bus.service.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
@@ -127,6 +128,48 @@ describe('GET /notifications/sse', () => {
       2000,
       'keepalives',
     );
+  });
+
+  /** The raw bytes of a stream on one connection, after a review is posted, until `until` matches them. */
+  const rawStream = async (requestLine: string, until: RegExp) => {
+    await waitFor(() => (streams() === 0 ? true : undefined), 2000, 'the earlier streams to close');
+    const socket = connectSocket(Number(new URL(t.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\n\r\n`);
+    try {
+      await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the stream to open');
+      await review(4);
+      return await waitFor(() => (until.test(received) ? received : undefined), 3000, 'the event');
+    } finally {
+      socket.destroy();
+    }
+  };
+
+  it('frames events as HTTP/1.1 chunks, byte for byte as Node would', async () => {
+    const raw = await rawStream('GET /notifications/sse HTTP/1.1', /\r\n[0-9a-f]+\r\nid: \d+\ndata: .*\n\n\r\n/);
+    const end = raw.indexOf('\r\n\r\n');
+    expect(raw.slice(0, end)).toMatch(/transfer-encoding: chunked/i);
+    // Each chunk: its length in hex, CRLF, exactly that many bytes, CRLF (the last one may still be arriving).
+    const events: string[] = [];
+    for (let rest = raw.slice(end + 4); ;) {
+      const size = /^([0-9a-f]+)\r\n/.exec(rest);
+      const length = size ? parseInt(size[1], 16) : 0;
+      if (!size || rest.length < size[0].length + length + 2) break;
+      expect(rest.slice(size[0].length + length, size[0].length + length + 2)).toBe('\r\n');
+      events.push(rest.slice(size[0].length, size[0].length + length));
+      rest = rest.slice(size[0].length + length + 2);
+    }
+    expect(events[0]).toMatch(/^retry: \d+\nid: \d+\n\n$/);
+    const data = events.find((event) => event.includes('\ndata: '));
+    expect(JSON.parse(/\ndata: (.*)\n\n$/.exec(data!)![1])).toMatchObject({ type: 'REVIEW', title: 'New Review' });
+  });
+
+  it('sends the events as they are to an HTTP/1.0 client (no chunks)', async () => {
+    const raw = await rawStream('GET /notifications/sse HTTP/1.0', /\ndata: .*\n\n/);
+    const body = raw.slice(raw.indexOf('\r\n\r\n') + 4).replaceAll(': keepalive\n\n', '');
+    expect(raw).not.toMatch(/transfer-encoding/i);
+    expect(body).toMatch(/^retry: \d+\nid: \d+\n\nid: \d+\ndata: \{.*"type":"REVIEW".*\}\n\n$/);
   });
 
   it('forgets a client as soon as it disconnects', async () => {

@@ -1,4 +1,7 @@
-/** One review → its notification on N open SSE streams: the API beside a bare SSE server fed by NOTIFY. */
+/**
+ * One review → its notification on N open SSE streams: the API beside a bare SSE server that stores
+ * the same review and notification and is told by NOTIFY (bench/servers/bare-sse.ts).
+ */
 import { logger, postJson } from '../harness/common.js';
 import { ServerProcess } from '../harness/processes.js';
 import { compare, measureFanout, type FanoutRow } from './fanout.js';
@@ -12,22 +15,12 @@ export async function benchSseFanout(
   trials: number,
 ): Promise<FanoutRow[]> {
   const review = { carId: carIds[1], renterId: 'renter-1', renterName: 'Bench', rating: 5, comment: 'Great' };
-  // What the bare server publishes: a notification of the same shape and size as the API's.
-  const sampleNotification = JSON.stringify({
-    id: '1',
-    type: 'REVIEW',
-    title: 'New Review',
-    message: `New 5-star review for car ${carIds[1]}`,
-    isRead: false,
-    createdAt: new Date().toISOString(),
-    data: { review: { ...review, id: carIds[2], createdAt: new Date().toISOString() } },
-  });
   const rows: FanoutRow[] = [];
   for (const n of sizes) {
     log(`SSE fan-out to ${n}: bare server`);
     const bare = await ServerProcess.start('bare-sse', databaseUrl);
     const bareResult = await measureFanout(bare, 'sse', '/sse', n, trials, async () => {
-      await fetch(`${bare.url}/publish`, { method: 'POST', body: sampleNotification });
+      await postJson(`${bare.url}/reviews`, review);
     });
     await bare.stop();
     log(`SSE fan-out to ${n}: API`);
