@@ -45,14 +45,21 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
     bus.onReconnect(() => this.wakeAll());
   }
 
-  /** Call in constructors, before the application starts (OrderedFeed does). */
-  register(feed: FeedTable): void {
+  /**
+   * Call in constructors, before the application starts (OrderedFeed does). `stamped` runs after each
+   * run that stamped rows: this process's reader need not wait for its own NOTIFY to come back.
+   */
+  register(feed: FeedTable, stamped: () => void = () => undefined): void {
     const task: CoalescedTask = new CoalescedTask(
       async () => {
         // Announcements arrive in bursts (one socket read holds many): let the rest of this one in,
         // so that a single run stamps them all.
         await new Promise((resolve) => setImmediate(resolve));
-        while ((await this.stamp(feed)) === RELAY_BATCH && !task.isClosed);
+        for (;;) {
+          const count = await this.stamp(feed);
+          if (count > 0) stamped();
+          if (count < RELAY_BATCH || task.isClosed) return;
+        }
       },
       (error) => this.logger.warn(`Feed relay of ${feed.table} failed, retrying: ${String(error)}`),
     );

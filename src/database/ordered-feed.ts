@@ -35,12 +35,13 @@ export class OrderedFeed<T extends FeedItem> {
     private readonly table: FeedTable,
     private readonly after: ReadAfter<T>,
   ) {
-    relay.register(table);
     const logger = new Logger(`OrderedFeed(${table.table})`);
     this.reader = new CoalescedTask(
       () => this.readAll(),
       (error) => logger.warn(`Reading the feed failed, retrying: ${String(error)}`),
     );
+    // What this process's relay stamped is read at once; the NOTIFY that follows finds it read.
+    relay.register(table, () => this.reader.trigger());
     bus.subscribe(table.channel, (payload) => {
       if (/^\d{1,19}$/.test(payload) && BigInt(payload) > this.last) this.reader.trigger();
     });

@@ -51,6 +51,11 @@ interface Connection {
   waiting: FeedNotification[] | null;
   /** The feed_seq of the last event it was sent. */
   position: bigint;
+  /**
+   * Set when the response ends or closes. Checked instead of the response's own state: on an
+   * Express response every property read is slow (see below), and this is read once per event.
+   */
+  ended: boolean;
 }
 
 /**
@@ -85,6 +90,8 @@ export class SseConnections implements BeforeApplicationShutdown {
   private readonly keepalive: NodeJS.Timeout;
   private readonly retryMs: number;
   private lastReplayWarning = 0;
+  /** Events written since they were last counted in the metric. */
+  private deliveries = 0;
 
   constructor(
     private readonly notifications: NotificationsService,
@@ -105,8 +112,7 @@ export class SseConnections implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     clearInterval(this.keepalive);
-    // Ends through the response: Node writes the last chunk and closes or keeps the connection.
-    for (const group of this.groups.values()) for (const connection of group) connection.response.end();
+    for (const group of [...this.groups.values()]) for (const connection of [...group]) this.end(connection);
   }
 
   /**
@@ -129,12 +135,14 @@ export class SseConnections implements BeforeApplicationShutdown {
       group: ownAgency(actor) ?? EVERY_AGENCY,
       waiting: [],
       position: 0n,
+      ended: false,
     };
     socket.setNoDelay(true);
     socket.setTimeout(0);
     this.add(connection);
-    const cancelExpiry = isUser(actor) ? atExpiry(actor, () => response.end()) : () => undefined;
+    const cancelExpiry = isUser(actor) ? atExpiry(actor, () => this.end(connection)) : () => undefined;
     response.once('close', () => {
+      connection.ended = true;
       cancelExpiry();
       this.remove(connection);
     });
@@ -158,7 +166,9 @@ export class SseConnections implements BeforeApplicationShutdown {
       );
       if (batch === undefined) return;
       for (const item of batch) {
-        if (!this.send(connection, item)) await drained(connection); // a replay never floods a client
+        const full = !this.send(connection, item);
+        this.countDeliveries();
+        if (full) await drained(connection); // a replay never floods a client
         if (!this.isOpen(connection)) return;
       }
       if (batch.length < REPLAY_BATCH) break;
@@ -166,6 +176,7 @@ export class SseConnections implements BeforeApplicationShutdown {
     const waiting = connection.waiting ?? [];
     connection.waiting = null;
     waiting.forEach((item) => this.send(connection, item)); // in feed order; those replayed already are skipped
+    this.countDeliveries();
   }
 
   /** Runs `load` until it succeeds (the database may be down); undefined once the stream is gone. */
@@ -201,6 +212,7 @@ export class SseConnections implements BeforeApplicationShutdown {
         else this.send(connection, item, bytes);
       }
     }
+    this.countDeliveries();
   }
 
   private broadcastBytes(bytes: Frame): void {
@@ -212,8 +224,14 @@ export class SseConnections implements BeforeApplicationShutdown {
   private send(connection: Connection, item: FeedNotification, bytes = frame(item.frame)): boolean {
     if (item.seq <= connection.position) return true; // replayed already
     connection.position = item.seq;
-    this.metrics.sseDelivered.inc();
+    this.deliveries += 1;
     return this.write(connection, bytes);
+  }
+
+  /** Into the metric once per event or replay batch, not once per stream (5,000 calls per event). */
+  private countDeliveries(): void {
+    this.metrics.sseDelivered.inc(this.deliveries);
+    this.deliveries = 0;
   }
 
   private write(connection: Connection, bytes: Frame): boolean {
@@ -232,6 +250,13 @@ export class SseConnections implements BeforeApplicationShutdown {
     return socket.write(connection.chunked ? bytes.chunked : bytes.plain);
   }
 
+  /** Ends the stream (Node writes the last chunk); nothing is written to its socket after this. */
+  private end(connection: Connection): void {
+    connection.ended = true;
+    this.remove(connection);
+    connection.response.end();
+  }
+
   private add(connection: Connection): void {
     let group = this.groups.get(connection.group);
     if (!group) this.groups.set(connection.group, (group = new Set()));
@@ -247,8 +272,8 @@ export class SseConnections implements BeforeApplicationShutdown {
   }
 }
 
-function writable({ response, socket }: Connection): boolean {
-  return !response.destroyed && !response.writableEnded && !socket.destroyed;
+function writable({ ended, socket }: Connection): boolean {
+  return !ended && !socket.destroyed;
 }
 
 /** Resolves when the client has read its buffer, or the stream is gone. */
