@@ -174,16 +174,18 @@ describe('Bookings', () => {
         };
       });
 
+    const book = () =>
+      request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, DEC_1, DEC_3));
+
     beforeEach(async () => {
       await createBooking(t.url, car.id, day(10), day(11)); // the app now holds the car as it was
     });
 
     it('prices the booking at the price the car has now', async () => {
       await changeSilently('price_per_day = 55');
-      const response = await request(t.url)
-        .post('/bookings')
-        .send(bookingInput(car.id, DEC_1, DEC_3))
-        .expect(201);
+      const response = await book().expect(201);
       expect(response.body.totalPrice).toBe(110);
       const again = await request(t.url).get(`/bookings/${response.body.id}`).expect(200);
       expect(again.body.totalPrice).toBe(110);
@@ -192,29 +194,17 @@ describe('Bookings', () => {
     it('refuses a car made unavailable with 409 and a deleted one with 404, storing nothing', async () => {
       const before = await stored();
       await changeSilently('available = false');
-      await request(t.url)
-        .post('/bookings')
-        .send(bookingInput(car.id, DEC_1, DEC_3))
-        .expect(409);
+      await book().expect(409);
       await changeSilently('available = true, deleted_at = now()');
-      await request(t.url)
-        .post('/bookings')
-        .send(bookingInput(car.id, DEC_1, DEC_3))
-        .expect(404);
+      await book().expect(404);
       expect(await stored()).toEqual(before);
     });
 
     it('books a car made available again: a refusal is never made on what it remembers', async () => {
       await request(t.url).patch(`/cars/${car.id}`).send({ available: false }).expect(200);
-      await request(t.url)
-        .post('/bookings')
-        .send(bookingInput(car.id, DEC_1, DEC_3))
-        .expect(409);
+      await book().expect(409);
       await changeSilently('available = true');
-      await request(t.url)
-        .post('/bookings')
-        .send(bookingInput(car.id, DEC_1, DEC_3))
-        .expect(201);
+      await book().expect(201);
     });
 
     it('stores neither history nor notification for a booking refused by the database', async () => {
