@@ -47,6 +47,39 @@ describe('Bad input', () => {
     });
   });
 
+  describe('lone surrogates (valid JSON, not text)', () => {
+    /** The body as JSON text with `\ud800` where LONE stands: JSON.stringify would not write one. */
+    const withLoneSurrogate = (body: object) => JSON.stringify(body).replace('LONE', '\\ud800');
+    const post = (path: string, body: object) =>
+      request(t.url).post(path).set('Content-Type', 'application/json').send(withLoneSurrogate(body));
+
+    it('answers 400 naming the field in a booking, a car and a review, and stores nothing', async () => {
+      const car = await createCar(t.url);
+      const renter = { name: 'Amina LONE', email: 'amina@example.com' };
+      const booking = await post('/bookings', bookingInput(car.id, day(0), day(2), { renter })).expect(400);
+      expect(booking.body.message).toBe('renter.name must be well-formed Unicode (a lone surrogate)');
+      expect((await post('/cars', carInput({ make: 'LONE' })).expect(400)).body.message).toMatch(/^make /);
+      expect((await post('/reviews', reviewInput(car.id, { comment: 'LONE' })).expect(400)).body.message).toMatch(
+        /^comment /,
+      );
+      expect([await count('/bookings'), await count('/cars'), await count('/reviews')]).toEqual([0, 1, 0]);
+    });
+
+    it('keeps characters outside the BMP (a surrogate pair) intact, notification included', async () => {
+      const car = await createCar(t.url);
+      const renter = { name: 'Amina 🚗', email: 'amina@example.com' };
+      const created = await request(t.url)
+        .post('/bookings')
+        .send(bookingInput(car.id, day(0), day(2), { renter }))
+        .expect(201);
+      const stored = await request(t.url).get(`/bookings/${created.body.id}`).expect(200);
+      expect(stored.body.renter.name).toBe('Amina 🚗');
+      const [notification] = (await request(t.url).get('/notifications').expect(200)).body;
+      expect(notification.message).toContain('Amina 🚗');
+      expect(notification.data.booking.renter.name).toBe('Amina 🚗');
+    });
+  });
+
   it('answers 400 to a JSON body nested 20,000 levels deep', async () => {
     const deep = '{"make":'.repeat(20_000) + '1' + '}'.repeat(20_000);
     const response = await request(t.url).post('/cars').set('Content-Type', 'application/json').send(deep);

@@ -2,12 +2,16 @@ import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransf
 
 /** No legitimate body of this API nests deeper than a few levels (booking.renter.name). */
 export const MAX_INPUT_DEPTH = 32;
+/** Half of a UTF-16 surrogate pair without its other half: valid in JSON text, not Unicode text. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Runs before validation on every body, query and path parameter. It rejects
  * what PostgreSQL or the validators cannot take and would otherwise turn into a
- * 500: NUL characters (PostgreSQL text refuses them) and absurd nesting (the
- * transformer recurses). The walk is iterative, so depth itself cannot overflow it.
+ * 500: NUL characters (PostgreSQL text refuses them), lone surrogates (`"\ud800"` parses as JSON
+ * but is no character: stored through a text parameter it silently became U+FFFD, through a JSON
+ * one PostgreSQL refuses it) and absurd nesting (the transformer recurses). The walk is iterative,
+ * so depth itself cannot overflow it.
  */
 @Injectable()
 export class InputSanityPipe implements PipeTransform {
@@ -20,6 +24,9 @@ export class InputSanityPipe implements PipeTransform {
       if (typeof item.value === 'string') {
         if (item.value.includes('\u0000')) {
           throw new BadRequestException(`${item.path || 'value'} must not contain NUL characters (\\u0000)`);
+        }
+        if (LONE_SURROGATE.test(item.value)) {
+          throw new BadRequestException(`${item.path || 'value'} must be well-formed Unicode (a lone surrogate)`);
         }
         continue;
       }
