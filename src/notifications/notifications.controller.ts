@@ -84,7 +84,7 @@ export class NotificationsController {
       (value): value is string => typeof value === 'string' && /^\d{1,18}$/.test(value),
     );
     // The response goes to the one writer of SSE events (see SseConnections for why not @Sse()).
-    this.streams.open(request, response, lastEventId, actor);
+    this.streams.open(response, lastEventId, actor);
   }
 
   @Post('read-all')

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { Subject } from 'rxjs';
@@ -29,9 +29,7 @@ function setup(source: Pick<NotificationsService, 'startAt' | 'after' | 'deliver
   const settings: Partial<Environment> = { SSE_RETRY_MS: 1000, SSE_KEEPALIVE_MS: 60_000 };
   const config = new ConfigService<Environment, true>(settings);
   const connections = new SseConnections({ ...source, live } as unknown as NotificationsService, config, metrics);
-  const server: Server = createServer((request, response) =>
-    connections.open(request as Request, response as Response, undefined, OPEN),
-  );
+  const server: Server = createServer((_request, response) => connections.open(response as Response, undefined, OPEN));
   return { live, metrics, connections, server };
 }
 
