@@ -6,9 +6,9 @@
  * it also takes one global pg_advisory_xact_lock first, as NotificationsService.raise did before the
  * feed relay, so that notification ids followed commit order: the cost of that lock, on its own.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import pg from 'pg';
-import { serveCoordinator } from './child.js';
+import { readJson, serveCoordinator } from './child.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const GLOBAL_LOCK = process.env.BARE_LOCK === '1';
@@ -19,12 +19,6 @@ interface BookingRequest {
   startDate: string;
   endDate: string;
   renter: { name: string; email: string };
-}
-
-async function readJson(request: IncomingMessage): Promise<BookingRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as BookingRequest;
 }
 
 async function book(input: BookingRequest): Promise<{ status: number; body: unknown }> {
@@ -72,7 +66,7 @@ const server = createServer((request, response) => {
     response.writeHead(404).end();
     return;
   }
-  readJson(request)
+  readJson<BookingRequest>(request)
     .then(book)
     .then(
       ({ status, body }) => {

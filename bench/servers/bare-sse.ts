@@ -5,9 +5,9 @@
  * pre-serialized frame to every open stream. What it leaves out is the API's ordering: no relay
  * stamps the notification and nothing reads it back (its frame travels in the NOTIFY payload).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import pg from 'pg';
-import { serveCoordinator } from './child.js';
+import { readJson, serveCoordinator } from './child.js';
 
 const CHANNEL = 'bench_bare_sse';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -20,12 +20,6 @@ interface ReviewRequest {
   renterName: string;
   rating: number;
   comment: string;
-}
-
-async function readJson(request: IncomingMessage): Promise<ReviewRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReviewRequest;
 }
 
 /** Stores the review and its notification; the frame goes out when the NOTIFY arrives. */
@@ -78,7 +72,7 @@ const server = createServer((request, response) => {
     return;
   }
   if (request.method === 'POST' && request.url === '/reviews') {
-    readJson(request)
+    readJson<ReviewRequest>(request)
       .then(review)
       .then(
         (status) => response.writeHead(status).end(),

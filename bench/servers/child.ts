@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * The side of a benchmark server process that talks to the coordinator over
  * IPC: reports the port it listens on, and answers memory probes (after a
@@ -20,4 +22,11 @@ export function serveCoordinator(port: number, close: () => Promise<void> = () =
   });
   process.on('disconnect', () => process.exit(0));
   process.send?.({ type: 'listening', port });
+}
+
+/** A request's JSON body (bench servers trust their load generator). */
+export async function readJson<T>(request: IncomingMessage): Promise<T> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
 }

@@ -46,15 +46,13 @@ export class AtomicWrite {
   /**
    * Writes in `manager`: inside its transaction if it has one (the hooks then wait for its commit),
    * else as a statement of its own. False when the guard found nothing: then nothing was written.
+   * A write without rows sends nothing (its guard included).
    */
   async run(manager: EntityManager): Promise<boolean> {
     if (this.inserts.length > 0) {
       const { sql, params } = this.statement(manager);
       const [{ held }] = await manager.query<{ held: boolean }[]>(sql, params);
       if (!held) return false;
-    } else if (this.guard) {
-      const rows = await manager.query<unknown[]>(this.guard.sql, this.guard.params);
-      if (rows.length === 0) return false;
     }
     for (const hook of this.hooks) afterCommit(manager.queryRunner, hook);
     return true;

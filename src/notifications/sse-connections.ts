@@ -48,7 +48,7 @@ interface Connection {
   /** Its reader's agency, or EVERY_AGENCY. */
   group: string;
   /** Until its replay is done, live frames wait here, in order. */
-  waiting: FeedNotification[] | null;
+  waiting: { item: FeedNotification; bytes: Frame }[] | null;
   /** The feed_seq of the last event it was sent. */
   position: bigint;
   /**
@@ -175,7 +175,8 @@ export class SseConnections implements BeforeApplicationShutdown {
     }
     const waiting = connection.waiting ?? [];
     connection.waiting = null;
-    waiting.forEach((item) => this.send(connection, item)); // in feed order; those replayed already are skipped
+    // In feed order, framed as they were broadcast; those replayed already are skipped.
+    for (const { item, bytes } of waiting) this.send(connection, item, bytes);
     this.countDeliveries();
   }
 
@@ -208,7 +209,7 @@ export class SseConnections implements BeforeApplicationShutdown {
     const bytes = frame(item.frame);
     for (const group of [EVERY_AGENCY, item.agencyId]) {
       for (const connection of this.groups.get(group) ?? []) {
-        if (connection.waiting) connection.waiting.push(item);
+        if (connection.waiting) connection.waiting.push({ item, bytes });
         else this.send(connection, item, bytes);
       }
     }
