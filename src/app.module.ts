@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AgenciesModule } from './agencies/agencies.module.js';
@@ -18,6 +17,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LimitsModule } from './limits/limits.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -41,7 +41,7 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (config: ConfigService<Environment, true>) => ({
             // Long-lived streams are not request/response pairs: a per-request logger would be held
-            // (with its async context) for the stream's whole life. NotificationsService counts them.
+            // (with its async context) for the stream's whole life. The notifications feed counts them.
             // /metrics is scraped every few seconds: it would drown the request log.
             exclude: [
               { method: RequestMethod.GET, path: 'notifications/sse' },
@@ -80,8 +80,8 @@ export class AppModule {
               statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true }),
             }),
         }),
-        EventEmitterModule.forRoot(),
         DatabaseModule,
+        RealtimeModule,
         HealthModule,
         MetricsModule,
         LimitsModule,

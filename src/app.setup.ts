@@ -1,10 +1,9 @@
-import { DataSource } from 'typeorm';
-import { databaseAnswers } from './database/database-errors.js';
+import { DatabaseAvailability } from './database/availability.js';
 import { ConfigService } from '@nestjs/config';
 import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { Application, NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import proxyAddr from 'proxy-addr';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
@@ -18,15 +17,12 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
 import { configureHttpServer, requireJsonBodies } from './common/http-server.js';
 import { InputSanityPipe } from './common/input-sanity.pipe.js';
-import { trustProxySetting, type Environment } from './config/environment.js';
+import { trustProxyRule, trustProxySetting, type Environment } from './config/environment.js';
 import { Lifecycle } from './health/lifecycle.service.js';
 import { ClientLimits } from './limits/client-limits.service.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
 import { Metrics } from './metrics/metrics.service.js';
 import { writeRateLimit } from './limits/write-rate-limit.js';
-
-/** Express's compiled `trust proxy` setting, also applied to WebSocket upgrades. */
-type TrustFunction = (address: string, hop: number) => boolean;
 
 /**
  * Everything about the HTTP surface that main.ts and the e2e tests share:
@@ -59,7 +55,8 @@ export function configureApp(app: INestApplication): void {
   app.use(requireJsonBodies);
   express.useBodyParser('json', { limit: env.get('BODY_LIMIT', { infer: true }) });
   // Behind a load balancer the client's address (rate limits, logs) is the forwarded one, from trusted hops only.
-  express.set('trust proxy', trustProxySetting(env.get('TRUST_PROXY', { infer: true })));
+  const trustProxy = trustProxySetting(env.get('TRUST_PROXY', { infer: true }));
+  express.set('trust proxy', trustProxy);
   express.set('etag', 'strong');
   express.disable('x-powered-by');
 
@@ -93,9 +90,10 @@ export function configureApp(app: INestApplication): void {
       exceptionFactory: (errors) => new BadRequestException(errors.flatMap((error) => flattenConstraints(error))),
     }),
   );
-  const dataSource = app.get(DataSource);
-  app.useGlobalFilters(new AllExceptionsFilter(() => databaseAnswers(dataSource)));
-  const trust = (express.getHttpAdapter().getInstance() as Application).get('trust proxy fn') as TrustFunction;
+  const availability = app.get(DatabaseAvailability);
+  app.useGlobalFilters(new AllExceptionsFilter(() => availability.reachable()));
+  // The same rule for WebSocket upgrades, which Express never sees: compiled as Express compiles it.
+  const trust = trustProxyRule(trustProxy);
   const clientAddress = (request: IncomingMessage) => proxyAddr(request, trust);
   app.useWebSocketAdapter(
     new ChatWsAdapter(

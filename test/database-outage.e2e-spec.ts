@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { SseConnections } from '../src/notifications/sse-connections.js';
+import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { carInput, reviewInput } from './support/builders.js';
 import { day } from './support/dates.js';
@@ -38,7 +38,7 @@ describe('A database outage', () => {
     const cars: string[] = [];
     for (let i = 0; i < 4; i++) cars.push((await request(t.url).post('/cars').send(carInput()).expect(201)).body.id);
     const before = await openSse(`${t.url}/notifications/sse`);
-    await waitFor(() => (t.app.get(SseConnections).size === 1 ? true : undefined), 2000, 'the stream');
+    await waitFor(() => (t.app.get(NotificationsService).openStreams === 1 ? true : undefined), 2000, 'the stream');
     const sender = await openWs(t.url);
     const receiver = await openWs(t.url);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { SseConnections } from '../src/notifications/sse-connections.js';
+import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { bookingInput, carInput, createCar, reviewInput } from './support/builders.js';
 import { day } from './support/dates.js';
@@ -27,7 +27,7 @@ describe('Two API processes on one database', () => {
     const car = await createCar(a.url);
     const onB = await openSse(`${b.url}/notifications/sse`);
     const onA = await openSse(`${a.url}/notifications/sse`);
-    const streams = (app: TestApp) => app.app.get(SseConnections).size;
+    const streams = (app: TestApp) => app.app.get(NotificationsService).openStreams;
     await waitFor(() => (streams(a) === 1 && streams(b) === 1 ? true : undefined), 2000, 'both streams to open');
     const review = (
       await request(a.url)
@@ -108,7 +108,7 @@ describe('Two API processes in token mode', () => {
     const aOnA = await openSse(`${a.url}/notifications/sse?access_token=${tokens.A}`);
     const bOnA = await openSse(`${a.url}/notifications/sse?access_token=${tokens.B}`);
     const adminOnB = await openSse(`${b.url}/notifications/sse?access_token=${tokens.admin}`);
-    const streams = (app: TestApp) => app.app.get(SseConnections).size;
+    const streams = (app: TestApp) => app.app.get(NotificationsService).openStreams;
     await waitFor(() => (streams(a) === 2 && streams(b) === 1 ? true : undefined), 2000, 'the streams to open');
     await request(b.url)
       .post('/bookings')

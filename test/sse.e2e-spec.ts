@@ -3,7 +3,6 @@ import { connect as connectSocket } from 'node:net';
 import request from 'supertest';
 import { LISTENER_APPLICATION_NAME } from '../src/database/pg-bus.service.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
-import { SseConnections } from '../src/notifications/sse-connections.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { createCar, reviewInput } from './support/builders.js';
 import { notificationsDelivered, truncateAll, withClient } from './support/database.js';
@@ -22,7 +21,7 @@ describe('GET /notifications/sse', () => {
   };
   const review = async (rating: number) =>
     (await request(t.url).post('/reviews').send(reviewInput(car.id, { rating })).expect(201)).body as { id: string };
-  const streams = () => t.app.get(SseConnections).size;
+  const streams = () => t.app.get(NotificationsService).openStreams;
 
   beforeAll(async () => {
     t = await createTestApp({ SSE_KEEPALIVE_MS: '150', SSE_RETRY_MS: '2500' });
@@ -130,46 +129,99 @@ describe('GET /notifications/sse', () => {
     );
   });
 
-  /** The raw bytes of a stream on one connection, after a review is posted, until `until` matches them. */
-  const rawStream = async (requestLine: string, until: RegExp) => {
-    await waitFor(() => (streams() === 0 ? true : undefined), 2000, 'the earlier streams to close');
+  /** A raw connection to the API: what it sent back so far, and a way to wait for more. */
+  const rawConnection = () => {
     const socket = connectSocket(Number(new URL(t.url).port), '127.0.0.1');
     let received = '';
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-    socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\n\r\n`);
+    return {
+      socket,
+      received: () => received,
+      until: (pattern: RegExp, what: string) =>
+        waitFor(() => (pattern.test(received) ? received : undefined), 3000, what),
+    };
+  };
+
+  /** The raw bytes of a stream on one connection, after a review is posted, until `until` matches them. */
+  const rawStream = async (requestLine: string, until: RegExp) => {
+    await waitFor(() => (streams() === 0 ? true : undefined), 2000, 'the earlier streams to close');
+    const connection = rawConnection();
+    connection.socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\n\r\n`);
     try {
       await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the stream to open');
       await review(4);
-      return await waitFor(() => (until.test(received) ? received : undefined), 3000, 'the event');
+      return await connection.until(until, 'the event');
     } finally {
-      socket.destroy();
+      connection.socket.destroy();
     }
   };
 
-  it('frames events as HTTP/1.1 chunks, byte for byte as Node would', async () => {
+  /** The events of an event-stream body (blank-line separated), keepalive comments left out. */
+  const eventsOf = (body: string) =>
+    body
+      .split('\n\n')
+      .map((event) => event.replace(/^\n+/, ''))
+      .filter((event) => event !== '' && event !== ': keepalive');
+
+  it('frames the stream as valid HTTP/1.1 chunks: where it stands, then the event', async () => {
     const raw = await rawStream('GET /notifications/sse HTTP/1.1', /\r\n[0-9a-f]+\r\nid: \d+\ndata: .*\n\n\r\n/);
     const end = raw.indexOf('\r\n\r\n');
     expect(raw.slice(0, end)).toMatch(/transfer-encoding: chunked/i);
     // Each chunk: its length in hex, CRLF, exactly that many bytes, CRLF (the last one may still be arriving).
-    const events: string[] = [];
+    let body = '';
     for (let rest = raw.slice(end + 4); ;) {
       const size = /^([0-9a-f]+)\r\n/.exec(rest);
       const length = size ? parseInt(size[1], 16) : 0;
       if (!size || rest.length < size[0].length + length + 2) break;
       expect(rest.slice(size[0].length + length, size[0].length + length + 2)).toBe('\r\n');
-      events.push(rest.slice(size[0].length, size[0].length + length));
+      body += rest.slice(size[0].length, size[0].length + length);
       rest = rest.slice(size[0].length + length + 2);
     }
-    expect(events[0]).toMatch(/^retry: \d+\nid: \d+\n\n$/);
-    const data = events.find((event) => event.includes('\ndata: '));
-    expect(JSON.parse(/\ndata: (.*)\n\n$/.exec(data!)![1])).toMatchObject({ type: 'REVIEW', title: 'New Review' });
+    const [hello, event] = eventsOf(body);
+    expect(hello.split('\n').sort()).toEqual([expect.stringMatching(/^id: \d+$/), 'retry: 2500']);
+    expect(JSON.parse(/^id: \d+\ndata: (.*)$/.exec(event)![1])).toMatchObject({ type: 'REVIEW', title: 'New Review' });
   });
 
   it('sends the events as they are to an HTTP/1.0 client (no chunks)', async () => {
     const raw = await rawStream('GET /notifications/sse HTTP/1.0', /\ndata: .*\n\n/);
-    const body = raw.slice(raw.indexOf('\r\n\r\n') + 4).replaceAll(': keepalive\n\n', '');
     expect(raw).not.toMatch(/transfer-encoding/i);
-    expect(body).toMatch(/^retry: \d+\nid: \d+\n\nid: \d+\ndata: \{.*"type":"REVIEW".*\}\n\n$/);
+    const [hello, event, ...rest] = eventsOf(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+    expect(hello.split('\n').sort()).toEqual([expect.stringMatching(/^id: \d+$/), 'retry: 2500']);
+    expect(event).toMatch(/^id: \d+\ndata: \{.*"type":"REVIEW".*\}$/);
+    expect(rest).toEqual([]);
+  });
+
+  it('answers HEAD with the headers and no body, and the next request on the connection', async () => {
+    const connection = rawConnection();
+    try {
+      connection.socket.write(
+        'HEAD /notifications/sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      );
+      const raw = await connection.until(/"status":"ok".*\}$/, 'the answer to the second request');
+      const [head, second] = raw.split(/(?=HTTP\/1\.1 )/);
+      expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(head).toMatch(/content-type: text\/event-stream/i);
+      expect(head.endsWith('\r\n\r\n')).toBe(true); // headers only: not one byte of the stream
+      expect(second).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    } finally {
+      connection.socket.destroy();
+    }
+  });
+
+  it('streams a request pipelined behind another on the same connection', async () => {
+    const connection = rawConnection();
+    try {
+      connection.socket.write(
+        'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /notifications/sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      );
+      await waitFor(() => (streams() === 1 ? true : undefined), 2000, 'the pipelined stream to open');
+      await review(4);
+      const raw = await connection.until(/\ndata: .*"type":"REVIEW"/, 'the event on the pipelined stream');
+      expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*"status":"ok"[\s\S]*HTTP\/1\.1 200 OK\r\n/);
+      expect(raw).not.toMatch(/HTTP\/1\.1 400/);
+    } finally {
+      connection.socket.destroy();
+    }
   });
 
   it('forgets a client as soon as it disconnects', async () => {
@@ -202,7 +254,7 @@ describe('SSE when the listening connection hangs without closing', () => {
     const t = await createTestApp();
     const car = await createCar(t.url, { make: 'Dacia', model: 'Duster' });
     const client = await openSse(`${t.url}/notifications/sse`);
-    await waitFor(() => (t.app.get(SseConnections).size === 1 ? true : undefined), 2000, 'the stream');
+    await waitFor(() => (t.app.get(NotificationsService).openStreams === 1 ? true : undefined), 2000, 'the stream');
     // Freeze the server process behind the listener: its socket stays open, nothing answers (half-open).
     const [{ pid }] = await withClient(t.databaseUrl, async (db) => {
       const result = await db.query<{ pid: number }>(

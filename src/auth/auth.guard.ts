@@ -11,7 +11,7 @@ import type { Request, Response } from 'express';
 import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
 import { ANONYMOUS, OPEN, type Actor } from './actor.js';
 import { bearerToken } from './bearer-token.js';
-import { RETRY_AFTER_SECONDS } from '../database/database-errors.js';
+import { RETRY_AFTER_SECONDS } from '../database/availability.js';
 import { InvalidTokenError, KeysUnavailableError, TokenVerifier } from './token-verifier.service.js';
 
 /**

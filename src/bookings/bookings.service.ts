@@ -7,15 +7,16 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { actorStamp, hasRole, ownAgency, type Actor } from '../auth/actor.js';
 import type { Environment } from '../config/environment.js';
 import { CarsService } from '../cars/cars.service.js';
 import { AtomicWrite } from '../database/atomic-write.js';
+import { TableChanges } from '../database/table-changes.js';
+import { addNotice } from '../realtime/outbox.js';
 import type { Page } from '../common/pagination.query.js';
-import { BookingCreatedEvent, BookingStatusChangedEvent } from './booking.events.js';
+import { bookingCreatedNotice, bookingStatusNotice } from './booking.notices.js';
 import { Booking } from './booking.entity.js';
 import { BookingChange } from './booking-change.entity.js';
 import { toBookingChangeResponse, type BookingChangeResponse } from './booking-change.response.js';
@@ -36,8 +37,8 @@ export class BookingsService {
   constructor(
     @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly events: EventEmitter2,
     private readonly cars: CarsService,
+    private readonly changes: TableChanges,
     config: ConfigService<Environment, true>,
   ) {
     this.maxBookingDays = config.get('MAX_BOOKING_DAYS', { infer: true });
@@ -80,7 +81,7 @@ export class BookingsService {
   /**
    * Creates a Pending booking priced by the server, in one statement and no transaction: the car is
    * read first (usually from this process's CarSnapshots), then the booking, its first history entry
-   * and what listeners add (its notification) are written together, only if the car is still as
+   * and the agency's notification (the outbox row) are written together, only if the car is still as
    * read, and it stays locked FOR SHARE until they commit (CarsService.unchanged). A car changed
    * meanwhile means a fresh read and another try. Overlaps are refused by the database's exclusion
    * constraint, so concurrent requests cannot both win.
@@ -121,12 +122,12 @@ export class BookingsService {
         .onlyIf(this.cars.unchanged(car))
         .insert(Booking, booking)
         .insert(BookingChange, change(booking.id, actor, { statusTo: booking.status, paidTo: booking.isPaid }));
-      await this.events.emitAsync(
-        BookingCreatedEvent.eventName,
-        new BookingCreatedEvent(write, response, car.agencyId),
-      );
+      addNotice(write, bookingCreatedNotice(response, car.agencyId));
       // An overlap violates bookings_no_overlap: the exception filter answers 409.
-      if (await write.run(this.dataSource.manager)) return response;
+      if (await write.run(this.dataSource.manager)) {
+        this.changes.committed('bookings');
+        return response;
+      }
       if (attempt === CAR_READ_ATTEMPTS) {
         throw new ConflictException('The car changed while it was being booked; please try again');
       }
@@ -138,7 +139,7 @@ export class BookingsService {
     if (hasRole(actor, 'renter') && (dto.isPaid !== undefined || (dto.status ?? 'Cancelled') !== 'Cancelled')) {
       throw new ForbiddenException('A renter may only cancel a booking');
     }
-    return this.dataSource.transaction(async (manager) => {
+    const updated = await this.dataSource.transaction(async (manager) => {
       // Who may see it cannot change (its car and renter are fixed): check, then lock the row.
       await this.load(manager, id, actor);
       const booking = await manager.findOne(Booking, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -167,15 +168,12 @@ export class BookingsService {
 
       const loaded = await this.load(manager, id, actor);
       const response = toBookingResponse(loaded);
-      if (statusChanges) {
-        await this.events.emitAsync(
-          BookingStatusChangedEvent.eventName,
-          new BookingStatusChangedEvent(write, response, previousStatus, loaded.car.agencyId),
-        );
-      }
+      if (statusChanges) addNotice(write, bookingStatusNotice(response, loaded.car.agencyId));
       await write.run(manager);
       return response;
     });
+    this.changes.committed('bookings');
+    return updated;
   }
 
   /** The booking with its car (deleted cars too); 404 when it does not exist or `actor` may not see it. */

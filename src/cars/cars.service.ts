@@ -8,6 +8,7 @@ import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import { Review } from '../reviews/review.entity.js';
 import type { Guard } from '../database/atomic-write.js';
+import { TableChanges } from '../database/table-changes.js';
 import { Car } from './car.entity.js';
 import { CarSnapshots, type CarSnapshot } from './car-snapshots.js';
 import { CarsListCache, type SerializedList } from './cars-list.cache.js';
@@ -28,6 +29,7 @@ export class CarsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cache: CarsListCache,
     private readonly snapshots: CarSnapshots,
+    private readonly changes: TableChanges,
   ) {}
 
   /** The list as JSON, from the cache when no write happened since it was built. */
@@ -76,13 +78,16 @@ export class CarsService {
       throw new BadRequestException('agencyId names no agency');
     }
     const car = this.cars.create({ available: true, description: '', features: [], images: [], ...dto, agencyId });
-    return toCarResponse(await this.cars.save(car));
+    const saved = await this.cars.save(car);
+    this.changes.committed('cars');
+    return toCarResponse(saved);
   }
 
   async update(id: string, dto: UpdateCarDto, actor: Actor): Promise<CarResponse> {
     const car = await this.cars.findOneBy(this.scoped(id, actor));
     if (!car) throw new NotFoundException('Car not found');
     await this.cars.save(this.cars.merge(car, dto));
+    this.changes.committed('cars');
     return this.findOne(id, actor);
   }
 
@@ -140,6 +145,7 @@ export class CarsService {
       }
       await manager.softDelete(Car, { id });
     });
+    this.changes.committed('cars');
   }
 
   /** `id`, and for an agency only among its own cars. */

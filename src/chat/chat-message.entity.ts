@@ -1,13 +1,10 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
-import type { FeedTable } from '../database/feed-relay.js';
 
 export const CHAT_SENDERS = ['agency', 'admin'] as const;
 export type ChatSender = (typeof CHAT_SENDERS)[number];
 
-/** Chat messages are relayed, and history pages ordered, as the feed relay stamps them (see FeedRelay). */
-export const CHAT_FEED: FeedTable = { table: 'chat_messages', insertOrder: 'seq', channel: 'chat_messages' };
-
+/** An outbox table (src/realtime/outbox.ts): relayed, and history pages ordered, as the outbox relay stamps them. */
 @Entity('chat_messages')
 @Check('chat_messages_sender_known', `"sender" IN ('agency', 'admin')`)
 // A resend is recognised by who sent it and the id its client gave it, never by that id alone.
@@ -20,7 +17,7 @@ export class ChatMessage {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   seq: string;
 
-  /** Delivery order, which history pages follow too: stamped by the feed relay once committed (see FeedRelay). */
+  /** Delivery order, which history pages follow too: stamped by the outbox relay once committed (see OutboxRelay). */
   @Column('bigint', { nullable: true })
   feedSeq: string | null;
 

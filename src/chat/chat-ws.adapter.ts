@@ -1,8 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import type { MessageMappingProperties } from '@nestjs/websockets';
-import type { Observable } from 'rxjs';
-import { WebSocket, type RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { clientKey, type ClientLimits } from '../limits/client-limits.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -34,40 +31,6 @@ export class ChatWsAdapter extends WsAdapter {
               ? data
               : Buffer.from(data).toString('utf8'),
       }),
-    });
-  }
-
-  /**
-   * One plain 'message' listener per socket, where WsAdapter builds an RxJS
-   * pipeline per socket (fromEvent, share, mergeMap, takeUntil): a third of the
-   * memory of an idle chat socket. Messages still go through Nest's handler
-   * (pipes, guards, filters); a handler's result, if any, is sent back as before.
-   */
-  override bindMessageHandlers(
-    client: WebSocket,
-    handlers: MessageMappingProperties[],
-    transform: (data: unknown) => Observable<unknown>,
-  ): void {
-    const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler]));
-    client.on('message', (data: RawData) => {
-      const message = this.messageParser(data);
-      const handler = message ? byEvent.get(message.event) : undefined;
-      if (!message || !handler) return;
-      let result: unknown;
-      try {
-        result = handler.callback(message.data, message.event);
-      } catch (error) {
-        this.logger.error(error);
-        return;
-      }
-      if (result === undefined) return;
-      transform(result).subscribe({
-        next: (response) => {
-          if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN)
-            client.send(JSON.stringify(response));
-        },
-        error: (error: unknown) => this.logger.error(error),
-      });
     });
   }
 

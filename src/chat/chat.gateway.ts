@@ -11,18 +11,20 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import { WebSocket, type WebSocketServer as Server } from 'ws';
-import type { Environment } from '../config/environment.js';
-import { Metrics } from '../metrics/metrics.service.js';
-import type { ChatMessageResponse } from './chat-message.response.js';
-import { ChatService } from './chat.service.js';
-import { isDatabaseUnavailable } from '../database/database-errors.js';
-import { parseIncomingMessage } from './incoming-chat-message.js';
 import type { IncomingMessage } from 'node:http';
+import type { Subscription } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
+import { WebSocket, type WebSocketServer as Server } from 'ws';
 import { BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
-import { atExpiry, isUser, OPEN, type Actor } from '../auth/actor.js';
+import { isUser, OPEN, type Actor } from '../auth/actor.js';
+import type { Environment } from '../config/environment.js';
+import { patiently } from '../database/availability.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { viewerOf } from '../realtime/audience.js';
+import { tokenExpiry } from '../realtime/clients.js';
 import type { ChatSender } from './chat-message.entity.js';
+import { ChatService, type RelayedChatMessage } from './chat.service.js';
+import { parseIncomingMessage } from './incoming-chat-message.js';
 import { UPGRADE_ACTOR } from './upgrade.js';
 
 /** Every frame a client sends reaches `onMessage` under this event name (see ChatWsAdapter). */
@@ -61,16 +63,16 @@ interface FrameWindow {
 }
 
 /**
- * The agency–admin chat on /ws/chat: plain JSON ChatMessage frames. A message is
- * stored, then relayed through PostgreSQL to every other socket on every process.
- * Only ChatMessages are ever sent: bad frames are logged and dropped.
+ * The agency–admin chat on /ws/chat: plain JSON ChatMessage frames. A message is stored (an outbox
+ * row), and every socket on every process that takes part in its conversation gets it from the chat
+ * feed (ChatService.follow). Only ChatMessages are ever sent: bad frames are logged and dropped.
  */
 @WebSocketGateway({ path: '/ws/chat' })
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   @WebSocketServer() private readonly server: Server;
 
   private readonly logger = new Logger(ChatGateway.name);
-  /** Names each socket across processes, so a relayed message can skip its sender. */
+  /** Names each socket across processes, so that its own messages are not sent back to it. */
   private readonly instanceId = randomUUID();
   private readonly socketIds = new WeakMap<WebSocket, string>();
   private readonly alive = new WeakSet<WebSocket>();
@@ -78,10 +80,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly queues = new WeakMap<WebSocket, Promise<void>>();
   private readonly windows = new WeakMap<WebSocket, FrameWindow>();
   private readonly speakers = new WeakMap<WebSocket, Speaker>();
-  /** Sockets still receiving their history: live frames wait here, with their order. */
-  private readonly catchingUp = new WeakMap<WebSocket, { seq: bigint; frame: string }[]>();
+  /** What each socket receives from the chat feed, and its token's expiry: both end with it. */
+  private readonly subscriptions = new WeakMap<WebSocket, Subscription>();
   private readonly historyOnConnect: number;
   private nextSocket = 0;
+  private relayed = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly echoToSender: boolean;
   private readonly maxContentLength: number;
@@ -93,9 +96,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   constructor(
     private readonly chat: ChatService,
     config: ConfigService<Environment, true>,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
   ) {
     metrics.gauge('chat_open_sockets', 'Open chat sockets on this process', () => this.openSockets);
+    metrics.counter('chat_messages_relayed_total', 'Chat frames sent to sockets of this process', () => this.relayed);
     this.echoToSender = config.get('CHAT_ECHO_TO_SENDER', { infer: true });
     this.maxBacklogBytes = config.get('CHAT_MAX_BACKLOG_BYTES', { infer: true });
     this.frameLimit =
@@ -111,8 +115,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   afterInit(): void {
-    // Every stored message, from every process, in delivery order (completes at shutdown).
-    this.chat.relayed.subscribe(({ message, origin, seq }) => this.broadcast(message, origin, seq));
     // Sockets that stopped answering pings since the last round are dead: close them.
     this.heartbeat = setInterval(() => {
       for (const socket of this.server.clients) {
@@ -127,47 +129,32 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.heartbeat.unref();
   }
 
+  /**
+   * The socket follows its conversations (CHAT_HISTORY_ON_CONNECT: the last N messages first); a
+   * socket lives as long as its token: then 1008, and the client reconnects with a fresh one.
+   */
   handleConnection(socket: WebSocket, request?: IncomingMessage & { [UPGRADE_ACTOR]?: Actor }): void {
-    this.socketIds.set(socket, `${this.instanceId}:${++this.nextSocket}`);
+    const socketId = `${this.instanceId}:${++this.nextSocket}`;
+    this.socketIds.set(socket, socketId);
     const actor = request?.[UPGRADE_ACTOR] ?? OPEN;
     this.speakers.set(socket, speakerOf(actor));
     this.alive.add(socket);
     socket.on('pong', () => this.alive.add(socket));
-    if (isUser(actor)) {
-      // A socket lives as long as its token: then 1008, and the client reconnects with a fresh one.
-      socket.once(
-        'close',
-        atExpiry(actor, () => socket.close(POLICY_VIOLATION, 'Token expired')),
-      );
-    }
-    if (this.historyOnConnect > 0) void this.sendHistory(socket);
-  }
-
-  /**
-   * CHAT_HISTORY_ON_CONNECT: the last N messages relayed before this socket connected, as ordinary
-   * frames, oldest first, then the live ones. Live frames that arrive meanwhile wait. The history
-   * stops where delivery stood at the connection, so a message this socket sends right away comes
-   * back to it neither as history nor live.
-   */
-  private async sendHistory(socket: WebSocket): Promise<void> {
-    const waiting: { seq: bigint; frame: string }[] = [];
-    this.catchingUp.set(socket, waiting);
-    const upTo = this.chat.deliveredUpTo;
-    try {
-      const { agencyId } = this.speakers.get(socket) ?? OPEN_SPEAKER;
-      for (const { message } of await this.chat.recent(this.historyOnConnect, String(upTo + 1n), agencyId)) {
-        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-      }
-    } catch (error) {
-      this.logger.warn(`Could not send chat history to a new socket: ${String(error)}`);
-    } finally {
-      this.catchingUp.delete(socket);
-      for (const { seq, frame } of waiting) if (seq > upTo && socket.readyState === WebSocket.OPEN) socket.send(frame);
-    }
+    const subscription = this.chat
+      .follow(viewerOf(actor), socketId, { history: this.historyOnConnect, echo: this.echoToSender })
+      .subscribe({
+        next: (item) => {
+          if ('frame' in item) this.send(socket, item);
+        },
+        error: (error: unknown) => this.logger.warn(`A chat socket stopped receiving: ${String(error)}`),
+      });
+    subscription.add(tokenExpiry(actor).subscribe(() => socket.close(POLICY_VIOLATION, 'Token expired')));
+    this.subscriptions.set(socket, subscription);
   }
 
   handleDisconnect(socket: WebSocket): void {
     this.alive.delete(socket);
+    this.subscriptions.get(socket)?.unsubscribe();
   }
 
   @SubscribeMessage(CHAT_FRAME_EVENT)
@@ -175,6 +162,22 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (!this.withinRate(socket)) return;
     const queue = (this.queues.get(socket) ?? Promise.resolve()).then(() => this.handleFrame(socket, raw));
     this.queues.set(socket, queue);
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const socket of this.server?.clients ?? []) socket.close(GOING_AWAY, 'Server shutting down');
+  }
+
+  /** One message to one socket; a socket that stopped reading is dropped (it reconnects and catches up from history). */
+  private send(socket: WebSocket, { frame }: RelayedChatMessage): void {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > this.maxBacklogBytes) {
+      socket.terminate();
+      return;
+    }
+    socket.send(frame);
+    this.relayed += 1;
   }
 
   /** Never throws: an error frame would reach the dashboard as a chat message. */
@@ -197,27 +200,21 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       return;
     }
     const message = { ...parsed.message, sender };
-    const deadline = Date.now() + STORE_PATIENCE_MS;
-    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        const stored = await this.chat.post(message, this.socketIds.get(socket) ?? '', { agencyId, senderId });
-        if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
-        return;
-      } catch (error) {
-        if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503') {
-          this.logger.warn(`Dropped a chat frame naming an agency that does not exist: ${raw.slice(0, 200)}`);
-          return;
-        }
-        // The database is down or restarting: the message waits (this socket's later ones queue behind it).
-        if (isDatabaseUnavailable(error) && Date.now() + delay < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          continue;
-        }
-        this.logger.error(`Could not store chat message ${parsed.message.id}: ${String(error)}`);
-        // Never an error frame (the dashboard would show it as a message): the close code tells the sender.
-        if (socket.readyState === WebSocket.OPEN) socket.close(TRY_AGAIN_LATER, 'Message not stored; send it again');
+    try {
+      // While the database is down or restarting the message waits (this socket's later ones queue behind it).
+      const stored = await patiently(
+        () => this.chat.post(message, this.socketIds.get(socket) ?? '', { agencyId, senderId }),
+        { patienceMs: STORE_PATIENCE_MS },
+      );
+      if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503') {
+        this.logger.warn(`Dropped a chat frame naming an agency that does not exist: ${raw.slice(0, 200)}`);
         return;
       }
+      this.logger.error(`Could not store chat message ${parsed.message.id}: ${String(error)}`);
+      // Never an error frame (the dashboard would show it as a message): the close code tells the sender.
+      if (socket.readyState === WebSocket.OPEN) socket.close(TRY_AGAIN_LATER, 'Message not stored; send it again');
     }
   }
 
@@ -238,35 +235,5 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (window.count === this.frameLimit + 1) this.logger.warn('A chat socket passed its frame limit; dropping frames');
     if (window.count >= 2 * this.frameLimit) socket.close(POLICY_VIOLATION, 'Too many messages');
     return false;
-  }
-
-  beforeApplicationShutdown(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    for (const socket of this.server?.clients ?? []) socket.close(GOING_AWAY, 'Server shutting down');
-  }
-
-  /** Serializes once, then writes to every open socket of this process but the sender's. */
-  private broadcast(message: ChatMessageResponse, origin: string, seq: bigint): void {
-    const frame = JSON.stringify(message);
-    let sent = 0;
-    for (const socket of this.server.clients) {
-      if (socket.readyState !== WebSocket.OPEN) continue;
-      if (!this.echoToSender && this.socketIds.get(socket) === origin) continue;
-      const conversation = this.speakers.get(socket)?.agencyId;
-      if (conversation !== undefined && conversation !== message.agencyId) continue; // another agency's
-      const waiting = this.catchingUp.get(socket);
-      if (waiting) {
-        waiting.push({ seq, frame });
-        continue;
-      }
-      if (socket.bufferedAmount > this.maxBacklogBytes) {
-        // Not reading: drop it rather than buffer without bound; it reconnects and catches up from history.
-        socket.terminate();
-        continue;
-      }
-      socket.send(frame);
-      sent += 1;
-    }
-    if (sent > 0) this.metrics.chatRelayed.inc(sent);
   }
 }

@@ -1,46 +1,40 @@
-import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { map, type Observable } from 'rxjs';
-import { IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
-import { FeedRelay } from '../database/feed-relay.js';
-import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
-import { PgBus } from '../database/pg-bus.service.js';
-import { CHAT_FEED, ChatMessage } from './chat-message.entity.js';
+import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
+import { agencyAudience, type AudienceKey, type Viewer } from '../realtime/audience.js';
+import { Feeds } from '../realtime/feeds.js';
+import type { FeedItem, OrderedFeed } from '../realtime/ordered-feed.js';
+import { CHAT_OUTBOX } from '../realtime/outbox.js';
+import { ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
 import type { IncomingChatMessage } from './incoming-chat-message.js';
 
 const REMEMBERED_ORIGINS = 1000;
 
-/** A stored message in delivery order, with the socket that sent it when that socket is on this process. */
+/** A stored message in delivery order, with its frame (serialized once for every socket). */
 export interface RelayedChatMessage extends FeedItem {
   message: ChatMessageResponse;
-  /** The sending socket's id ('' when it is on another process): it is skipped. */
+  frame: string;
+  /** The sending socket's id when that socket is on this process ('' otherwise). */
   origin: string;
 }
 
 @Injectable()
-export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly feed: OrderedFeed<FeedItem & { message: ChatMessageResponse }>;
-  /** Every stored message once, in delivery order, from every process: the gateway relays it. */
-  readonly relayed: Observable<RelayedChatMessage>;
+export class ChatService {
+  private readonly feed: OrderedFeed<RelayedChatMessage>;
   /** Which local socket sent the messages this process stored lately (by message id). */
   private readonly origins = new Map<string, string>();
 
   constructor(
     @InjectRepository(ChatMessage) private readonly messages: Repository<ChatMessage>,
-    bus: PgBus,
-    relay: FeedRelay,
+    feeds: Feeds,
   ) {
-    this.feed = new OrderedFeed(bus, relay, CHAT_FEED, async (seq, limit) =>
-      (await this.rowsAfter(String(seq), limit)).map((row) => ({
-        seq: BigInt(row.feedSeq!),
-        message: toChatMessageResponse(row),
-      })),
-    );
-    this.relayed = this.feed.items.pipe(
-      map(({ seq, message }) => ({ seq, message, origin: this.origins.get(message.id) ?? '' })),
-    );
+    this.feed = feeds.open(CHAT_OUTBOX, async (seq, limit, viewer) => {
+      const agencies = viewer.everything ? undefined : agencyIds(viewer.keys);
+      if (agencies?.length === 0) return [];
+      return (await this.rowsAfter(String(seq), limit, agencies)).map((row) => this.relayed(row));
+    });
   }
 
   /** The feed_seq of the last message this process relayed. */
@@ -48,17 +42,22 @@ export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
     return this.feed.position;
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.feed.start();
-  }
-
-  beforeApplicationShutdown(): void {
-    this.feed.close();
+  /**
+   * What one socket receives: with `history` > 0, the last `history` messages of its conversations
+   * stored before it connected, then every later one, live — never those `socketId` sent itself
+   * (unless `echo`). Completes at shutdown.
+   */
+  follow(viewer: Viewer, socketId: string, { history, echo }: { history: number; echo: boolean }) {
+    const upTo = this.feed.position;
+    return this.feed.follow(viewer, {
+      after: history > 0 ? () => this.historyStart(viewer, history, upTo) : undefined,
+      except: echo ? undefined : (item) => item.origin === socketId,
+    });
   }
 
   /**
-   * Stores the message; once committed, the feed relay puts it in delivery order and every
-   * process relays it. No writer waits for another. Returns false for a resend (same sender,
+   * Stores the message (an outbox row); once committed, the outbox relay puts it in delivery order
+   * and every process relays it. No writer waits for another. Returns false for a resend (same sender,
    * same client id): nothing is stored or sent.
    */
   async post(
@@ -101,13 +100,16 @@ export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
     }
     if (after !== undefined) {
       const anchor = await this.messages.findOneBy({ ...scope, id: after });
-      if (anchor?.feedSeq) return (await this.rowsAfter(anchor.feedSeq, limit, agencyId)).map(toChatMessageResponse);
+      if (anchor?.feedSeq) {
+        const rows = await this.rowsAfter(anchor.feedSeq, limit, agencyId === undefined ? undefined : [agencyId]);
+        return rows.map(toChatMessageResponse);
+      }
     }
     return (await this.recent(limit, undefined, agencyId)).map(({ message }) => message);
   }
 
   /** The newest `limit` delivered messages (before `beforeSeq`; of one conversation when given) with their order, oldest first. */
-  async recent(
+  private async recent(
     limit: number,
     beforeSeq?: string,
     agencyId?: string,
@@ -121,16 +123,49 @@ export class ChatService implements OnModuleInit, BeforeApplicationShutdown {
     return rows.reverse().map((row) => ({ seq: BigInt(row.feedSeq!), message: toChatMessageResponse(row) }));
   }
 
-  private rowsAfter(seq: string, limit: number, agencyId?: string): Promise<ChatMessage[]> {
+  /** Delivered messages after `seq`, oldest first: every conversation's, or those of `agencies`. */
+  private rowsAfter(seq: string, limit: number, agencies?: string[]): Promise<ChatMessage[]> {
     const where: FindOptionsWhere<ChatMessage> = {
       feedSeq: MoreThan(seq),
-      ...(agencyId === undefined ? {} : { agencyId }),
+      ...(agencies === undefined ? {} : { agencyId: In(agencies) }),
     };
     return this.messages.find({ where, order: { feedSeq: 'ASC' }, take: limit });
+  }
+
+  /** Where a socket's replay starts so that it gets the last `count` messages up to `upTo` it may see. */
+  private async historyStart(viewer: Viewer, count: number, upTo: bigint): Promise<bigint> {
+    const agencies = viewer.everything ? undefined : agencyIds(viewer.keys);
+    const [oldest] = await this.messages.find({
+      select: { feedSeq: true },
+      where: {
+        feedSeq: LessThanOrEqual(String(upTo)),
+        ...(agencies === undefined ? {} : { agencyId: In(agencies) }),
+      },
+      order: { feedSeq: 'DESC' },
+      skip: count - 1,
+      take: 1,
+    });
+    return oldest ? BigInt(oldest.feedSeq!) - 1n : 0n;
+  }
+
+  private relayed(row: ChatMessage): RelayedChatMessage {
+    const message = toChatMessageResponse(row);
+    return {
+      seq: BigInt(row.feedSeq!),
+      audience: agencyAudience(row.agencyId),
+      message,
+      frame: JSON.stringify(message),
+      origin: this.origins.get(message.id) ?? '',
+    };
   }
 
   private remember(id: string, origin: string): void {
     this.origins.set(id, origin);
     if (this.origins.size > REMEMBERED_ORIGINS) this.origins.delete(this.origins.keys().next().value!);
   }
+}
+
+/** The agencies among a viewer's audiences: the conversations it takes part in. */
+function agencyIds(keys: ReadonlySet<AudienceKey>): string[] {
+  return [...keys].filter((key) => key.startsWith('agency:')).map((key) => key.slice('agency:'.length));
 }

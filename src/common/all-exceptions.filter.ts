@@ -3,11 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { routeOf } from './route-of.js';
-import {
-  DATABASE_UNAVAILABLE_MESSAGE,
-  isDatabaseUnavailable,
-  RETRY_AFTER_SECONDS,
-} from '../database/database-errors.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../database/availability.js';
 
 export interface ErrorBody {
   statusCode: number;

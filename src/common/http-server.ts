@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Environment } from '../config/environment.js';
 
@@ -18,6 +18,9 @@ export function configureHttpServer(
   server.keepAliveTimeout = env.HTTP_KEEPALIVE_TIMEOUT_MS;
   server.headersTimeout = env.HTTP_HEADERS_TIMEOUT_MS;
   server.requestTimeout = env.HTTP_REQUEST_TIMEOUT_MS;
+  // The response each connection is writing, if any: an error answer must not be written into it.
+  const writing = new WeakMap<Socket, ServerResponse>();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => writing.set(request.socket, response));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const status =
       error.code === 'HPE_HEADER_OVERFLOW'
@@ -27,7 +30,8 @@ export function configureHttpServer(
           : error.code?.startsWith('HPE_')
             ? 400
             : 0;
-    if (status === 0 || !socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    const response = writing.get(socket);
+    if (status === 0 || !socket.writable || (response && !response.writableEnded)) {
       socket.destroy();
       return;
     }

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import proxyAddr from 'proxy-addr';
+import { MAX_CLIENT_BACKLOG } from '../realtime/clients.js';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -236,7 +238,7 @@ export class Environment {
   @Transform(toInt)
   @IsInt()
   @Min(1024)
-  CHAT_MAX_BACKLOG_BYTES = 1024 * 1024;
+  CHAT_MAX_BACKLOG_BYTES = MAX_CLIENT_BACKLOG;
 }
 
 /** A URL with its password replaced by `***`, for messages and logs. */
@@ -279,4 +281,11 @@ export function trustProxySetting(value: string): boolean | number | string[] {
   if (value === 'true' || value === 'false') return value === 'true';
   if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((entry) => entry.trim());
+}
+
+/** Whether the hop at `address` (`hop` hops away) may be believed: the rule Express compiles from the same setting. */
+export function trustProxyRule(setting: boolean | number | string[]): (address: string, hop: number) => boolean {
+  if (typeof setting === 'boolean') return () => setting;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return proxyAddr.compile(setting);
 }

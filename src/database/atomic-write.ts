@@ -1,5 +1,4 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { afterCommit } from './after-commit.js';
 
 /** A SELECT and its parameters (numbered from $1): see AtomicWrite.onlyIf. */
 export interface Guard {
@@ -17,12 +16,11 @@ interface Insert {
  * one round trip, and atomic by itself when it runs outside a transaction. A `guard` (a SELECT,
  * typically locking the row it checks) decides whether anything is written at all: the caller reads
  * what it needs first, without a transaction, and the guard re-checks it where it counts. The hot
- * write path (POST /bookings) is read, decide, one statement; modules add their rows to the write
- * through the event that announces it (a notification, for one).
+ * write path (POST /bookings) is read, decide, one statement: the booking, its history entry and its
+ * outbox notification.
  */
 export class AtomicWrite {
   private readonly inserts: Insert[] = [];
-  private readonly hooks: (() => void)[] = [];
   private guard?: Guard;
 
   /** Nothing is written unless the guard's SELECT returns a row. */
@@ -37,25 +35,16 @@ export class AtomicWrite {
     return this;
   }
 
-  /** Runs once the rows are committed (never when the guard refused or the write failed). */
-  onCommit(hook: () => void): this {
-    this.hooks.push(hook);
-    return this;
-  }
-
   /**
-   * Writes in `manager`: inside its transaction if it has one (the hooks then wait for its commit),
-   * else as a statement of its own. False when the guard found nothing: then nothing was written.
-   * A write without rows sends nothing (its guard included).
+   * Writes in `manager`: inside its transaction if it has one, else as a statement of its own.
+   * False when the guard found nothing: then nothing was written. A write without rows sends
+   * nothing (its guard included).
    */
   async run(manager: EntityManager): Promise<boolean> {
-    if (this.inserts.length > 0) {
-      const { sql, params } = this.statement(manager);
-      const [{ held }] = await manager.query<{ held: boolean }[]>(sql, params);
-      if (!held) return false;
-    }
-    for (const hook of this.hooks) afterCommit(manager.queryRunner, hook);
-    return true;
+    if (this.inserts.length === 0) return true;
+    const { sql, params } = this.statement(manager);
+    const [{ held }] = await manager.query<{ held: boolean }[]>(sql, params);
+    return held;
   }
 
   /**

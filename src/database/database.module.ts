@@ -1,11 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { AfterCommitHooks } from './after-commit.js';
-import { FeedRelay } from './feed-relay.js';
+import { DatabaseAvailability } from './availability.js';
 import { PgBus } from './pg-bus.service.js';
+import { TableChanges } from './table-changes.js';
 
 @Global()
 @Module({
-  providers: [PgBus, FeedRelay, AfterCommitHooks],
-  exports: [PgBus, FeedRelay],
+  providers: [PgBus, DatabaseAvailability, TableChanges],
+  exports: [PgBus, DatabaseAvailability, TableChanges],
 })
 export class DatabaseModule {}

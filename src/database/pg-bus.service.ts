@@ -3,15 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import pg from 'pg';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
+import { backoffMs } from './availability.js';
 
 /** How the listening connection shows in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'car-rental-api:listener';
 
 type Handler = (payload: string) => void;
 
-/** Reconnect attempts stay frequent: SSE and chat are silent until the listener is back. */
-const FIRST_RETRY_DELAY_MS = 250;
-const MAX_RETRY_DELAY_MS = 1000;
 /** A probe on the idle listening connection: a half-open connection (server gone, no FIN) is noticed. */
 const PROBE_INTERVAL_MS = 5000;
 const PROBE_TIMEOUT_MS = 3000;
@@ -30,8 +28,8 @@ type ListenerState =
  * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY (the
  * tables' triggers and the feed relay NOTIFY). One dedicated connection per process listens;
  * when it is lost (database restart, network, a failed probe) it is replaced,
- * retrying every second at most, and `onReconnect` subscribers catch up on what
- * they missed.
+ * retrying on the one back-off (`backoffMs`), and `onReconnect` subscribers catch
+ * up on what they missed.
  */
 @Injectable()
 export class PgBus implements OnModuleInit, OnApplicationShutdown {
@@ -144,16 +142,16 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
     client.removeAllListeners('notification');
     void client.end().catch(() => undefined);
     this.logger.warn(`Listening connection lost (${reason}); reconnecting`);
-    this.retry(FIRST_RETRY_DELAY_MS);
+    this.retry(1);
   }
 
-  private retry(delayMs: number): void {
-    const timer = setTimeout(() => void this.reconnect(delayMs), delayMs);
+  private retry(attempt: number): void {
+    const timer = setTimeout(() => void this.reconnect(attempt), backoffMs(attempt));
     timer.unref();
     this.state = { name: 'waiting', timer };
   }
 
-  private async reconnect(delayMs: number): Promise<void> {
+  private async reconnect(attempt: number): Promise<void> {
     if (this.state.name !== 'waiting') return;
     this.state = { name: 'connecting' };
     try {
@@ -161,7 +159,7 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       if (this.state.name === 'connecting') {
         this.logger.warn(`Reconnect failed: ${(error as Error).message}`);
-        this.retry(Math.min(delayMs * 2, MAX_RETRY_DELAY_MS));
+        this.retry(attempt + 1);
       }
       return;
     }

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Res, ServiceUnavailableException } from '@ne
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from '../database/database-errors.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from '../database/availability.js';
 import { Lifecycle } from './lifecycle.service.js';
 import { Public } from '../auth/access.decorator.js';
 

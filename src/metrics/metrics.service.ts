@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /**
  * Every metric of this process, in one prom-client registry (GET /metrics).
@@ -25,21 +26,6 @@ export class Metrics {
     help: 'Committed notifications this process learned of through PostgreSQL (each once)',
     registers: [this.registry],
   });
-  readonly sseDelivered = new Counter({
-    name: 'sse_events_delivered_total',
-    help: 'Notification events written to SSE streams (replays included)',
-    registers: [this.registry],
-  });
-  readonly sseDropped = new Counter({
-    name: 'sse_slow_clients_dropped_total',
-    help: 'SSE streams dropped because their client stopped reading',
-    registers: [this.registry],
-  });
-  readonly chatRelayed = new Counter({
-    name: 'chat_messages_relayed_total',
-    help: 'Chat frames written to sockets of this process',
-    registers: [this.registry],
-  });
   readonly carsCache = new Counter({
     name: 'cars_list_cache_requests_total',
     help: 'GET /cars answered from the cache (hit) or the database (miss)',
@@ -49,7 +35,8 @@ export class Metrics {
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry });
-    const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
+    // The pool is PostgresDriver's public `master` property (typed `any` by TypeORM).
+    const pool = () => (dataSource.driver as PostgresDriver).master as Pool | undefined;
     new Gauge({
       name: 'db_pool_connections',
       help: 'Database pool connections by state',
@@ -60,6 +47,19 @@ export class Metrics {
         this.set({ state: 'in_use' }, current ? current.totalCount - current.idleCount : 0);
         this.set({ state: 'idle' }, current?.idleCount ?? 0);
         this.set({ state: 'waiting' }, current?.waitingCount ?? 0);
+      },
+    });
+  }
+
+  /** A counter read when scraped, from a total its owner keeps (no call per event). */
+  counter(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
       },
     });
   }

@@ -1,16 +1,12 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
-import type { FeedTable } from '../database/feed-relay.js';
 
 export const NOTIFICATION_TYPES = ['BOOKING', 'REVIEW', 'SYSTEM'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
-/** Notifications are delivered in the order the feed relay stamps them (see FeedRelay). */
-export const NOTIFICATIONS_FEED: FeedTable = { table: 'notifications', insertOrder: 'id', channel: 'notifications' };
-
 /**
- * The id is a bigint identity (creation order). `feedSeq` is delivery order: the feed relay stamps
- * it once the row is committed, and it is the SSE event id, so a reconnecting client replays
+ * An outbox table (src/realtime/outbox.ts). The id is a bigint identity (creation order). `feedSeq`
+ * is delivery order: the outbox relay stamps it once the row is committed, and it is the SSE event id, so a reconnecting client replays
  * everything after its Last-Event-ID with no gap.
  */
 @Entity('notifications')
@@ -47,7 +43,7 @@ export class Notification {
   @Column('jsonb', { nullable: true })
   data: Record<string, unknown> | null;
 
-  /** Null until the feed relay has stamped it (see FeedRelay). */
+  /** Null until the outbox relay has stamped it (see OutboxRelay). */
   @Column('bigint', { nullable: true })
   feedSeq: string | null;
 

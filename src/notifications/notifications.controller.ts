@@ -1,5 +1,18 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Ip,
+  Param,
+  Post,
+  Query,
+  Sse,
+  SseSignal,
+  UseInterceptors,
+  type MessageEvent,
+} from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
 import type { Actor } from '../auth/actor.js';
 import { ClientLimits, clientKey } from '../limits/client-limits.service.js';
@@ -20,7 +33,7 @@ import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
 import { NotificationResponse } from './notification.response.js';
 import { NotificationsService } from './notifications.service.js';
-import { SseConnections } from './sse-connections.js';
+import { MAX_CLIENT_BACKLOG } from '../realtime/clients.js';
 
 const SUCCESS = { success: true } as const;
 
@@ -35,7 +48,6 @@ export class NotificationsController {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly limits: ClientLimits,
-    private readonly streams: SseConnections,
   ) {}
 
   @Get()
@@ -50,7 +62,7 @@ export class NotificationsController {
     return this.notifications.list(query, actor);
   }
 
-  @Get('sse')
+  @Sse('sse', { maxPendingDataLength: MAX_CLIENT_BACKLOG })
   @Access({ ...AGENCY_OR_ADMIN, queryToken: true })
   @ApiQuery({
     name: 'access_token',
@@ -73,18 +85,14 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Live notifications (Server-Sent Events), resumable with Last-Event-ID' })
   stream(
     @CurrentActor() actor: Actor,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Ip() ip: string,
+    @SseSignal() closed: AbortSignal,
+    @Headers('last-event-id') header?: string,
     @Query('lastEventId') query?: string,
-  ): void {
-    response.once('close', this.limits.acquire('sse', clientKey(request.ip, actor)));
-    // Read from the request, not with @Headers(): that would document the header as required.
-    const header = request.headers['last-event-id'];
-    const lastEventId = [header, query].find(
-      (value): value is string => typeof value === 'string' && /^\d{1,18}$/.test(value),
-    );
-    // The response goes to the one writer of SSE events (see SseConnections for why not @Sse()).
-    this.streams.open(response, lastEventId, actor);
+  ): Observable<MessageEvent> {
+    closed.addEventListener('abort', this.limits.acquire('sse', clientKey(ip, actor)), { once: true });
+    const lastEventId = [header, query].find((value) => typeof value === 'string' && /^\d{1,18}$/.test(value));
+    return this.notifications.stream(actor, lastEventId);
   }
 
   @Post('read-all')

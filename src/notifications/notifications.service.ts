@@ -1,48 +1,63 @@
-import { Injectable, NotFoundException, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, NotFoundException, type MessageEvent } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Observable } from 'rxjs';
-import { MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
+import { endWith, ignoreElements, interval, map, merge, share, takeUntil, type Observable } from 'rxjs';
+import { In, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { ownAgency, type Actor } from '../auth/actor.js';
-import type { AtomicWrite } from '../database/atomic-write.js';
-import { FeedRelay } from '../database/feed-relay.js';
-import { OrderedFeed, type FeedItem } from '../database/ordered-feed.js';
-import { PgBus } from '../database/pg-bus.service.js';
-import { Metrics } from '../metrics/metrics.service.js';
 import type { Page } from '../common/pagination.query.js';
-import { Notification, NOTIFICATIONS_FEED, type NotificationType } from './notification.entity.js';
-import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
+import type { Environment } from '../config/environment.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { agencyAudience, viewerOf, type AudienceKey, type Viewer } from '../realtime/audience.js';
+import { tokenExpiry } from '../realtime/clients.js';
+import { Feeds } from '../realtime/feeds.js';
+import type { FeedItem, OrderedFeed } from '../realtime/ordered-feed.js';
+import { NOTIFICATIONS_OUTBOX } from '../realtime/outbox.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
+import { Notification } from './notification.entity.js';
+import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
 
-export interface NewNotification {
-  /** The agency it concerns: only that agency (and the admin) sees it. */
-  agencyId: string;
-  type: NotificationType;
-  title: string;
-  message: string;
-  data?: Record<string, unknown>;
+/** A notification in delivery order, as the SSE event every stream that sees it is sent (built once). */
+interface LiveNotification extends FeedItem {
+  event: MessageEvent;
 }
 
-/** A notification in delivery order, as an SSE event: formatted and encoded once for every stream. */
-export interface FeedNotification extends FeedItem {
-  agencyId: string;
-  frame: Buffer;
-}
+const KEEPALIVE: MessageEvent = { comment: 'keepalive' };
 
 @Injectable()
-export class NotificationsService implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly feed: OrderedFeed<FeedNotification>;
+export class NotificationsService {
+  private readonly feed: OrderedFeed<LiveNotification>;
   /** Every notification once, in delivery order, from every process: what SSE streams are fed live. */
-  readonly live: Observable<FeedNotification>;
+  readonly live: Observable<LiveNotification>;
+  /** One timer for every stream's keepalive comment. */
+  private readonly keepalive: Observable<MessageEvent>;
+  private readonly retryMs: number;
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
-    bus: PgBus,
-    relay: FeedRelay,
+    feeds: Feeds,
     metrics: Metrics,
+    config: ConfigService<Environment, true>,
   ) {
-    this.feed = new OrderedFeed(bus, relay, NOTIFICATIONS_FEED, (seq, limit) => this.after(seq, limit));
-    this.live = this.feed.items;
+    this.feed = feeds.open(NOTIFICATIONS_OUTBOX, (seq, limit, viewer) => this.after(seq, limit, viewer));
+    this.live = this.feed.live;
     this.live.subscribe(() => metrics.notificationsPublished.inc());
+    this.keepalive = interval(config.get('SSE_KEEPALIVE_MS', { infer: true })).pipe(
+      map(() => KEEPALIVE),
+      takeUntil(this.live.pipe(ignoreElements(), endWith(true))), // the feed closed: shutdown
+      share(),
+    );
+    this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
+    metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.openStreams);
+    metrics.counter(
+      'sse_events_delivered_total',
+      'Notification events sent to SSE streams (replays included)',
+      () => this.feed.delivered,
+    );
+  }
+
+  /** Open SSE streams on this process. */
+  get openStreams(): number {
+    return this.feed.followers;
   }
 
   /** The feed_seq of the last notification this process delivered to its streams. */
@@ -50,21 +65,18 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     return this.feed.position;
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.feed.start();
-  }
-
-  beforeApplicationShutdown(): void {
-    this.feed.close();
-  }
-
   /**
-   * Stores a notification with the write that raised it: it commits with that write or not at all.
-   * Nothing here waits for other writers: once it commits, its trigger's NOTIFY wakes the feed relay,
-   * which gives it its place in delivery order, and every process pushes it to its streams.
+   * The SSE stream of `actor`: first where it stands (an `id` and the `retry` hint, no data), then
+   * every notification it may see after `lastEventId` (or after what was delivered until now), then
+   * live ones, with keepalive comments between. It ends when the token that opened it expires (the
+   * client reconnects with a fresh one) and at shutdown.
    */
-  raise(write: AtomicWrite, input: NewNotification): void {
-    write.insert(Notification, { ...input, data: input.data ?? null });
+  stream(actor: Actor, lastEventId?: string): Observable<MessageEvent> {
+    const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
+    const events = this.feed
+      .follow(viewerOf(actor), { after: claimed === undefined ? undefined : () => this.feed.startAt(claimed) })
+      .pipe(map((item) => ('event' in item ? item.event : { id: String(item.start), retry: this.retryMs })));
+    return merge(events, this.keepalive).pipe(takeUntil(tokenExpiry(actor)));
   }
 
   /** An agency's own notifications; the admin's (and open mode's) are every agency's. */
@@ -89,26 +101,27 @@ export class NotificationsService implements OnModuleInit, BeforeApplicationShut
     await this.notifications.update({ ...scope(actor), isRead: false }, { isRead: true });
   }
 
-  /** Where a client that claims to stand at `seq` really starts: there, or at the newest if that is older (a database reset). */
-  async startAt(seq: bigint): Promise<bigint> {
-    if (seq <= this.feed.position) return seq;
-    const newest = await this.feed.newest();
-    return seq > newest ? newest : seq;
-  }
-
-  /** The next notifications in delivery order after `seq`: every agency's, or `agencyId`'s only. */
-  async after(seq: bigint, limit: number, agencyId?: string): Promise<FeedNotification[]> {
+  /** The next notifications in delivery order after `seq` that `viewer` may see, as SSE events. */
+  private async after(seq: bigint, limit: number, viewer: Viewer): Promise<LiveNotification[]> {
+    const agencies = viewer.everything ? undefined : agencyIds(viewer.keys);
+    if (agencies?.length === 0) return [];
     const rows = await this.notifications.find({
-      where: { feedSeq: MoreThan(String(seq)), ...(agencyId === undefined ? {} : { agencyId }) },
+      where: { feedSeq: MoreThan(String(seq)), ...(agencies === undefined ? {} : { agencyId: In(agencies) }) },
       order: { feedSeq: 'ASC' },
       take: limit,
     });
     return rows.map((row) => ({
       seq: BigInt(row.feedSeq!),
-      agencyId: row.agencyId,
-      frame: Buffer.from(`id: ${row.feedSeq}\ndata: ${JSON.stringify(toNotificationResponse(row))}\n\n`),
+      audience: agencyAudience(row.agencyId),
+      // Serialized once here: every stream is sent this same string.
+      event: { id: row.feedSeq!, data: JSON.stringify(toNotificationResponse(row)) },
     }));
   }
+}
+
+/** The agencies among a viewer's audiences. */
+function agencyIds(keys: ReadonlySet<AudienceKey>): string[] {
+  return [...keys].filter((key) => key.startsWith('agency:')).map((key) => key.slice('agency:'.length));
 }
 
 /** The notifications `actor` may see, as find conditions. */

@@ -1,5 +1,4 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { hasRole, ownAgency, type Actor } from '../auth/actor.js';
@@ -7,9 +6,11 @@ import { Booking } from '../bookings/booking.entity.js';
 import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
 import { AtomicWrite } from '../database/atomic-write.js';
+import { TableChanges } from '../database/table-changes.js';
+import { addNotice } from '../realtime/outbox.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
 import type { ListReviewsQuery } from './dto/list-reviews.query.js';
-import { ReviewCreatedEvent } from './review-created.event.js';
+import { reviewCreatedNotice } from './review.notices.js';
 import { Review } from './review.entity.js';
 import { toReviewResponse, type ReviewResponse } from './review.response.js';
 
@@ -18,8 +19,8 @@ export class ReviewsService {
   constructor(
     @InjectRepository(Review) private readonly reviews: Repository<Review>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly events: EventEmitter2,
     private readonly cars: CarsService,
+    private readonly changes: TableChanges,
   ) {}
 
   /** Everyone sees every review, except an agency: its cars' only. */
@@ -42,9 +43,12 @@ export class ReviewsService {
     return toReviewResponse(review);
   }
 
-  /** A renter reviews only a Completed booking of its own, once (verified reviews). */
+  /**
+   * A renter reviews only a Completed booking of its own, once (verified reviews). The review and the
+   * agency's notification (the outbox row) commit together.
+   */
   async create(dto: CreateReviewDto, actor: Actor): Promise<ReviewResponse> {
-    return this.dataSource.transaction(async (manager) => {
+    const created = await this.dataSource.transaction(async (manager) => {
       const car = await this.cars.lockForReference(manager, dto.carId, actor);
       let fields: Partial<Review> = { comment: '', ...dto };
       if (hasRole(actor, 'renter')) {
@@ -54,14 +58,13 @@ export class ReviewsService {
       // A second review of one booking violates the unique index: the exception filter answers 409.
       const review = await manager.save(manager.create(Review, fields));
       const response = toReviewResponse(review);
-      const write = new AtomicWrite();
-      await this.events.emitAsync(
-        ReviewCreatedEvent.eventName,
-        new ReviewCreatedEvent(write, response, `${car.make} ${car.model}`, car.agencyId),
+      await addNotice(new AtomicWrite(), reviewCreatedNotice(response, `${car.make} ${car.model}`, car.agencyId)).run(
+        manager,
       );
-      await write.run(manager);
       return response;
     });
+    this.changes.committed('reviews');
+    return created;
   }
 
   /** The renter's Completed booking of the car to review: the one named, or one not reviewed yet. */

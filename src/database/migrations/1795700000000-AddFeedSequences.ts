@@ -1,13 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-
-/** The advisory lock class of the relay runs: pg_advisory_xact_lock(class, hashtext(table)). */
-const RELAY_LOCK_CLASS = 0x66656564; // "feed"
+import { FEED_RELAY_FUNCTION } from '../../realtime/outbox.sql.js';
 
 /**
  * Delivery order without a lock on the write path. Notifications and chat messages are inserted
- * with `feed_seq` NULL; the feed relay (src/database/feed-relay.ts) calls `feed_relay()`, which
- * stamps committed rows with the next values of their table's feed sequence, one relay at a time,
- * and realtime delivery and replay follow `feed_seq`. Existing rows keep their place: their feed
+ * with `feed_seq` NULL; the outbox relay (src/realtime/outbox-relay.ts) calls `feed_relay()`
+ * (src/realtime/outbox.sql.ts), which stamps committed rows with the next values of their table's
+ * feed sequence, one relay at a time, and realtime delivery and replay follow `feed_seq`. Existing rows keep their place: their feed
  * sequence is their old order.
  */
 export class AddFeedSequences1795700000000 implements MigrationInterface {
@@ -39,35 +37,7 @@ export class AddFeedSequences1795700000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "chat_messages_unrelayed" ON "chat_messages" ("seq") WHERE "feed_seq" IS NULL`,
     );
-    // One round trip per relay run. The lock serializes the runs of one table, cluster-wide (never a
-    // writer); the UPDATE is a statement of its own, so its snapshot, taken after the lock, sees
-    // every row the previous run stamped. The NOTIFY goes out when the call's transaction commits.
-    await queryRunner.query(`
-            CREATE FUNCTION "feed_relay"(feed text, insert_order text, channel text, batch integer)
-            RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
-            DECLARE
-                stamped integer;
-                last bigint;
-            BEGIN
-                PERFORM pg_advisory_xact_lock(${RELAY_LOCK_CLASS}, hashtext(feed));
-                EXECUTE format(
-                    'WITH pending AS (
-                        SELECT %2$I AS key, nextval(%3$L) AS seq
-                        FROM (SELECT %2$I FROM %1$I WHERE feed_seq IS NULL ORDER BY %2$I LIMIT %4$s) unrelayed
-                     ), done AS (
-                        UPDATE %1$I t SET feed_seq = pending.seq FROM pending
-                        WHERE t.%2$I = pending.key AND t.feed_seq IS NULL RETURNING t.feed_seq
-                     )
-                     SELECT count(*)::int, max(feed_seq) FROM done',
-                    feed, insert_order, feed || '_feed_seq', batch)
-                INTO stamped, last;
-                IF last IS NOT NULL THEN
-                    PERFORM pg_notify(channel, last::text);
-                END IF;
-                RETURN stamped;
-            END
-            $$
-        `);
+    await queryRunner.query(FEED_RELAY_FUNCTION);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

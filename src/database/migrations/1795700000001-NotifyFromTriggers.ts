@@ -1,8 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ANNOUNCE_OUTBOX_ROWS_FUNCTION } from '../../realtime/outbox.sql.js';
 
 /**
  * The database announces its own changes: statement-level triggers NOTIFY `feed_outbox` (payload:
- * the table) when notifications or chat messages are inserted, which wakes the feed relay, and
+ * the table) when notifications or chat messages are inserted, which wakes the outbox relay, and
  * `cars_changed` when cars, bookings or reviews are written, which empties every process's cached
  * car list. A writer cannot forget to announce, and its transaction needs no extra statement: the
  * notifications go out with its COMMIT (PostgreSQL folds identical ones of one transaction).
@@ -11,14 +12,7 @@ export class NotifyFromTriggers1795700000001 implements MigrationInterface {
   name = 'NotifyFromTriggers1795700000001';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
-            CREATE FUNCTION "announce_feed_rows"() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                PERFORM pg_notify('feed_outbox', TG_TABLE_NAME);
-                RETURN NULL;
-            END
-            $$
-        `);
+    await queryRunner.query(ANNOUNCE_OUTBOX_ROWS_FUNCTION);
     await queryRunner.query(`
             CREATE FUNCTION "announce_cars_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN

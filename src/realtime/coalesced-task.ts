@@ -1,18 +1,21 @@
+import { backoffMs } from '../database/availability.js';
+
 /**
  * Runs `work` one call at a time. A trigger while it runs makes it run once more afterwards, so
  * nothing triggered during a run is missed and a burst of triggers costs one extra run. A failed run
- * is reported and tried again after `retryMs` (the database may be down; a later trigger also retries).
+ * is reported and tried again after the database back-off (the database may be down; a later
+ * trigger also retries at once).
  */
 export class CoalescedTask {
   private running = false;
   private again = false;
   private retry: NodeJS.Timeout | null = null;
+  private failures = 0;
   private closed = false;
 
   constructor(
     private readonly work: () => Promise<void>,
     private readonly onError: (error: unknown) => void,
-    private readonly retryMs = 1000,
   ) {}
 
   get isClosed(): boolean {
@@ -40,14 +43,16 @@ export class CoalescedTask {
         this.again = false;
         await this.work();
       } while (this.again && !this.closed);
+      this.failures = 0;
     } catch (error) {
       this.again = false;
       if (this.closed) return;
       this.onError(error);
+      this.failures += 1;
       this.retry ??= setTimeout(() => {
         this.retry = null;
         this.trigger();
-      }, this.retryMs).unref();
+      }, backoffMs(this.failures)).unref();
     }
   }
 }

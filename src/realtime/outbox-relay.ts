@@ -1,21 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { PgBus } from '../database/pg-bus.service.js';
 import { CoalescedTask } from './coalesced-task.js';
-import { PgBus } from './pg-bus.service.js';
-
-/**
- * A table whose rows are delivered in order: writers insert them with `feed_seq` NULL, and the relay
- * stamps them, once committed, with the next value of the sequence `<table>_feed_seq`, then
- * NOTIFYs `channel` with the last value it stamped.
- */
-export interface FeedTable {
-  table: string;
-  /** The column that says in which order the relay stamps rows it finds together (insertion order). */
-  insertOrder: string;
-  /** Where the relay announces what it stamped (see OrderedFeed). */
-  channel: string;
-}
+import type { OutboxTable } from './outbox.js';
 
 /** A trigger announces new rows here (the payload is the table); every process's relay listens. */
 const OUTBOX_CHANNEL = 'feed_outbox';
@@ -32,8 +20,8 @@ const RELAY_BATCH = 1000;
  * rows; the lock never blocks a writer.
  */
 @Injectable()
-export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(FeedRelay.name);
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
   /** One relay task per table, at most one run at a time in this process. */
   private readonly tasks = new Map<string, CoalescedTask>();
 
@@ -49,7 +37,7 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
    * Call in constructors, before the application starts (OrderedFeed does). `stamped` runs after each
    * run that stamped rows: this process's reader need not wait for its own NOTIFY to come back.
    */
-  register(feed: FeedTable, stamped: () => void = () => undefined): void {
+  register(feed: OutboxTable, stamped: () => void = () => undefined): void {
     const task: CoalescedTask = new CoalescedTask(
       async () => {
         // Announcements arrive in bursts (one socket read holds many): let the rest of this one in,
@@ -67,7 +55,7 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** The newest feed_seq stamped in `feed`'s table (0 when none). */
-  async newest({ table }: FeedTable): Promise<bigint> {
+  async newest({ table }: OutboxTable): Promise<bigint> {
     const [{ max }] = await this.dataSource.query<{ max: string | null }[]>(
       `SELECT max("feed_seq")::text AS max FROM "${table}"`,
     );
@@ -88,11 +76,9 @@ export class FeedRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /**
-   * One relay run (the function `feed_relay`, see the AddFeedSequences migration): under the table's
-   * advisory lock, the next committed, unstamped rows get the next feed_seq values in insertion order,
-   * and the channel hears the last one when that commits. Returns how many rows it stamped.
+   * One relay run: the function `feed_relay` of outbox.sql.ts. Returns how many rows it stamped.
    */
-  private async stamp({ table, insertOrder, channel }: FeedTable): Promise<number> {
+  private async stamp({ table, insertOrder, channel }: OutboxTable): Promise<number> {
     const [{ stamped }] = await this.dataSource.query<{ stamped: number }[]>(
       'SELECT feed_relay($1, $2, $3, $4) AS stamped',
       [table, insertOrder, channel, RELAY_BATCH],
