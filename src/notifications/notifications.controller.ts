@@ -1,7 +1,8 @@
 import {
   Controller,
   Get,
-  Headers,
+  createParamDecorator,
+  type ExecutionContext,
   HttpCode,
   Ip,
   Param,
@@ -12,6 +13,7 @@ import {
   UseInterceptors,
   type MessageEvent,
 } from '@nestjs/common';
+import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
 import type { Actor } from '../auth/actor.js';
@@ -36,6 +38,18 @@ import { NotificationsService } from './notifications.service.js';
 import { MAX_CLIENT_BACKLOG } from '../realtime/clients.js';
 
 const SUCCESS = { success: true } as const;
+
+/**
+ * Where a reconnecting client stands: the Last-Event-ID header, or `?lastEventId=` for clients that
+ * cannot set headers; a value that is no event id is ignored (the client starts afresh). Read here
+ * rather than with @Headers(), which would document the header as required.
+ */
+const LastEventId = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
+  const request = context.switchToHttp().getRequest<Request>();
+  return [request.headers['last-event-id'], request.query.lastEventId].find(
+    (value): value is string => typeof value === 'string' && /^\d{1,18}$/.test(value),
+  );
+});
 
 /** Notifications are for agencies (their own) and the admin team (every agency's). */
 const AGENCY_OR_ADMIN = { roles: ['agency', 'admin'] } as const;
@@ -87,11 +101,9 @@ export class NotificationsController {
     @CurrentActor() actor: Actor,
     @Ip() ip: string,
     @SseSignal() closed: AbortSignal,
-    @Headers('last-event-id') header?: string,
-    @Query('lastEventId') query?: string,
+    @LastEventId() lastEventId?: string,
   ): Observable<MessageEvent> {
     closed.addEventListener('abort', this.limits.acquire('sse', clientKey(ip, actor)), { once: true });
-    const lastEventId = [header, query].find((value) => typeof value === 'string' && /^\d{1,18}$/.test(value));
     return this.notifications.stream(actor, lastEventId);
   }
 
