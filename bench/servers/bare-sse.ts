@@ -8,56 +8,18 @@
 import { createServer, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import { readJson, serveCoordinator } from './child.js';
+import { storeReview, type ReviewRequest } from './review-write.js';
 
 const CHANNEL = 'bench_bare_sse';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const streams = new Set<ServerResponse>();
 
-interface ReviewRequest {
-  carId: string;
-  renterId: string;
-  renterName: string;
-  rating: number;
-  comment: string;
-}
-
 /** Stores the review and its notification; the frame goes out when the NOTIFY arrives. */
-async function review(input: ReviewRequest): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const car = await client.query<{ agency_id: string; make: string; model: string }>(
-      'SELECT agency_id, make, model FROM cars WHERE id = $1 AND deleted_at IS NULL FOR SHARE',
-      [input.carId],
-    );
-    if (car.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return 404;
-    }
-    const { agency_id: agencyId, make, model } = car.rows[0];
-    const stored = await client.query<Record<string, unknown>>(
-      `INSERT INTO reviews (car_id, renter_id, renter_name, rating, comment) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [input.carId, input.renterId, input.renterName, input.rating, input.comment],
-    );
-    const message = `New ${input.rating}-star review for ${make} ${model} from ${input.renterName}`;
-    const notification = await client.query<{ id: string; created_at: Date }>(
-      `INSERT INTO notifications (agency_id, type, title, message, data) VALUES ($1, 'REVIEW', 'New Review', $2, $3)
-       RETURNING id, created_at`,
-      [agencyId, message, { review: stored.rows[0] }],
-    );
-    const { id, created_at: createdAt } = notification.rows[0];
-    const data = { id, type: 'REVIEW', title: 'New Review', message, isRead: false, createdAt, data: stored.rows[0] };
-    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, `id: ${id}\ndata: ${JSON.stringify(data)}\n\n`]);
-    await client.query('COMMIT');
-    return 201;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const review = async (input: ReviewRequest): Promise<number> =>
+  (await storeReview(pool, input, CHANNEL, ({ id, data }) => `id: ${id}\ndata: ${JSON.stringify(data)}\n\n`))
+    ? 201
+    : 404;
 
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/sse') {

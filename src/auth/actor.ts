@@ -18,7 +18,7 @@ export interface User {
 
 /**
  * Who is asking. `open`: open mode (no auth settings), where the one built-in agency owns
- * everything and every caller may do everything, as before identity existed. `anonymous`: token
+ * everything and every caller may do everything (what the dashboard expects). `anonymous`: token
  * mode without a token (the public catalogue).
  */
 export type Actor = { kind: 'open' } | { kind: 'anonymous' } | User;
