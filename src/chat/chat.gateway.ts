@@ -143,9 +143,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const subscription = this.chat
       .follow(viewerOf(actor), socketId, { history: this.historyOnConnect, echo: this.echoToSender })
       .subscribe({
-        next: (item) => {
-          if ('frame' in item) this.send(socket, item);
-        },
+        next: (item) => this.send(socket, item),
         error: (error: unknown) => this.logger.warn(`A chat socket stopped receiving: ${String(error)}`),
       });
     subscription.add(tokenExpiry(actor).subscribe(() => socket.close(POLICY_VIOLATION, 'Token expired')));

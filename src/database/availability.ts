@@ -56,30 +56,26 @@ export function backoffMs(attempt: number): number {
   return Math.min(250 * 2 ** Math.max(0, attempt - 1), 2000);
 }
 
-/** Resolves after `ms`, or rejects at once when `signal` aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** A caller that may stop wanting an answer: `patiently` checks it before each retry. */
+export interface Cancellation {
+  readonly cancelled: boolean;
+}
+
+/** Thrown by `patiently` when its caller was cancelled while it waited. */
+export class Cancelled extends Error {
+  constructor() {
+    super('Cancelled while waiting for the database');
+  }
 }
 
 /**
  * Runs `work`, and while it fails because the database is unavailable, again after the back-off,
  * until it succeeds, fails for another reason, `patienceMs` runs out (the last error is thrown) or
- * `signal` aborts (its reason is thrown: the caller no longer wants the answer).
+ * the caller is cancelled (`Cancelled` is thrown after the current wait).
  */
 export async function patiently<T>(
   work: () => Promise<T>,
-  { signal, patienceMs = Infinity }: { signal?: AbortSignal; patienceMs?: number } = {},
+  { until, patienceMs = Infinity }: { until?: Cancellation; patienceMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + patienceMs;
   for (let attempt = 1; ; attempt++) {
@@ -88,7 +84,8 @@ export async function patiently<T>(
     } catch (error) {
       const delay = backoffMs(attempt);
       if (!isDatabaseUnavailable(error) || Date.now() + delay > deadline) throw error;
-      await pause(delay, signal);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (until?.cancelled) throw new Cancelled();
     }
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException, type MessageEvent } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { endWith, ignoreElements, interval, map, merge, share, takeUntil, type Observable } from 'rxjs';
+import { Subject, takeUntil, type Observable } from 'rxjs';
 import { In, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
-import { ownAgency, type Actor } from '../auth/actor.js';
+import { isUser, ownAgency, type Actor } from '../auth/actor.js';
 import type { Page } from '../common/pagination.query.js';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
@@ -16,9 +16,13 @@ import type { ListNotificationsQuery } from './list-notifications.query.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
 
-/** A notification in delivery order, as the SSE event every stream that sees it is sent (built once). */
-interface LiveNotification extends FeedItem {
-  event: MessageEvent;
+/**
+ * A notification in delivery order, and the SSE event every stream that sees it is sent: built once
+ * (Nest writes its `id` and `data` and reads nothing else).
+ */
+interface LiveNotification extends FeedItem, MessageEvent {
+  id: string;
+  data: string;
 }
 
 const KEEPALIVE: MessageEvent = { comment: 'keepalive' };
@@ -29,7 +33,7 @@ export class NotificationsService {
   /** Every notification once, in delivery order, from every process: what SSE streams are fed live. */
   readonly live: Observable<LiveNotification>;
   /** One timer for every stream's keepalive comment. */
-  private readonly keepalive: Observable<MessageEvent>;
+  private readonly keepalive = new Subject<MessageEvent>();
   private readonly retryMs: number;
 
   constructor(
@@ -41,11 +45,7 @@ export class NotificationsService {
     this.feed = feeds.open(NOTIFICATIONS_OUTBOX, (seq, limit, viewer) => this.after(seq, limit, viewer));
     this.live = this.feed.live;
     this.live.subscribe(() => metrics.notificationsPublished.inc());
-    this.keepalive = interval(config.get('SSE_KEEPALIVE_MS', { infer: true })).pipe(
-      map(() => KEEPALIVE),
-      takeUntil(this.live.pipe(ignoreElements(), endWith(true))), // the feed closed: shutdown
-      share(),
-    );
+    setInterval(() => this.keepalive.next(KEEPALIVE), config.get('SSE_KEEPALIVE_MS', { infer: true })).unref();
     this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
     metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.openStreams);
     metrics.counter(
@@ -73,10 +73,12 @@ export class NotificationsService {
    */
   stream(actor: Actor, lastEventId?: string): Observable<MessageEvent> {
     const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
-    const events = this.feed
-      .follow(viewerOf(actor), { after: claimed === undefined ? undefined : () => this.feed.startAt(claimed) })
-      .pipe(map((item) => ('event' in item ? item.event : { id: String(item.start), retry: this.retryMs })));
-    return merge(events, this.keepalive).pipe(takeUntil(tokenExpiry(actor)));
+    const events = this.feed.follow<MessageEvent, MessageEvent>(viewerOf(actor), {
+      after: claimed === undefined ? undefined : () => this.feed.startAt(claimed),
+      opening: (start) => ({ id: String(start), retry: this.retryMs }),
+      heartbeat: this.keepalive,
+    });
+    return isUser(actor) ? events.pipe(takeUntil(tokenExpiry(actor))) : events;
   }
 
   /** An agency's own notifications; the admin's (and open mode's) are every agency's. */
@@ -113,8 +115,9 @@ export class NotificationsService {
     return rows.map((row) => ({
       seq: BigInt(row.feedSeq!),
       audience: agencyAudience(row.agencyId),
-      // Serialized once here: every stream is sent this same string.
-      event: { id: row.feedSeq!, data: JSON.stringify(toNotificationResponse(row)) },
+      // Serialized once here: every stream is sent this same object.
+      id: row.feedSeq!,
+      data: JSON.stringify(toNotificationResponse(row)),
     }));
   }
 }

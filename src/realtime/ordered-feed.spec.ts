@@ -2,7 +2,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Subscription } from 'rxjs';
 import type { PgBus } from '../database/pg-bus.service.js';
 import { agencyAudience, type AudienceKey, type Viewer } from './audience.js';
-import { OrderedFeed, type FeedItem, type FeedStart } from './ordered-feed.js';
+import { OrderedFeed, type FeedItem } from './ordered-feed.js';
+
+interface FeedStart {
+  start: bigint;
+}
 import type { OutboxRelay } from './outbox-relay.js';
 import { NOTIFICATIONS_OUTBOX } from './outbox.js';
 
@@ -75,7 +79,11 @@ describe('OrderedFeed', () => {
     let error: unknown;
     subscriptions.push(
       feed
-        .follow(viewer, { after: after === undefined ? undefined : () => feed.startAt(after), except })
+        .follow(viewer, {
+          after: after === undefined ? undefined : () => feed.startAt(after),
+          opening: (start): FeedStart => ({ start }),
+          except,
+        })
         .subscribe({ next: (item) => got.push(item), error: (e: unknown) => (error = e) }),
     );
     const items = () => got.filter((item): item is Item => 'n' in item).map((item) => item.n);
@@ -138,7 +146,7 @@ describe('OrderedFeed', () => {
     expect(feed.delivered).toBe(2);
   });
 
-  it('waits while the database is unavailable, then replays; leaving stops the waiting', async () => {
+  it('waits while the database is unavailable, then replays; leaving ends the waiting', async () => {
     const { feed, store, fail, reads } = setup();
     store(A);
     await until(() => feed.position === 1n, 'delivery');

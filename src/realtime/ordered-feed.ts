@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
-import { patiently } from '../database/availability.js';
+import { Cancelled, patiently } from '../database/availability.js';
 import type { PgBus } from '../database/pg-bus.service.js';
 import { sees, type AudienceKey, type Viewer } from './audience.js';
 import { CoalescedTask } from './coalesced-task.js';
@@ -16,16 +16,15 @@ export interface FeedItem {
 /** The next items after `seq` that `viewer` may see, oldest first, at most `limit`. */
 export type ReadAfter<T extends FeedItem> = (seq: bigint, limit: number, viewer: Viewer) => Promise<T[]>;
 
-/** The first thing a follower receives: the position its replay starts after. */
-export interface FeedStart {
-  start: bigint;
-}
-
-export interface FollowOptions<T> {
-  /** Where to start: after this seq (clamped to the newest stored), or after what this process delivered so far. */
-  after?: (signal: AbortSignal) => Promise<bigint>;
+export interface FollowOptions<T, S, H> {
+  /** Where to start: after the seq this resolves to, or (without it) after what this process delivered so far. */
+  after?: () => Promise<bigint>;
+  /** What the follower receives first, once its start is known (an SSE stream: where it stands). */
+  opening?: (start: bigint) => S;
   /** Items this follower must not get (a chat sender's own messages). */
   except?: (item: T) => boolean;
+  /** Passed on to the follower as they come (an SSE stream's keepalive comments). */
+  heartbeat?: Observable<H>;
 }
 
 const BATCH = 500;
@@ -100,15 +99,19 @@ export class OrderedFeed<T extends FeedItem> {
   }
 
   /**
-   * What one stream or socket receives: first `{start}`, then every stored item `viewer` may see after
-   * it, read from the database, then the live ones — each once, in order. Live items that arrive
-   * during the replay wait for it. While the database is unavailable, the start and the replay wait
-   * on the database back-off (`patiently`); unsubscribing stops them. Completes at shutdown.
+   * What one stream or socket receives: its `opening`, then every stored item `viewer` may see after
+   * its start, read from the database, then the live ones — each once, in order, with `heartbeat`
+   * passed on between them. Live items that arrive during the replay wait for it. While the
+   * database is unavailable, the start and the replay wait on the database back-off (`patiently`);
+   * unsubscribing ends the waiting. Completes at shutdown.
    */
-  follow(viewer: Viewer, { after, except }: FollowOptions<T> = {}): Observable<FeedStart | T> {
-    return new Observable<FeedStart | T>((subscriber) => {
+  follow<S = never, H = never>(
+    viewer: Viewer,
+    { after, opening, except, heartbeat }: FollowOptions<T, S, H> = {},
+  ): Observable<T | S | H> {
+    return new Observable<T | S | H>((subscriber) => {
       this.followerCount += 1;
-      const abort = new AbortController();
+      const state = { cancelled: false };
       let position = 0n;
       let waiting: T[] | null = [];
       const deliver = (item: T) => {
@@ -126,12 +129,12 @@ export class OrderedFeed<T extends FeedItem> {
         },
         complete: () => subscriber.complete(),
       });
+      if (heartbeat) live.add(heartbeat.subscribe((beat) => subscriber.next(beat)));
       const replay = async () => {
-        const { signal } = abort;
-        position = after ? await patiently(() => after(signal), { signal }) : this.last;
-        subscriber.next({ start: position });
-        for (let more = true; more && !signal.aborted;) {
-          const batch = await patiently(() => this.read(position, BATCH, viewer), { signal });
+        position = after ? await patiently(after, { until: state }) : this.last;
+        if (opening) subscriber.next(opening(position));
+        for (let more = true; more && !state.cancelled;) {
+          const batch = await patiently(() => this.read(position, BATCH, viewer), { until: state });
           batch.forEach(deliver);
           more = batch.length === BATCH;
         }
@@ -140,11 +143,11 @@ export class OrderedFeed<T extends FeedItem> {
         caughtUp.forEach(deliver);
       };
       replay().catch((error: unknown) => {
-        if (!abort.signal.aborted) subscriber.error(error);
+        if (!state.cancelled && !(error instanceof Cancelled)) subscriber.error(error);
       });
       return () => {
         this.followerCount -= 1;
-        abort.abort();
+        state.cancelled = true;
         live.unsubscribe();
       };
     });
