@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import { OriginPolicy } from './auth/origins.js';
 import { loopbackOnly } from './auth/remote-access.js';
 import { TokenVerifier } from './auth/token-verifier.service.js';
 import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
@@ -44,9 +45,30 @@ export function configureApp(app: INestApplication): void {
     if (lifecycle.draining) response.setHeader('Connection', 'close');
     next();
   });
-  // Open mode answers loopback clients only (like Redis's protected mode), unless told otherwise.
-  if (app.get(TokenVerifier).mode === 'open' && !env.get('ALLOW_REMOTE_WITHOUT_AUTH', { infer: true })) {
-    app.use(loopbackOnly);
+  // CORS first: every answer, the refusals of the middleware below included, carries its headers,
+  // so that a browser can read them (and their Retry-After).
+  const mode = app.get(TokenVerifier).mode;
+  const origins = new OriginPolicy(env.get('CORS_ORIGINS', { infer: true }), mode);
+  app.enableCors({
+    origin: origins.cors,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'Last-Event-ID',
+      'X-Request-Id',
+      'If-None-Match',
+      'Idempotency-Key',
+    ],
+    exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'ETag', 'Retry-After', 'Idempotent-Replayed'],
+    maxAge: 600,
+  });
+  if (mode === 'open') {
+    // Being on this machine is open mode's only credential, and a browser on it runs any site's
+    // pages: those get 403 unless CORS_ORIGINS names them.
+    app.use(origins.refuseForeignPages);
+    // Loopback clients only (like Redis's protected mode), unless told otherwise.
+    if (!env.get('ALLOW_REMOTE_WITHOUT_AUTH', { infer: true })) app.use(loopbackOnly);
   }
   if (env.get('RATE_LIMITS', { infer: true }) === 'on') {
     app.use(writeRateLimit(env.get('RATE_LIMIT_WRITES', { infer: true })));
@@ -62,22 +84,7 @@ export function configureApp(app: INestApplication): void {
 
   // An API: no HTML of its own to protect with a CSP (Swagger UI needs inline scripts),
   // and its responses are read cross-origin by the dashboard.
-  const origins = env.get('CORS_ORIGINS', { infer: true }).trim();
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
-  app.enableCors({
-    origin: origins === '*' ? true : origins.split(',').map((origin) => origin.trim()),
-    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: [
-      'Content-Type',
-      'Authorization',
-      'Last-Event-ID',
-      'X-Request-Id',
-      'If-None-Match',
-      'Idempotency-Key',
-    ],
-    exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'ETag', 'Retry-After', 'Idempotent-Replayed'],
-    maxAge: 600,
-  });
   const prefix = env.get('API_PREFIX', { infer: true }).replace(/^\/+|\/+$/g, '');
   if (prefix) app.setGlobalPrefix(prefix);
 
@@ -103,7 +110,7 @@ export function configureApp(app: INestApplication): void {
       clientAddress,
       chatUpgradeCheck(app.get(TokenVerifier), {
         allowRemote: env.get('ALLOW_REMOTE_WITHOUT_AUTH', { infer: true }),
-        origins: origins === '*' ? null : origins.split(',').map((origin) => origin.trim()),
+        origins,
         clientAddress,
       }),
     ),

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from './support/app.js';
 import { bookingInput, carInput, reviewInput } from './support/builders.js';
 import { withClient } from './support/database.js';
-import { day } from './support/dates.js';
+import { day, started } from './support/dates.js';
 import { openSse } from './support/sse.js';
 import { signToken, TEST_SECRET } from './support/tokens.js';
 import { openWs } from './support/ws.js';
@@ -192,7 +192,8 @@ describe('Token mode: who may do what', () => {
   });
 
   it('lets a renter review a Completed booking of its own once (verified reviews)', async () => {
-    const booking = await call('renter', 'post', '/bookings', bookingInput(carA, day(50), day(51))).expect(201);
+    const { start, end } = started();
+    const booking = await call('renter', 'post', '/bookings', bookingInput(carA, start, end)).expect(201);
     await call('agencyA', 'put', `/bookings/${booking.body.id}`, { status: 'Confirmed' }).expect(200);
     await call('agencyA', 'put', `/bookings/${booking.body.id}`, { status: 'Completed' }).expect(200);
     await call('otherRenter', 'post', '/reviews', reviewInput(carA)).expect(403);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { useTestApp } from './support/app.js';
 import { bookingInput, createBooking, createCar } from './support/builders.js';
 import { withClient } from './support/database.js';
-import { day } from './support/dates.js';
+import { day, started } from './support/dates.js';
 
 const DEC_1 = day(0);
 const DEC_3 = day(2);
@@ -230,7 +230,8 @@ describe('Bookings', () => {
     });
 
     it.each([['Completed'], ['Cancelled']])('moves Confirmed to %s', async (to) => {
-      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const { start, end } = started(); // only a rental that has begun can be Completed
+      const booking = await createBooking(t.url, car.id, start, end);
       await request(t.url).put(`/bookings/${booking.id}`).send({ status: 'Confirmed' }).expect(200);
       const response = await request(t.url).put(`/bookings/${booking.id}`).send({ status: to }).expect(200);
       expect(response.body.status).toBe(to);
@@ -252,7 +253,8 @@ describe('Bookings', () => {
       ...['Pending', 'Confirmed', 'Completed', 'Cancelled'].map((to) => ['Rejected', to] as [string, string]),
     ];
     it.each(illegal)('refuses %s → %s with a 409 naming both', async (from, to) => {
-      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const { start, end } = started();
+      const booking = await createBooking(t.url, car.id, start, end);
       for (const step of paths[from])
         await request(t.url).patch(`/bookings/${booking.id}`).send({ status: step }).expect(200);
       const response = await request(t.url).patch(`/bookings/${booking.id}`).send({ status: to }).expect(409);

@@ -17,11 +17,22 @@ interface Reply {
 }
 
 /** One request from `localAddress`; for a stream, resolves at the headers and leaves it open. */
-function call(url: string, method: string, body?: unknown, localAddress = '127.0.0.1', stream = false): Promise<Reply> {
+function call(
+  url: string,
+  method: string,
+  body?: unknown,
+  localAddress = '127.0.0.1',
+  stream = false,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
-      { method, localAddress, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+      {
+        method,
+        localAddress,
+        headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      },
       (response) => {
         if (stream && response.statusCode === 200) {
           resolve({ status: 200, headers: response.headers, body: '', response });
@@ -59,6 +70,13 @@ describe('Rate limits', () => {
     const refused = await call(`${t.url}/cars`, 'POST', carInput());
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // A browser can read it, and its Retry-After: the same CORS headers as a success.
+    const fromPage = await call(`${t.url}/cars`, 'POST', carInput(), '127.0.0.1', false, {
+      Origin: 'http://localhost:3001',
+    });
+    expect(fromPage.status).toBe(429);
+    expect(fromPage.headers['access-control-allow-origin']).toBe('http://localhost:3001');
+    expect(fromPage.headers['access-control-expose-headers']).toContain('Retry-After');
     expect(JSON.parse(refused.body)).toEqual({
       statusCode: 429,
       message: expect.stringMatching(/^Too many writes/),

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { useTestApp } from './support/app.js';
 import { bookingInput, createBooking, createCar, reviewInput } from './support/builders.js';
-import { day } from './support/dates.js';
+import { day, started } from './support/dates.js';
 
 const DEC_1 = day(0);
 const DEC_3 = day(2);
@@ -105,7 +105,8 @@ describe('Reviews and notifications', () => {
     });
 
     it('raises Booking Updated on every status change, not on a paid-only change or a no-op', async () => {
-      const booking = await createBooking(t.url, car.id, DEC_1, DEC_3);
+      const { start, end } = started(); // a rental that has begun: it can be Completed
+      const booking = await createBooking(t.url, car.id, start, end);
       await request(t.url).patch(`/bookings/${booking.id}`).send({ isPaid: true }).expect(200);
       await request(t.url).patch(`/bookings/${booking.id}`).send({ status: 'Pending' }).expect(200);
       expect(await notifications()).toHaveLength(1);
@@ -183,6 +184,25 @@ describe('Reviews and notifications', () => {
       expect(all2.body).toEqual({ success: true });
       expect(await notifications('?unread=true')).toHaveLength(0);
       await request(t.url).post('/notifications/read-all').expect(200);
+    });
+
+    it('lists newest first by the createdAt it shows, also after many concurrent writes', async () => {
+      const cars = await Promise.all(Array.from({ length: 5 }, () => createCar(t.url)));
+      await Promise.all(
+        Array.from({ length: 150 }, (_, i) =>
+          request(t.url)
+            .post('/bookings')
+            .send(bookingInput(cars[i % 5].id, day(3 * Math.floor(i / 5)), day(3 * Math.floor(i / 5) + 1)))
+            .expect(201),
+        ),
+      );
+      const listed = await notifications('?limit=500');
+      expect(listed).toHaveLength(150);
+      for (let i = 1; i < listed.length; i++) {
+        const [newer, older] = [listed[i - 1], listed[i]];
+        const order = Date.parse(newer.createdAt) - Date.parse(older.createdAt);
+        expect(order > 0 || (order === 0 && BigInt(newer.id) > BigInt(older.id))).toBe(true);
+      }
     });
 
     it('answers an unknown id with 404 and a malformed one with 400', async () => {

@@ -65,4 +65,11 @@ describe('Start-up errors say what to do', () => {
     expect(output).toContain('SEED_DEMO="maybe"');
     expect(output).toContain('CORS_ORIGINS="not a url"');
   });
+
+  it('refuses a TRUST_PROXY that is no address, subnet or hop count, in one line naming it', async () => {
+    const { code, output } = await start({ PORT: String(await freePort()), TRUST_PROXY: 'banana' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/TRUST_PROXY="banana": TRUST_PROXY must be true, false, a hop count/);
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+  });
 });

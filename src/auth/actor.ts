@@ -6,6 +6,8 @@ export type Role = (typeof ROLES)[number];
 /** Someone who presented a valid token. */
 export interface User {
   kind: 'user';
+  /** The token's `iss` ('' when it has none). */
+  issuer: string;
   sub: string;
   role: Role;
   /** Set for the `agency` role only. */
@@ -41,6 +43,11 @@ export function ownAgency(actor: Actor): string | undefined {
 export function defaultAgency(actor: Actor): string | undefined {
   if (actor.kind === 'open') return BUILT_IN_AGENCY_ID;
   return ownAgency(actor);
+}
+
+/** One identity, whole: a token of another issuer, role or agency with the same `sub` is someone else. */
+export function identityKey(user: User): string {
+  return JSON.stringify([user.issuer, user.sub, user.role, user.agencyId]);
 }
 
 /** Who made a change, as recorded in a booking's history. */

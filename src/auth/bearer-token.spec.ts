@@ -28,4 +28,13 @@ describe('redactAccessToken', () => {
     expect(redactAccessToken('/ws/chat?x=1&ACCESS_TOKEN=eyJ')).toBe('/ws/chat?x=1&ACCESS_TOKEN=[redacted]');
     expect(redactAccessToken('/cars?limit=5')).toBe('/cars?limit=5');
   });
+
+  it('redacts every spelling that decodes to access_token, and nothing else', () => {
+    expect(redactAccessToken('/cars?access%5Ftoken=eyJ.a.b')).toBe('/cars?access%5Ftoken=[redacted]');
+    expect(redactAccessToken('/cars?%61ccess_token=eyJ&x=access_token')).toBe(
+      '/cars?%61ccess_token=[redacted]&x=access_token',
+    );
+    expect(redactAccessToken('/cars?access_token=eyJ#access_token')).toBe('/cars?access_token=[redacted]#access_token');
+    expect(redactAccessToken('/cars?%E0%A4%A=1')).toBe('/cars?%E0%A4%A=1'); // malformed escapes stay as they are
+  });
 });

@@ -13,7 +13,30 @@ export function bearerToken(request: IncomingMessage, fromQuery: boolean): strin
   return query ?? undefined;
 }
 
-/** A URL with its `access_token` replaced: tokens never reach a log line. */
+/**
+ * A URL with the value of every parameter that decodes to `access_token` replaced (`access%5Ftoken`
+ * is read as one too): tokens never reach a log line, whatever their spelling.
+ */
 export function redactAccessToken(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+  const start = url.indexOf('?');
+  if (start === -1) return url;
+  const end = url.indexOf('#', start) === -1 ? url.length : url.indexOf('#', start);
+  const query = url
+    .slice(start + 1, end)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals === -1 ? pair : pair.slice(0, equals);
+      return decodedName(name).toLowerCase() === 'access_token' ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, start + 1)}${query}${url.slice(end)}`;
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }

@@ -47,6 +47,8 @@ export class TokenVerifier {
   private readonly issuer?: string;
   private readonly audience?: string;
   private readonly verified = new Map<string, { user: User; until: number }>();
+  private readonly roleClaim: string;
+  private readonly agencyClaim: string;
   private readonly knownAgencies = new Set<string>();
 
   constructor(
@@ -58,6 +60,8 @@ export class TokenVerifier {
     this.mode = authMode({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: jwksUrl });
     this.issuer = config.get('AUTH_ISSUER', { infer: true }) || undefined;
     this.audience = config.get('AUTH_AUDIENCE', { infer: true }) || undefined;
+    this.roleClaim = config.get('AUTH_ROLE_CLAIM', { infer: true });
+    this.agencyClaim = config.get('AUTH_AGENCY_CLAIM', { infer: true });
     const hmac = secret ? new TextEncoder().encode(secret) : null;
     const jwks = jwksUrl
       ? createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: config.get('AUTH_JWKS_COOLDOWN_MS', { infer: true }) })
@@ -97,28 +101,26 @@ export class TokenVerifier {
       if (keysUnreachable(error)) throw new KeysUnavailableError(String(error));
       throw new InvalidTokenError(describe(error));
     }
-    const role = payload.role;
-    if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
-      throw new InvalidTokenError(`The token's role claim must be one of ${ROLES.join(', ')}`);
-    }
-    if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 200) {
-      throw new InvalidTokenError('The token has no usable sub claim');
-    }
+    const role = knownRole(claimAt(payload, this.roleClaim));
+    if (!role) throw new InvalidTokenError(`The token's ${this.roleClaim} claim must name one of ${ROLES.join(', ')}`);
+    const sub = textClaim(payload, 'sub', 200);
+    if (sub === undefined) throw new InvalidTokenError('The token has no usable sub claim');
     let agencyId: string | null = null;
     if (role === 'agency') {
-      const claimed = payload.agency_id;
-      if (typeof claimed !== 'string' || !isUUID(claimed) || !(await this.agencyExists(claimed))) {
-        throw new InvalidTokenError('An agency token needs the agency_id of an existing agency');
+      const claimed = claimAt(payload, this.agencyClaim);
+      if (typeof claimed !== 'string' || !isUUID(claimed) || !(await this.agencyExists(claimed.toLowerCase()))) {
+        throw new InvalidTokenError(`An agency token needs the ${this.agencyClaim} of an existing agency`);
       }
       agencyId = claimed.toLowerCase();
     }
     return {
       kind: 'user',
-      sub: payload.sub,
-      role: role as Role,
+      issuer: textClaim(payload, 'iss', 1000) ?? '',
+      sub,
+      role,
       agencyId,
-      name: typeof payload.name === 'string' && payload.name.trim() ? payload.name.slice(0, 100) : undefined,
-      email: typeof payload.email === 'string' && payload.email.trim() ? payload.email.slice(0, 254) : undefined,
+      name: textClaim(payload, 'name', 100),
+      email: textClaim(payload, 'email', 254),
       expiresAt: payload.exp! * 1000,
     };
   }
@@ -129,6 +131,37 @@ export class TokenVerifier {
     if (found) this.knownAgencies.add(id);
     return found;
   }
+}
+
+/** Not text: NUL and other control characters, or half of a surrogate pair. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+const NOT_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A string claim, trimmed to `max` characters; undefined when absent or blank. Claims are input like
+ * any body: one that is not text makes the token unusable (401 naming the claim), never a 500 later.
+ */
+function textClaim(payload: JWTPayload, name: string, max: number): string | undefined {
+  const value = payload[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidTokenError(`The token's ${name} claim must be a string`);
+  if (NOT_TEXT.test(value))
+    throw new InvalidTokenError(`The token's ${name} claim contains characters that are not text`);
+  return value.trim() ? value.slice(0, max) : undefined;
+}
+
+/** The claim at a dotted path (`realm_access.roles`); a claim whose own name has dots is found too. */
+function claimAt(payload: JWTPayload, path: string): unknown {
+  if (path in payload) return payload[path];
+  return path.split('.').reduce<unknown>((value, key) => {
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  }, payload);
+}
+
+/** The role a claim names: a role, or the first known role of a list. */
+function knownRole(claim: unknown): Role | undefined {
+  const candidates = Array.isArray(claim) ? claim : [claim];
+  return candidates.find((value): value is Role => typeof value === 'string' && ROLES.includes(value as Role));
 }
 
 /** The JWKS could not be fetched (timeout, network, or not a 200 with a key set), as opposed to a bad token. */

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DataSource, In, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { actorStamp, hasRole, ownAgency, type Actor } from '../auth/actor.js';
 import type { Environment } from '../config/environment.js';
 import { CarsService } from '../cars/cars.service.js';
@@ -21,18 +21,28 @@ import { Booking } from './booking.entity.js';
 import { BookingChange } from './booking-change.entity.js';
 import { toBookingChangeResponse, type BookingChangeResponse } from './booking-change.response.js';
 import { toBookingResponse, type BookingResponse } from './booking.response.js';
-import { bookingPrice, canTransition } from './booking-status.js';
+import { ACTIVE_STATUSES, bookingPrice, canTransition } from './booking-status.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
 import type { UpdateBookingDto } from './dto/update-booking.dto.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The advisory lock class of one renter's bookings: pg_advisory_xact_lock(class, hashtext(sub)). */
+const RENTER_LOCK_CLASS = 0x72656e74; // "rent"
+
+interface Renter {
+  id: string;
+  name: string;
+  email: string;
+}
 /** Tries of a booking whose car changed between its read and its write (each after a fresh read). */
 const CAR_READ_ATTEMPTS = 3;
 
 @Injectable()
 export class BookingsService {
   private readonly maxBookingDays: number;
+  private readonly maxAdvanceDays: number;
+  private readonly maxOpenPerRenter: number;
 
   constructor(
     @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
@@ -42,6 +52,8 @@ export class BookingsService {
     config: ConfigService<Environment, true>,
   ) {
     this.maxBookingDays = config.get('MAX_BOOKING_DAYS', { infer: true });
+    this.maxAdvanceDays = config.get('MAX_BOOKING_ADVANCE_DAYS', { infer: true });
+    this.maxOpenPerRenter = config.get('MAX_OPEN_BOOKINGS_PER_RENTER', { infer: true });
   }
 
   /** A renter sees its own bookings, an agency its cars', the admin (and open mode) all. */
@@ -79,13 +91,15 @@ export class BookingsService {
   }
 
   /**
-   * Creates a Pending booking priced by the server, in one statement and no transaction: the car is
+   * Creates a Pending booking priced by the server, in one statement (a renter's: in a transaction
+   * that holds that renter's lock, see below): the car is
    * read first (usually from this process's CarSnapshots), then the booking, its first history entry
    * and the agency's notification (the outbox row) are written together, only if the car is still as
    * read, and it stays locked FOR SHARE until they commit (CarsService.unchanged). A car changed
    * meanwhile means a fresh read and another try. Overlaps are refused by the database's exclusion
    * constraint, so concurrent requests cannot both win.
-   * A renter books as itself (its token names the renter); an agency only its own cars.
+   * A renter books as itself (its token names the renter), at most MAX_OPEN_BOOKINGS_PER_RENTER open
+   * bookings at once; an agency only its own cars, for a walk-in renter who has no account here.
    */
   async create(dto: CreateBookingDto, actor: Actor): Promise<BookingResponse> {
     const startDate = new Date(dto.startDate);
@@ -96,10 +110,48 @@ export class BookingsService {
     if (endDate.getTime() - startDate.getTime() > this.maxBookingDays * DAY_MS) {
       throw new BadRequestException(`A booking may last at most ${this.maxBookingDays} days`);
     }
-    const renter = hasRole(actor, 'renter')
-      ? { id: actor.sub, name: actor.name ?? dto.renter.name, email: actor.email ?? dto.renter.email }
-      : { id: dto.renter.id || randomUUID(), name: dto.renter.name, email: dto.renter.email };
+    if (startDate.getTime() > Date.now() + this.maxAdvanceDays * DAY_MS) {
+      throw new BadRequestException(`startDate must be at most ${this.maxAdvanceDays} days ahead`);
+    }
+    if (hasRole(actor, 'renter')) {
+      const renter = { id: actor.sub, name: actor.name ?? dto.renter.name, email: actor.email ?? dto.renter.email };
+      // One renter's bookings one after another (a lock of its own), so that the limit holds under concurrency.
+      const created = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RENTER_LOCK_CLASS, actor.sub]);
+        const open = await manager.count(Booking, {
+          where: { renterId: actor.sub, status: In(ACTIVE_STATUSES), endDate: MoreThan(new Date()) },
+        });
+        if (open >= this.maxOpenPerRenter) {
+          throw new ConflictException(
+            `You already hold ${open} open bookings (Pending or Confirmed, not yet ended): at most ${this.maxOpenPerRenter}`,
+          );
+        }
+        return this.write(manager, { dto, startDate, endDate, renter }, actor);
+      });
+      this.changes.committed('bookings');
+      return created;
+    }
+    // Open mode keeps the dashboard's renter id; in token mode an agency's or the admin's booking is a
+    // walk-in: it never belongs to a renter account (only that renter's own token books for it).
+    const renter = {
+      id: (actor.kind === 'open' && dto.renter.id) || randomUUID(),
+      name: dto.renter.name,
+      email: dto.renter.email,
+    };
+    const created = await this.write(this.dataSource.manager, { dto, startDate, endDate, renter }, actor);
+    this.changes.committed('bookings');
+    return created;
+  }
 
+  /**
+   * The booking, its first history entry and its notification in one statement, only if the car is
+   * still as read; a car changed meanwhile means a fresh read and another try.
+   */
+  private async write(
+    manager: EntityManager,
+    { dto, startDate, endDate, renter }: { dto: CreateBookingDto; startDate: Date; endDate: Date; renter: Renter },
+    actor: Actor,
+  ): Promise<BookingResponse> {
     for (let attempt = 1; ; attempt++) {
       const car = await this.cars.forBooking(dto.carId, actor, attempt > 1);
       const now = new Date();
@@ -124,10 +176,7 @@ export class BookingsService {
         .insert(BookingChange, change(booking.id, actor, { statusTo: booking.status, paidTo: booking.isPaid }));
       addNotice(write, bookingCreatedNotice(response, car.agencyId));
       // An overlap violates bookings_no_overlap: the exception filter answers 409.
-      if (await write.run(this.dataSource.manager)) {
-        this.changes.committed('bookings');
-        return response;
-      }
+      if (await write.run(manager)) return response;
       if (attempt === CAR_READ_ATTEMPTS) {
         throw new ConflictException('The car changed while it was being booked; please try again');
       }
@@ -149,6 +198,10 @@ export class BookingsService {
       const statusChanges = dto.status !== undefined && dto.status !== previousStatus;
       if (statusChanges && !canTransition(previousStatus, dto.status!)) {
         throw new ConflictException(`Cannot change booking status from ${previousStatus} to ${dto.status}`);
+      }
+      // An early return is fine; a rental that never began cannot be complete (nor reviewed).
+      if (statusChanges && dto.status === 'Completed' && booking.startDate.getTime() > Date.now()) {
+        throw new ConflictException('A booking cannot be Completed before its startDate');
       }
       if (statusChanges) booking.status = dto.status!;
       if (dto.isPaid !== undefined) booking.isPaid = dto.isPaid;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { OPEN, type Actor } from '../auth/actor.js';
 import { bearerToken } from '../auth/bearer-token.js';
+import { refusal, type OriginPolicy } from '../auth/origins.js';
 import { isLoopback, OPEN_MODE_REMOTE_MESSAGE } from '../auth/remote-access.js';
 import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.service.js';
 
@@ -11,19 +12,22 @@ export type UpgradeCheck = (request: IncomingMessage) => Promise<{ actor: Actor 
 export const UPGRADE_ACTOR = Symbol('upgradeActor');
 
 /**
- * Who may open the chat socket, decided before the handshake. CORS does not cover WebSockets: with
- * CORS_ORIGINS a list, a browser page from another origin is refused (403). Open mode: loopback
+ * Who may open the chat socket, decided before the handshake. CORS does not cover WebSockets: a
+ * browser page from an origin the OriginPolicy does not allow is refused (403). Open mode: loopback
  * clients only (unless ALLOW_REMOTE_WITHOUT_AUTH). Token mode: a valid agency or admin token, as
  * `Authorization: Bearer` or `?access_token=` (401 without one, 403 for a renter).
  */
 export function chatUpgradeCheck(
   verifier: TokenVerifier,
-  options: { allowRemote: boolean; origins: string[] | null; clientAddress: (request: IncomingMessage) => string },
+  options: { allowRemote: boolean; origins: OriginPolicy; clientAddress: (request: IncomingMessage) => string },
 ): UpgradeCheck {
   return async (request) => {
     const origin = request.headers.origin;
-    if (options.origins && origin !== undefined && !options.origins.includes(origin)) {
-      return { status: 403, reason: `Origin ${origin} is not allowed (CORS_ORIGINS)` };
+    if (!options.origins.allows(origin)) {
+      return {
+        status: 403,
+        reason: verifier.mode === 'open' ? refusal(origin!) : `Origin ${origin} is not allowed (CORS_ORIGINS)`,
+      };
     }
     if (verifier.mode === 'open') {
       if (!options.allowRemote && !isLoopback(options.clientAddress(request))) {

@@ -9,9 +9,9 @@ describe('validateEnvironment', () => {
       CHAT_ECHO_TO_SENDER: true,
       SSE_KEEPALIVE_MS: 15000,
       API_PREFIX: '',
-      CORS_ORIGINS: '*',
     });
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.CORS_ORIGINS).toBeUndefined(); // the mode decides (see OriginPolicy)
   });
 
   it('treats empty variables as unset', () => {
@@ -36,6 +36,9 @@ describe('validateEnvironment: every variable is checked', () => {
     ['CORS_ORIGINS', 'http://a.example, nonsense'],
     ['RATE_LIMITS', 'sometimes'],
     ['MAX_BOOKING_DAYS', '0'],
+    ['TRUST_PROXY', 'banana'],
+    ['TRUST_PROXY', '10.0.0.0/99'],
+    ['AUTH_ROLE_CLAIM', 'realm_access..roles'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(new RegExp(`${name}=`));
   });

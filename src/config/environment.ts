@@ -14,6 +14,7 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
 
 /** true/false, 1/0, yes/no; anything else stays a string, which @IsBoolean() then rejects. */
@@ -53,8 +54,14 @@ export class Environment {
    * `linklocal`, `uniquelocal`.
    */
   @IsString()
-  @Matches(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
-    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses or subnets',
+  @ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && compiles(value),
+      defaultMessage: () =>
+        'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of IP addresses, subnets ' +
+        '(10.0.0.0/8) or the names loopback, linklocal, uniquelocal',
+    },
   })
   TRUST_PROXY = 'false';
 
@@ -88,6 +95,20 @@ export class Environment {
   @IsString()
   AUTH_AUDIENCE?: string;
 
+  /**
+   * Where a token carries the role: a claim name or a dotted path into the claims
+   * (`realm_access.roles` for Keycloak, a namespaced claim for Auth0). A list counts by its first
+   * known role.
+   */
+  @IsString()
+  @Matches(/^[^.\s]+(\.[^.\s]+)*$/, { message: 'AUTH_ROLE_CLAIM must be a claim name or a dotted path' })
+  AUTH_ROLE_CLAIM = 'role';
+
+  /** Where an agency token carries its agency's id (a claim name or a dotted path). */
+  @IsString()
+  @Matches(/^[^.\s]+(\.[^.\s]+)*$/, { message: 'AUTH_AGENCY_CLAIM must be a claim name or a dotted path' })
+  AUTH_AGENCY_CLAIM = 'agency_id';
+
   /** Open mode (no AUTH_* setting) answers only loopback clients unless this is true. */
   @Transform(toBoolean)
   @IsBoolean()
@@ -99,12 +120,16 @@ export class Environment {
   @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
   METRICS_TOKEN?: string;
 
-  /** Comma-separated origins, or `*` for any. */
+  /**
+   * The web pages (origins) that may call the API from a browser: `*` for any, or a comma-separated
+   * list. Unset: any in token mode; in open mode only pages served from this machine.
+   */
+  @IsOptional()
   @IsString()
   @Matches(/^\*$|^\s*https?:\/\/[^\s/,]+(\s*,\s*https?:\/\/[^\s/,]+)*\s*$/, {
     message: 'CORS_ORIGINS must be * or a comma-separated list of origins such as http://localhost:3001',
   })
-  CORS_ORIGINS = '*';
+  CORS_ORIGINS?: string;
 
   @IsString()
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
@@ -156,6 +181,20 @@ export class Environment {
   @Min(1)
   @Max(3650)
   MAX_BOOKING_DAYS = 90;
+
+  /** How far ahead a booking may start, in days (400 beyond): nobody takes a car off the market for years. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  MAX_BOOKING_ADVANCE_DAYS = 365;
+
+  /** Open bookings (Pending or Confirmed, not yet ended) one renter may hold at once (409 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MAX_OPEN_BOOKINGS_PER_RENTER = 5;
 
   /** Idle keep-alive connections are kept this long: longer than a load balancer's idle timeout (60 s). */
   @Transform(toInt)
@@ -281,6 +320,16 @@ export function trustProxySetting(value: string): boolean | number | string[] {
   if (value === 'true' || value === 'false') return value === 'true';
   if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((entry) => entry.trim());
+}
+
+/** Whether TRUST_PROXY's value makes a rule (proxy-addr refuses what is no address, subnet or name). */
+function compiles(value: string): boolean {
+  try {
+    trustProxyRule(trustProxySetting(value));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the hop at `address` (`hop` hops away) may be believed: the rule Express compiles from the same setting. */

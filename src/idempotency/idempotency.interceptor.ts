@@ -1,5 +1,4 @@
-import type { Actor } from '../auth/actor.js';
-import { clientKey } from '../limits/client-limits.service.js';
+import { identityKey, isUser, type Actor } from '../auth/actor.js';
 import { createHash } from 'node:crypto';
 import {
   BadRequestException,
@@ -40,8 +39,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
-    // Keys belong to their user (token mode), else to the address: one user never gets another's answer.
-    const client = clientKey(request.ip, request.actor);
+    // Keys belong to their user's whole identity (token mode), else to the address: one user never
+    // gets another's answer, whatever claims two tokens share.
+    const actor = request.actor;
+    const client = actor && isUser(actor) ? `user:${identityKey(actor)}` : (request.ip ?? '');
     const route = `${request.method} ${routeOf(request)}`;
     const fingerprint = createHash('sha256')
       .update(route)

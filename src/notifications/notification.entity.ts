@@ -15,6 +15,8 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 @Index('notifications_by_feed_seq', ['feedSeq'], { unique: true })
 @Index('notifications_by_agency_feed_seq', ['agencyId', 'feedSeq'])
 @Index('notifications_unrelayed', ['id'], { where: '"feed_seq" IS NULL' })
+@Index('notifications_by_agency_created', ['agencyId', 'createdAt', 'id'])
+@Index('notifications_by_created', ['createdAt', 'id'])
 export class Notification {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -81,13 +81,17 @@ export class NotificationsService {
     return isUser(actor) ? events.pipe(takeUntil(tokenExpiry(actor))) : events;
   }
 
-  /** An agency's own notifications; the admin's (and open mode's) are every agency's. */
+  /**
+   * An agency's own notifications; the admin's (and open mode's) are every agency's. Newest first by
+   * the time each shows (`createdAt`), the id breaking ties: ids are taken in insertion order, which
+   * concurrent transactions may commit in another order than their times.
+   */
   async list(query: ListNotificationsQuery, actor: Actor): Promise<Page<NotificationResponse>> {
     const where: FindOptionsWhere<Notification> = scope(actor);
     if (query.unread) where.isRead = false;
     const [rows, total] = await this.notifications.findAndCount({
       where,
-      order: { id: 'DESC' },
+      order: { createdAt: 'DESC', id: 'DESC' },
       take: query.limit,
       skip: query.offset,
     });

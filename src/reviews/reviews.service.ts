@@ -1,7 +1,8 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DataSource, In, IsNull, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { hasRole, ownAgency, type Actor } from '../auth/actor.js';
+import { BookingChange } from '../bookings/booking-change.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
@@ -67,7 +68,11 @@ export class ReviewsService {
     return created;
   }
 
-  /** The renter's Completed booking of the car to review: the one named, or one not reviewed yet. */
+  /**
+   * The renter's Completed booking of the car to review: the one named, or one not reviewed yet. Only
+   * a booking the renter's own token created counts (its first history entry says who): a booking
+   * someone else made in the renter's name does not make a review verified.
+   */
   private async reviewableBooking(
     manager: EntityManager,
     carId: string,
@@ -78,13 +83,26 @@ export class ReviewsService {
       where: { carId, renterId, status: 'Completed', ...(named ? { id: named } : {}) },
       order: { endDate: 'ASC', id: 'ASC' },
     });
-    if (completed.length === 0) {
-      throw new ForbiddenException('Only a renter with a Completed booking of this car may review it');
+    const own = new Set(
+      (
+        await manager.find(BookingChange, {
+          where: {
+            bookingId: In(completed.map((b) => b.id)),
+            actorSub: renterId,
+            actorRole: 'renter',
+            statusFrom: IsNull(),
+          },
+        })
+      ).map((entry) => entry.bookingId),
+    );
+    const made = completed.filter((booking) => own.has(booking.id));
+    if (made.length === 0) {
+      throw new ForbiddenException('Only a renter with a Completed booking of this car that they made may review it');
     }
     const reviewed = new Set(
-      (await manager.find(Review, { where: { bookingId: In(completed.map((b) => b.id)) } })).map((r) => r.bookingId),
+      (await manager.find(Review, { where: { bookingId: In(made.map((b) => b.id)) } })).map((r) => r.bookingId),
     );
-    const open = completed.find((booking) => !reviewed.has(booking.id));
+    const open = made.find((booking) => !reviewed.has(booking.id));
     if (!open) throw new ConflictException('This booking has been reviewed already');
     return open.id;
   }

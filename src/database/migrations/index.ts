@@ -5,6 +5,7 @@ import { AddAgencies1795600000000 } from './1795600000000-AddAgencies.js';
 import { AddFeedSequences1795700000000 } from './1795700000000-AddFeedSequences.js';
 import { NotifyFromTriggers1795700000001 } from './1795700000001-NotifyFromTriggers.js';
 import { NameChangedTable1795800000000 } from './1795800000000-NameChangedTable.js';
+import { NotificationsByCreation1795900000000 } from './1795900000000-NotificationsByCreation.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AddFeedSequences1795700000000,
   NotifyFromTriggers1795700000001,
   NameChangedTable1795800000000,
+  NotificationsByCreation1795900000000,
 ];
