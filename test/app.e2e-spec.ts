@@ -94,7 +94,7 @@ describe('Application', () => {
     ).body;
     expect(own).toHaveLength(cars.length / 2);
     const commands = (await demoTokenCommands(t.databaseUrl)).join('\n');
-    expect(commands).toContain('npm run token -- --role admin');
+    expect(commands).toContain('npm run -s token -- --role admin');
     for (const agency of DEMO_AGENCIES) expect(commands).toContain(`--role agency --agency ${agency.id}`);
     expect(commands).toContain('--role renter --sub renter-1');
     expect(commands).not.toMatch(/eyJ/); // no JWT

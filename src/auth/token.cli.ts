@@ -1,14 +1,16 @@
 /**
- * npm run token -- --role agency --agency <id> [--sub …] [--name …] [--email …] [--ttl 2h]
- * Prints a token signed with AUTH_JWT_SECRET (from the environment or .env), for development.
+ * npm run -s token -- --role agency --agency <id> [--sub …] [--name …] [--email …] [--ttl 2h]
+ * Prints a token signed with AUTH_JWT_SECRET (from the environment or .env), for development: only
+ * the token on stdout, so that `T=$(npm run -s token -- --role admin)` captures it.
  */
 import { parseArgs } from 'node:util';
+import { isUUID } from 'class-validator';
 import { loadEnvironment } from '../config/environment.js';
 import { ROLES, type Role } from './actor.js';
 import { signHs256 } from './sign-token.js';
 
 const USAGE =
-  'Usage: npm run token -- --role admin|agency|renter [--agency <agency id>] [--sub <id>] [--name <name>] ' +
+  'Usage: npm run -s token -- --role admin|agency|renter [--agency <agency id>] [--sub <id>] [--name <name>] ' +
   '[--email <email>] [--ttl 2h]';
 
 try {
@@ -27,6 +29,9 @@ try {
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   if (role === 'agency' && !values.agency) throw new Error('--agency <agency id> is required for an agency token');
+  if (values.agency !== undefined && !isUUID(values.agency)) {
+    throw new Error(`--agency must be an agency's id (a UUID), not ${JSON.stringify(values.agency)}`);
+  }
   const claims: Record<string, string> = {
     sub: values.sub ?? (role === 'agency' ? `agency-user-${values.agency}` : `${role}-1`),
     role,

@@ -60,8 +60,17 @@ export class BookingsController {
     summary: 'Create a Pending booking; totalPrice is computed by the server, a client value is ignored',
   })
   @ApiCreatedResponse({ type: BookingResponse })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid body; endDate not after startDate; a start in the past, or more than MAX_BOOKING_ADVANCE_DAYS ' +
+      '(365) days ahead; longer than MAX_BOOKING_DAYS',
+  })
   @ApiNotFoundResponse({ description: 'Unknown or deleted car' })
-  @ApiConflictResponse({ description: 'The car is already booked for an overlapping period, or is not available' })
+  @ApiConflictResponse({
+    description:
+      'The car is already booked for an overlapping period, or is not available; or the renter already holds ' +
+      'MAX_OPEN_BOOKINGS_PER_RENTER (5) open bookings (Pending or Confirmed, not yet ended)',
+  })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateBookingDto): Promise<BookingResponse> {
     return this.bookings.create(dto, actor);
   }
@@ -71,7 +80,7 @@ export class BookingsController {
   @ApiUuidParam()
   @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Illegal status change' })
+  @ApiConflictResponse({ description: 'Illegal status change, or Completed before the booking started' })
   update(
     @CurrentActor() actor: Actor,
     @Param('id', UuidPipe) id: string,
@@ -85,7 +94,7 @@ export class BookingsController {
   @ApiUuidParam()
   @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Illegal status change' })
+  @ApiConflictResponse({ description: 'Illegal status change, or Completed before the booking started' })
   replace(
     @CurrentActor() actor: Actor,
     @Param('id', UuidPipe) id: string,

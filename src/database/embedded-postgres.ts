@@ -37,11 +37,14 @@ interface Account {
   gid: number;
 }
 
+/** Who runs the server: the process that started it, or one that adopted it (its postmaster's pid). */
+type Ownership = { child: ChildProcess } | { adopted: number } | null;
+
 export class EmbeddedPostgres {
-  /** `child` is null when we reuse a server another process started: then `stop` leaves it running. */
+  /** Without ownership (a server a live process started) `stop` leaves it running. */
   private constructor(
     readonly url: string,
-    private readonly child: ChildProcess | null,
+    private readonly owns: Ownership,
   ) {}
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
@@ -52,10 +55,22 @@ export class EmbeddedPostgres {
 
     const running = await findRunningServer(dataDir);
     if (running) {
+      // Left behind by a process that is gone (kill -9): this one stops it when it stops. Started by a
+      // process that still runs: that one does.
+      const orphan = !isAlive(await readOwner(dataDir));
       log(
-        `Reusing the embedded PostgreSQL already running on this data directory (pid ${running.pid}, port ${running.port})`,
+        `Reusing the embedded PostgreSQL already running on this data directory (pid ${running.pid}, port ${running.port})` +
+          (orphan ? ': its process is gone, so this one stops it when it stops' : ''),
       );
-      const server = new EmbeddedPostgres(urlFor(running.port, options.database), null);
+      if (orphan) {
+        await writeOwner(dataDir);
+        // As for a server we started: it must not outlive us (a fast shutdown, which needs no waiting).
+        process.once('exit', () => isAlive(running.pid) && process.kill(running.pid, 'SIGINT'));
+      }
+      const server = new EmbeddedPostgres(
+        urlFor(running.port, options.database),
+        orphan ? { adopted: running.pid } : null,
+      );
       await createDatabaseIfMissing(running.port, options.database);
       return server;
     }
@@ -67,7 +82,8 @@ export class EmbeddedPostgres {
 
     log(`Starting embedded PostgreSQL on 127.0.0.1:${options.port} (data: ${dataDir})`);
     const child = await startWithRetries(binDir, dataDir, options.port, account, log);
-    const server = new EmbeddedPostgres(urlFor(options.port, options.database), child);
+    await writeOwner(dataDir);
+    const server = new EmbeddedPostgres(urlFor(options.port, options.database), { child });
     try {
       await createDatabaseIfMissing(options.port, options.database);
     } catch (error) {
@@ -79,13 +95,57 @@ export class EmbeddedPostgres {
 
   /** Fast shutdown: open transactions are rolled back, committed data is safe. */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!this.owns) return;
+    if ('adopted' in this.owns) {
+      await stopProcess(this.owns.adopted);
+      return;
+    }
+    const { child } = this.owns;
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+/** The file in the data directory that names the API process running the server. */
+const OWNER_FILE = 'car-rental-api.owner';
+
+async function readOwner(dataDir: string): Promise<number | null> {
+  try {
+    const pid = Number((await readFile(join(dataDir, OWNER_FILE), 'utf8')).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+async function writeOwner(dataDir: string): Promise<void> {
+  await writeFile(join(dataDir, OWNER_FILE), `${process.pid}\n`);
+}
+
+function isAlive(pid: number | null): boolean {
+  if (pid === null) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A fast shutdown of a postmaster that is not our child: SIGINT, then SIGQUIT after 15 s. */
+async function stopProcess(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (const deadline = Date.now() + 15_000; isAlive(pid);) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGQUIT');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -273,9 +273,9 @@ export async function demoTokenCommands(url: string): Promise<string[]> {
     const renter = DEMO_RENTERS[0];
     return [
       'Demo identities (token mode): get a token with',
-      '  npm run token -- --role admin',
-      ...agencies.map((agency) => `  npm run token -- --role agency --agency ${agency.id}   # ${agency.name}`),
-      `  npm run token -- --role renter --sub ${renter.sub} --name "${renter.name}" --email ${renter.email}`,
+      '  npm run -s token -- --role admin',
+      ...agencies.map((agency) => `  npm run -s token -- --role agency --agency ${agency.id}   # ${agency.name}`),
+      `  npm run -s token -- --role renter --sub ${renter.sub} --name "${renter.name}" --email ${renter.email}`,
     ];
   } finally {
     await dataSource.destroy();
