@@ -125,18 +125,29 @@ describe('Bad input', () => {
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject(errorBody(413));
 
-    const headers = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${t.url}/cars`, { headers: { 'X-Filler': 'x'.repeat(20_000) } }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      });
+    const headers = await new Promise<{ status: number; body: string; cors?: string }>((resolve, reject) => {
+      const req = httpRequest(
+        `${t.url}/cars`,
+        { headers: { Origin: 'http://localhost:3001', 'X-Filler': 'x'.repeat(20_000) } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              body,
+              cors: response.headers['access-control-allow-origin'],
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end();
     });
     expect(headers.status).toBe(431);
     expect(JSON.parse(headers.body)).toMatchObject(errorBody(431));
+    expect(headers.cors).toBe('*'); // a browser page can read it too
   });
 
   describe('booking dates', () => {

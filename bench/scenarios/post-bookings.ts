@@ -44,8 +44,9 @@ export async function benchPostBookings(
     { name: 'bare + global lock', url: bareWithLock.url },
   ];
   const runs: HttpLoadResult[][] = servers.map(() => []);
+  let year = new Date().getUTCFullYear() + 1;
   try {
-    let year = 2031; // each run books its own year: no run conflicts with another
+    // Each run books its own year, from next year on: no run conflicts with another.
     for (let round = 0; round < ROUNDS; round++) {
       for (const [index, server] of servers.entries()) {
         log(`POST /bookings, ${server.name}, round ${round + 1} of ${ROUNDS}: ${SECONDS_PER_ROUND} s, 50 clients`);
@@ -63,7 +64,7 @@ export async function benchPostBookings(
   } finally {
     await Promise.all([bare.stop(), bareWithLock.stop()]);
   }
-  const slot = { startDate: '2029-06-01T10:00:00.000Z', endDate: '2029-06-03T10:00:00.000Z' };
+  const slot = { startDate: `${year}-06-01T10:00:00.000Z`, endDate: `${year}-06-03T10:00:00.000Z` };
   const oneSlot = await Promise.all(
     Array.from({ length: 40 }, () =>
       postJson(`${apiUrl}/bookings`, {

@@ -14,6 +14,8 @@ const app = await NestFactory.create(
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
     RATE_LIMITS: 'off',
+    // Each booking round books a year of its own, up to nine years ahead.
+    MAX_BOOKING_ADVANCE_DAYS: '3650',
     // The token-mode scenario compares the same work with identity on.
     ...(process.env.AUTH_JWT_SECRET ? { AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET } : {}),
   }),

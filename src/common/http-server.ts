@@ -42,8 +42,11 @@ export function configureHttpServer(
           ? 'Request timed out'
           : 'Malformed HTTP request';
     const body = JSON.stringify({ statusCode: status, message, error: STATUS_CODES[status] });
+    // Refused before any header was read, so no Origin is known: any page may read this answer (it
+    // says nothing but its status), as every other error answer is readable by the pages CORS allows.
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Access-Control-Allow-Origin: *\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
