@@ -18,7 +18,7 @@ export interface PostBookingsResult {
   api: HttpLoadResult;
   bare: HttpLoadResult;
   bareWithLock: HttpLoadResult;
-  oneSlot: { created: number; conflicts: number; total: number };
+  oneSlot: { created: number; conflicts: number; total: number; others: number[] };
 }
 
 export async function benchPostBookings(
@@ -83,6 +83,7 @@ export async function benchPostBookings(
       created: oneSlot.filter((status) => status === 201).length,
       conflicts: oneSlot.filter((status) => status === 409).length,
       total: oneSlot.length,
+      others: oneSlot.filter((status) => status !== 201 && status !== 409),
     },
   };
 }
@@ -107,7 +108,8 @@ export function postBookingsRows(b: PostBookingsResult): string[][] {
     ],
     [
       `${b.oneSlot.total} simultaneous requests for one slot`,
-      `${b.oneSlot.created} x 201, ${b.oneSlot.conflicts} x 409`,
+      `${b.oneSlot.created} x 201, ${b.oneSlot.conflicts} x 409` +
+        (b.oneSlot.others.length ? `, others: ${b.oneSlot.others.join(' ')}` : ''),
       '',
       '',
       '1 x 201',
