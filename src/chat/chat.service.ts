@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
+import { In, IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
 import { agencyAudience, type AudienceKey, type Viewer } from '../realtime/audience.js';
 import { Feeds } from '../realtime/feeds.js';
 import type { FeedItem, OrderedFeed } from '../realtime/ordered-feed.js';
@@ -44,13 +44,12 @@ export class ChatService {
 
   /**
    * What one socket receives: with `history` > 0, the last `history` messages of its conversations
-   * stored before it connected, then every later one, live — never those `socketId` sent itself
-   * (unless `echo`). Completes at shutdown.
+   * stored (and put in order) when it connected, then every later one — never those `socketId` sent
+   * itself (unless `echo`). Completes at shutdown.
    */
   follow(viewer: Viewer, socketId: string, { history, echo }: { history: number; echo: boolean }) {
-    const upTo = this.feed.position;
     return this.feed.follow(viewer, {
-      after: history > 0 ? () => this.historyStart(viewer, history, upTo) : undefined,
+      after: history > 0 ? () => this.historyStart(viewer, history) : undefined,
       except: echo ? undefined : (item) => item.origin === socketId,
     });
   }
@@ -132,13 +131,17 @@ export class ChatService {
     return this.messages.find({ where, order: { feedSeq: 'ASC' }, take: limit });
   }
 
-  /** Where a socket's replay starts so that it gets the last `count` messages up to `upTo` it may see. */
-  private async historyStart(viewer: Viewer, count: number, upTo: bigint): Promise<bigint> {
+  /**
+   * Where a socket's replay starts so that it gets the last `count` messages it may see, as stored
+   * now: read from the database, not from where this process's delivery stands, which may still be
+   * behind what the relay stamped.
+   */
+  private async historyStart(viewer: Viewer, count: number): Promise<bigint> {
     const agencies = viewer.everything ? undefined : agencyIds(viewer.keys);
     const [oldest] = await this.messages.find({
       select: { feedSeq: true },
       where: {
-        feedSeq: LessThanOrEqual(String(upTo)),
+        feedSeq: Not(IsNull()),
         ...(agencies === undefined ? {} : { agencyId: In(agencies) }),
       },
       order: { feedSeq: 'DESC' },
