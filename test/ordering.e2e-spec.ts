@@ -88,10 +88,10 @@ class Reader {
 }
 
 /**
- * Many writers on two processes, each with its own pool, listener and feed relay, raising
+ * Many writers on two processes, each with its own pool, listener and outbox relay, raising
  * notifications concurrently (bookings, status changes, reviews), while readers on both processes
  * drop their streams at random moments and resume with Last-Event-ID. No global lock orders the
- * writers: the feed relay does, after they commit. Every reader must end with every notification
+ * writers: the outbox relay does, after they commit. Every reader must end with every notification
  * exactly once, in delivery order.
  */
 describe('Delivery order under concurrent writers on two processes', () => {

@@ -3,8 +3,8 @@
  * transaction — the car read FOR SHARE, the booking INSERT under the same exclusion constraint, the
  * notification INSERT — with no framework and no ORM, on the same schema: the tables' triggers send
  * the same NOTIFYs on commit as for the API's writes (feed_outbox, cars_changed). With BARE_LOCK=1
- * it also takes one global pg_advisory_xact_lock first, as NotificationsService.raise did before the
- * feed relay, so that notification ids followed commit order: the cost of that lock, on its own.
+ * it also takes one global pg_advisory_xact_lock first, the other way to make notification ids follow
+ * commit order (every writer waits for the previous one): the cost of that lock, on its own.
  */
 import { createServer } from 'node:http';
 import pg from 'pg';

@@ -26,7 +26,7 @@ type ListenerState =
 
 /**
  * Fans events out to every API process through PostgreSQL LISTEN/NOTIFY (the
- * tables' triggers and the feed relay NOTIFY). One dedicated connection per process listens;
+ * tables' triggers and the outbox relay NOTIFY). One dedicated connection per process listens;
  * when it is lost (database restart, network, a failed probe) it is replaced,
  * retrying on the one back-off (`backoffMs`), and `onReconnect` subscribers catch
  * up on what they missed.
