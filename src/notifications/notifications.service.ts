@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException, type MessageEvent } from '@nestjs/common';
+import { Injectable, NotFoundException, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Subject, takeUntil, type Observable } from 'rxjs';
@@ -28,12 +28,13 @@ interface LiveNotification extends FeedItem, MessageEvent {
 const KEEPALIVE: MessageEvent = { comment: 'keepalive' };
 
 @Injectable()
-export class NotificationsService {
+export class NotificationsService implements OnApplicationShutdown {
   private readonly feed: OrderedFeed<LiveNotification>;
   /** Every notification once, in delivery order, from every process: what SSE streams are fed live. */
   readonly live: Observable<LiveNotification>;
   /** One timer for every stream's keepalive comment. */
   private readonly keepalive = new Subject<MessageEvent>();
+  private readonly keepaliveTimer: NodeJS.Timeout;
   private readonly retryMs: number;
 
   constructor(
@@ -45,7 +46,11 @@ export class NotificationsService {
     this.feed = feeds.open(NOTIFICATIONS_OUTBOX, (seq, limit, viewer) => this.after(seq, limit, viewer));
     this.live = this.feed.live;
     this.live.subscribe(() => metrics.notificationsPublished.inc());
-    setInterval(() => this.keepalive.next(KEEPALIVE), config.get('SSE_KEEPALIVE_MS', { infer: true })).unref();
+    this.keepaliveTimer = setInterval(
+      () => this.keepalive.next(KEEPALIVE),
+      config.get('SSE_KEEPALIVE_MS', { infer: true }),
+    );
+    this.keepaliveTimer.unref();
     this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
     metrics.gauge('sse_open_streams', 'Open SSE notification streams on this process', () => this.openStreams);
     metrics.counter(
@@ -53,6 +58,10 @@ export class NotificationsService {
       'Notification events sent to SSE streams (replays included)',
       () => this.feed.delivered,
     );
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.keepaliveTimer);
   }
 
   /** Open SSE streams on this process. */
