@@ -34,7 +34,8 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.use(httpMetrics(app.get(Metrics)));
+  const prefix = env.get('API_PREFIX', { infer: true }).replace(/^\/+|\/+$/g, '');
+  app.use(httpMetrics(app.get(Metrics), `${prefix ? `/${prefix}` : ''}/notifications/sse`));
   configureHttpServer(app.getHttpServer() as Server, {
     HTTP_KEEPALIVE_TIMEOUT_MS: env.get('HTTP_KEEPALIVE_TIMEOUT_MS', { infer: true }),
     HTTP_HEADERS_TIMEOUT_MS: env.get('HTTP_HEADERS_TIMEOUT_MS', { infer: true }),
@@ -85,7 +86,6 @@ export function configureApp(app: INestApplication): void {
   // An API: no HTML of its own to protect with a CSP (Swagger UI needs inline scripts),
   // and its responses are read cross-origin by the dashboard.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
-  const prefix = env.get('API_PREFIX', { infer: true }).replace(/^\/+|\/+$/g, '');
   if (prefix) app.setGlobalPrefix(prefix);
 
   app.useGlobalPipes(

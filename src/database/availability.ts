@@ -56,9 +56,9 @@ export function backoffMs(attempt: number): number {
   return Math.min(250 * 2 ** Math.max(0, attempt - 1), 2000);
 }
 
-/** A caller that may stop wanting an answer: `patiently` checks it before each retry. */
+/** A caller that may stop wanting an answer (a Subscription is one): `patiently` checks it before each retry. */
 export interface Cancellation {
-  readonly cancelled: boolean;
+  readonly closed: boolean;
 }
 
 /** Thrown by `patiently` when its caller was cancelled while it waited. */
@@ -85,7 +85,7 @@ export async function patiently<T>(
       const delay = backoffMs(attempt);
       if (!isDatabaseUnavailable(error) || Date.now() + delay > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
-      if (until?.cancelled) throw new Cancelled();
+      if (until?.closed) throw new Cancelled();
     }
   }
 }

@@ -16,7 +16,7 @@ export class Metrics {
 
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
-    help: 'HTTP requests by method, route template and status (long-lived streams count when they end)',
+    help: 'HTTP requests by method, route template and status (the SSE stream is not timed: see sse_open_streams)',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],

@@ -64,6 +64,9 @@ export class NotificationsService implements OnApplicationShutdown {
     clearInterval(this.keepaliveTimer);
   }
 
+  /** What a stream sends first: where it stands (its `id`) and the reconnection hint, no data. */
+  private readonly opening = (start: bigint): MessageEvent => ({ id: String(start), retry: this.retryMs });
+
   /** Open SSE streams on this process. */
   get openStreams(): number {
     return this.feed.followers;
@@ -84,7 +87,7 @@ export class NotificationsService implements OnApplicationShutdown {
     const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
     const events = this.feed.follow<MessageEvent, MessageEvent>(viewerOf(actor), {
       after: claimed === undefined ? undefined : () => this.feed.startAt(claimed),
-      opening: (start) => ({ id: String(start), retry: this.retryMs }),
+      opening: this.opening,
       heartbeat: this.keepalive,
     });
     return isUser(actor) ? events.pipe(takeUntil(tokenExpiry(actor))) : events;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject, Subscriber } from 'rxjs';
 import { Cancelled, patiently } from '../database/availability.js';
 import type { PgBus } from '../database/pg-bus.service.js';
 import { sees, type AudienceKey, type Viewer } from './audience.js';
@@ -105,52 +105,27 @@ export class OrderedFeed<T extends FeedItem> {
    * database is unavailable, the start and the replay wait on the database back-off (`patiently`);
    * unsubscribing ends the waiting. Completes at shutdown.
    */
-  follow<S = never, H = never>(
-    viewer: Viewer,
-    { after, opening, except, heartbeat }: FollowOptions<T, S, H> = {},
-  ): Observable<T | S | H> {
+  follow<S = never, H = never>(viewer: Viewer, options: FollowOptions<T, S, H> = {}): Observable<T | S | H> {
     return new Observable<T | S | H>((subscriber) => {
+      const follower = new Follower(subscriber, this, viewer, options);
       this.followerCount += 1;
-      const state = { cancelled: false };
-      let position = 0n;
-      let waiting: T[] | null = [];
-      const deliver = (item: T) => {
-        if (item.seq <= position) return;
-        position = item.seq;
-        if (except?.(item)) return;
-        this.deliveredCount += 1;
-        subscriber.next(item);
-      };
-      const live = this.live.subscribe({
-        next: (item) => {
-          if (!viewer.everything && !sees(viewer, item.audience)) return;
-          if (waiting) waiting.push(item);
-          else deliver(item);
-        },
-        complete: () => subscriber.complete(),
+      follower.add(() => (this.followerCount -= 1));
+      this.live.subscribe(follower);
+      options.heartbeat?.subscribe(follower);
+      follower.replay().catch((error: unknown) => {
+        if (!follower.closed && !(error instanceof Cancelled)) subscriber.error(error);
       });
-      if (heartbeat) live.add(heartbeat.subscribe((beat) => subscriber.next(beat)));
-      const replay = async () => {
-        position = after ? await patiently(after, { until: state }) : this.last;
-        if (opening) subscriber.next(opening(position));
-        for (let more = true; more && !state.cancelled;) {
-          const batch = await patiently(() => this.read(position, BATCH, viewer), { until: state });
-          batch.forEach(deliver);
-          more = batch.length === BATCH;
-        }
-        const caughtUp = waiting ?? [];
-        waiting = null;
-        caughtUp.forEach(deliver);
-      };
-      replay().catch((error: unknown) => {
-        if (!state.cancelled && !(error instanceof Cancelled)) subscriber.error(error);
-      });
-      return () => {
-        this.followerCount -= 1;
-        state.cancelled = true;
-        live.unsubscribe();
-      };
     });
+  }
+
+  /** Counts one item handed to a follower. */
+  countDelivery(): void {
+    this.deliveredCount += 1;
+  }
+
+  /** Stored items after `seq` that `viewer` may see (for a follower's replay). */
+  readAfter(seq: bigint, viewer: Viewer): Promise<T[]> {
+    return this.read(seq, BATCH, viewer);
   }
 
   private async readAll(): Promise<void> {
@@ -163,5 +138,60 @@ export class OrderedFeed<T extends FeedItem> {
       }
       if (batch.length < BATCH) return;
     }
+  }
+}
+
+/**
+ * One stream's or socket's place in a feed: subscribed to the feed's live Subject (and to the
+ * heartbeat) as itself, so that each live item costs one call per follower and an idle follower
+ * holds one object, not a chain of operators and closures. Anything without a `seq` is a heartbeat
+ * and goes on as it is.
+ */
+class Follower<T extends FeedItem, S, H> extends Subscriber<T | H> {
+  private position = 0n;
+  /** Live items that arrived during the replay, in order; null once the replay is done. */
+  private waiting: T[] | null = [];
+
+  constructor(
+    destination: Subscriber<T | S | H>,
+    private readonly feed: OrderedFeed<T>,
+    private readonly viewer: Viewer,
+    private readonly options: FollowOptions<T, S, H>,
+  ) {
+    super(destination);
+  }
+
+  protected override _next(value: T | H): void {
+    const item = value as T;
+    if (item.seq === undefined) {
+      this.destination.next(value);
+      return;
+    }
+    if (!this.viewer.everything && !sees(this.viewer, item.audience)) return;
+    if (this.waiting) this.waiting.push(item);
+    else this.deliver(item);
+  }
+
+  /** Where it starts, its opening, then the stored items after that, then what arrived meanwhile. */
+  async replay(): Promise<void> {
+    const { after, opening } = this.options;
+    this.position = after ? await patiently(after, { until: this }) : this.feed.position;
+    if (opening) (this.destination as Subscriber<T | S | H>).next(opening(this.position));
+    for (let more = true; more && !this.closed;) {
+      const batch = await patiently(() => this.feed.readAfter(this.position, this.viewer), { until: this });
+      for (const item of batch) this.deliver(item);
+      more = batch.length === BATCH;
+    }
+    const caughtUp = this.waiting ?? [];
+    this.waiting = null;
+    for (const item of caughtUp) this.deliver(item);
+  }
+
+  private deliver(item: T): void {
+    if (item.seq <= this.position) return;
+    this.position = item.seq;
+    if (this.options.except?.(item)) return;
+    this.feed.countDelivery();
+    this.destination.next(item);
   }
 }
