@@ -49,6 +49,7 @@ export class Notification {
   @Column('bigint', { nullable: true })
   feedSeq: string | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  /** Kept to the millisecond, as shown: GET /notifications orders by it (then by id). */
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -10,7 +10,7 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { agencyAudience, viewerOf, type AudienceKey, type Viewer } from '../realtime/audience.js';
 import { tokenExpiry } from '../realtime/clients.js';
 import { Feeds } from '../realtime/feeds.js';
-import type { FeedItem, OrderedFeed } from '../realtime/ordered-feed.js';
+import type { FeedItem, FollowOptions, OrderedFeed } from '../realtime/ordered-feed.js';
 import { NOTIFICATIONS_OUTBOX } from '../realtime/outbox.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 import { Notification } from './notification.entity.js';
@@ -67,6 +67,12 @@ export class NotificationsService implements OnApplicationShutdown {
   /** What a stream sends first: where it stands (its `id`) and the reconnection hint, no data. */
   private readonly opening = (start: bigint): MessageEvent => ({ id: String(start), retry: this.retryMs });
 
+  /** How a stream follows the feed from where delivery stands (one object for all of them). */
+  private readonly fromNow: FollowOptions<LiveNotification, MessageEvent, MessageEvent> = {
+    opening: this.opening,
+    heartbeat: this.keepalive,
+  };
+
   /** Open SSE streams on this process. */
   get openStreams(): number {
     return this.feed.followers;
@@ -85,11 +91,8 @@ export class NotificationsService implements OnApplicationShutdown {
    */
   stream(actor: Actor, lastEventId?: string): Observable<MessageEvent> {
     const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
-    const events = this.feed.follow<MessageEvent, MessageEvent>(viewerOf(actor), {
-      after: claimed === undefined ? undefined : () => this.feed.startAt(claimed),
-      opening: this.opening,
-      heartbeat: this.keepalive,
-    });
+    const options = claimed === undefined ? this.fromNow : { ...this.fromNow, after: () => this.feed.startAt(claimed) };
+    const events = this.feed.follow(viewerOf(actor), options);
     return isUser(actor) ? events.pipe(takeUntil(tokenExpiry(actor))) : events;
   }
 
