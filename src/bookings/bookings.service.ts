@@ -9,7 +9,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { actorStamp, hasRole, ownAgency, type Actor } from '../auth/actor.js';
+import { actorStamp, hasRole, ownAgency, type Actor, type User } from '../auth/actor.js';
 import type { Environment } from '../config/environment.js';
 import { CarsService } from '../cars/cars.service.js';
 import { AtomicWrite } from '../database/atomic-write.js';
@@ -34,6 +34,13 @@ interface Renter {
   id: string;
   name: string;
   email: string;
+}
+
+/** A booking request whose dates passed the checks. */
+interface BookingRequest {
+  dto: CreateBookingDto;
+  startDate: Date;
+  endDate: Date;
 }
 /** Tries of a booking whose car changed between its read and its write (each after a fresh read). */
 const CAR_READ_ATTEMPTS = 3;
@@ -113,34 +120,36 @@ export class BookingsService {
     if (startDate.getTime() > Date.now() + this.maxAdvanceDays * DAY_MS) {
       throw new BadRequestException(`startDate must be at most ${this.maxAdvanceDays} days ahead`);
     }
-    if (hasRole(actor, 'renter')) {
-      const renter = { id: actor.sub, name: actor.name ?? dto.renter.name, email: actor.email ?? dto.renter.email };
-      // One renter's bookings one after another (a lock of its own), so that the limit holds under concurrency.
-      const created = await this.dataSource.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RENTER_LOCK_CLASS, actor.sub]);
-        const open = await manager.count(Booking, {
-          where: { renterId: actor.sub, status: In(ACTIVE_STATUSES), endDate: MoreThan(new Date()) },
-        });
-        if (open >= this.maxOpenPerRenter) {
-          throw new ConflictException(
-            `You already hold ${open} open bookings (Pending or Confirmed, not yet ended): at most ${this.maxOpenPerRenter}`,
-          );
-        }
-        return this.write(manager, { dto, startDate, endDate, renter }, actor);
-      });
-      this.changes.committed('bookings');
-      return created;
-    }
-    // Open mode keeps the dashboard's renter id; in token mode an agency's or the admin's booking is a
-    // walk-in: it never belongs to a renter account (only that renter's own token books for it).
-    const renter = {
-      id: (actor.kind === 'open' && dto.renter.id) || randomUUID(),
-      name: dto.renter.name,
-      email: dto.renter.email,
-    };
-    const created = await this.write(this.dataSource.manager, { dto, startDate, endDate, renter }, actor);
+    const period: BookingRequest = { dto, startDate, endDate };
+    const created = hasRole(actor, 'renter')
+      ? await this.createForRenter(period, actor)
+      : await this.write(this.dataSource.manager, { ...period, renter: walkIn(dto, actor) }, actor);
     this.changes.committed('bookings');
     return created;
+  }
+
+  /**
+   * A renter's own booking, at most MAX_OPEN_BOOKINGS_PER_RENTER open at once: that renter's bookings
+   * are made one after another (a lock of its own), so that the limit holds under concurrency.
+   */
+  private createForRenter(period: BookingRequest, actor: User): Promise<BookingResponse> {
+    const renter = {
+      id: actor.sub,
+      name: actor.name ?? period.dto.renter.name,
+      email: actor.email ?? period.dto.renter.email,
+    };
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RENTER_LOCK_CLASS, actor.sub]);
+      const open = await manager.count(Booking, {
+        where: { renterId: actor.sub, status: In(ACTIVE_STATUSES), endDate: MoreThan(new Date()) },
+      });
+      if (open >= this.maxOpenPerRenter) {
+        throw new ConflictException(
+          `You already hold ${open} open bookings (Pending or Confirmed, not yet ended): at most ${this.maxOpenPerRenter}`,
+        );
+      }
+      return this.write(manager, { ...period, renter }, actor);
+    });
   }
 
   /**
@@ -149,7 +158,7 @@ export class BookingsService {
    */
   private async write(
     manager: EntityManager,
-    { dto, startDate, endDate, renter }: { dto: CreateBookingDto; startDate: Date; endDate: Date; renter: Renter },
+    { dto, startDate, endDate, renter }: BookingRequest & { renter: Renter },
     actor: Actor,
   ): Promise<BookingResponse> {
     for (let attempt = 1; ; attempt++) {
@@ -239,6 +248,19 @@ export class BookingsService {
     if (!booking) throw new NotFoundException('Booking not found');
     return booking;
   }
+}
+
+/**
+ * The renter of a booking made for someone else. Open mode keeps the dashboard's renter id; in token
+ * mode an agency's or the admin's booking is a walk-in: it never belongs to a renter account (only
+ * that renter's own token books for it).
+ */
+function walkIn(dto: CreateBookingDto, actor: Actor): Renter {
+  return {
+    id: (actor.kind === 'open' && dto.renter.id) || randomUUID(),
+    name: dto.renter.name,
+    email: dto.renter.email,
+  };
 }
 
 /** A history entry of `bookingId`, stamped with who made it. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
-import { agencyAudience, type AudienceKey, type Viewer } from '../realtime/audience.js';
+import { agenciesOf, agencyAudience, type Viewer } from '../realtime/audience.js';
 import { Feeds } from '../realtime/feeds.js';
 import type { FeedItem, OrderedFeed } from '../realtime/ordered-feed.js';
 import { CHAT_OUTBOX } from '../realtime/outbox.js';
@@ -12,9 +12,8 @@ import type { IncomingChatMessage } from './incoming-chat-message.js';
 
 const REMEMBERED_ORIGINS = 1000;
 
-/** A stored message in delivery order, with its frame (serialized once for every socket). */
+/** A stored message in delivery order, as the frame every socket is sent (serialized once). */
 export interface RelayedChatMessage extends FeedItem {
-  message: ChatMessageResponse;
   frame: string;
   /** The sending socket's id when that socket is on this process ('' otherwise). */
   origin: string;
@@ -31,15 +30,10 @@ export class ChatService {
     feeds: Feeds,
   ) {
     this.feed = feeds.open(CHAT_OUTBOX, async (seq, limit, viewer) => {
-      const agencies = viewer.everything ? undefined : agencyIds(viewer.keys);
+      const agencies = agenciesOf(viewer);
       if (agencies?.length === 0) return [];
       return (await this.rowsAfter(String(seq), limit, agencies)).map((row) => this.relayed(row));
     });
-  }
-
-  /** The feed_seq of the last message this process relayed. */
-  get deliveredUpTo(): bigint {
-    return this.feed.position;
   }
 
   /**
@@ -137,7 +131,7 @@ export class ChatService {
    * behind what the relay stamped.
    */
   private async historyStart(viewer: Viewer, count: number): Promise<bigint> {
-    const agencies = viewer.everything ? undefined : agencyIds(viewer.keys);
+    const agencies = agenciesOf(viewer);
     const [oldest] = await this.messages.find({
       select: { feedSeq: true },
       where: {
@@ -152,13 +146,11 @@ export class ChatService {
   }
 
   private relayed(row: ChatMessage): RelayedChatMessage {
-    const message = toChatMessageResponse(row);
     return {
       seq: BigInt(row.feedSeq!),
       audience: agencyAudience(row.agencyId),
-      message,
-      frame: JSON.stringify(message),
-      origin: this.origins.get(message.id) ?? '',
+      frame: JSON.stringify(toChatMessageResponse(row)),
+      origin: this.origins.get(row.id) ?? '',
     };
   }
 
@@ -166,9 +158,4 @@ export class ChatService {
     this.origins.set(id, origin);
     if (this.origins.size > REMEMBERED_ORIGINS) this.origins.delete(this.origins.keys().next().value!);
   }
-}
-
-/** The agencies among a viewer's audiences: the conversations it takes part in. */
-function agencyIds(keys: ReadonlySet<AudienceKey>): string[] {
-  return [...keys].filter((key) => key.startsWith('agency:')).map((key) => key.slice('agency:'.length));
 }

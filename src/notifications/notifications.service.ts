@@ -7,7 +7,7 @@ import { isUser, ownAgency, type Actor } from '../auth/actor.js';
 import type { Page } from '../common/pagination.query.js';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { agencyAudience, viewerOf, type AudienceKey, type Viewer } from '../realtime/audience.js';
+import { agenciesOf, agencyAudience, viewerOf, type Viewer } from '../realtime/audience.js';
 import { tokenExpiry } from '../realtime/clients.js';
 import { Feeds } from '../realtime/feeds.js';
 import type { FeedItem, FollowOptions, OrderedFeed } from '../realtime/ordered-feed.js';
@@ -124,7 +124,7 @@ export class NotificationsService implements OnApplicationShutdown {
 
   /** The next notifications in delivery order after `seq` that `viewer` may see, as SSE events. */
   private async after(seq: bigint, limit: number, viewer: Viewer): Promise<LiveNotification[]> {
-    const agencies = viewer.everything ? undefined : agencyIds(viewer.keys);
+    const agencies = agenciesOf(viewer);
     if (agencies?.length === 0) return [];
     const rows = await this.notifications.find({
       where: { feedSeq: MoreThan(String(seq)), ...(agencies === undefined ? {} : { agencyId: In(agencies) }) },
@@ -139,11 +139,6 @@ export class NotificationsService implements OnApplicationShutdown {
       data: JSON.stringify(toNotificationResponse(row)),
     }));
   }
-}
-
-/** The agencies among a viewer's audiences. */
-function agencyIds(keys: ReadonlySet<AudienceKey>): string[] {
-  return [...keys].filter((key) => key.startsWith('agency:')).map((key) => key.slice('agency:'.length));
 }
 
 /** The notifications `actor` may see, as find conditions. */

@@ -8,7 +8,6 @@ export type AudienceKey = `agency:${string}` | 'admins' | `user:${string}`;
 
 export const agencyAudience = (agencyId: string): AudienceKey => `agency:${agencyId}`;
 export const userAudience = (sub: string): AudienceKey => `user:${sub}`;
-export const ADMINS: AudienceKey = 'admins';
 
 /** What one stream or socket receives: every item (the admin team, open mode) or those of its keys. */
 export type Viewer = { everything: true } | { everything: false; keys: ReadonlySet<AudienceKey> };
@@ -30,4 +29,10 @@ export function viewerOf(actor: Actor): Viewer {
 
 export function sees(viewer: Viewer, key: AudienceKey): boolean {
   return viewer.everything || viewer.keys.has(key);
+}
+
+/** The agencies among a viewer's audiences, or undefined when it sees everything. */
+export function agenciesOf(viewer: Viewer): string[] | undefined {
+  if (viewer.everything) return undefined;
+  return [...viewer.keys].filter((key) => key.startsWith('agency:')).map((key) => key.slice('agency:'.length));
 }

@@ -1,8 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { hasRole, ownAgency, type Actor } from '../auth/actor.js';
-import { BookingChange } from '../bookings/booking-change.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { CarsService } from '../cars/cars.service.js';
 import type { Page } from '../common/pagination.query.js';
@@ -79,23 +78,18 @@ export class ReviewsService {
     renterId: string,
     named?: string,
   ): Promise<string> {
-    const completed = await manager.find(Booking, {
-      where: { carId, renterId, status: 'Completed', ...(named ? { id: named } : {}) },
-      order: { endDate: 'ASC', id: 'ASC' },
-    });
-    const own = new Set(
-      (
-        await manager.find(BookingChange, {
-          where: {
-            bookingId: In(completed.map((b) => b.id)),
-            actorSub: renterId,
-            actorRole: 'renter',
-            statusFrom: IsNull(),
-          },
-        })
-      ).map((entry) => entry.bookingId),
-    );
-    const made = completed.filter((booking) => own.has(booking.id));
+    const query = manager
+      .createQueryBuilder(Booking, 'b')
+      .where("b.car_id = :carId AND b.renter_id = :renterId AND b.status = 'Completed'", { carId, renterId })
+      // Its creation entry says the renter's own token made it.
+      .andWhere(
+        `EXISTS (SELECT 1 FROM booking_changes c WHERE c.booking_id = b.id AND c.status_from IS NULL
+           AND c.actor_role = 'renter' AND c.actor_sub = :renterId)`,
+      )
+      .orderBy('b.end_date', 'ASC')
+      .addOrderBy('b.id', 'ASC');
+    if (named) query.andWhere('b.id = :named', { named });
+    const made = await query.getMany();
     if (made.length === 0) {
       throw new ForbiddenException('Only a renter with a Completed booking of this car that they made may review it');
     }
