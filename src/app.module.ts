@@ -3,6 +3,7 @@ import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
@@ -86,6 +87,7 @@ export class AppModule {
         MetricsModule,
         LimitsModule,
         IdempotencyModule,
+        AccountsModule,
         AuthModule,
         AgenciesModule,
         CarsModule,

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * The agency that open mode (no auth settings) works as: it owns every car of a single-agency
@@ -6,8 +6,12 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
  */
 export const BUILT_IN_AGENCY_ID = '00000000-0000-4000-8000-000000000001';
 
+export const AGENCY_STATUSES = ['pending', 'active', 'suspended'] as const;
+export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
+
 /** An agency on the platform: it owns cars, and through them their bookings, reviews and notifications. */
 @Entity('agencies')
+@Check('agencies_status_known', `"status" IN ('pending', 'active', 'suspended')`)
 export class Agency {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -15,6 +19,35 @@ export class Agency {
   @Column('text')
   name: string;
 
+  /** Only an active agency's cars are in the public catalogue and may be booked. */
+  @Column('text', { default: 'active' })
+  status: AgencyStatus;
+
+  /** Why it is pending or suspended, as the admin wrote it. */
+  @Column('text', { nullable: true })
+  statusReason: string | null;
+
+  @Column('text', { nullable: true })
+  legalName: string | null;
+
+  @Column('text', { nullable: true })
+  registrationNumber: string | null;
+
+  @Column('text', { nullable: true })
+  email: string | null;
+
+  @Column('text', { nullable: true })
+  phone: string | null;
+
+  @Column('text', { nullable: true })
+  address: string | null;
+
+  @Column('text', { nullable: true })
+  city: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { AccountsService } from '../accounts/accounts.service.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
 import { ANONYMOUS, OPEN, type Actor } from './actor.js';
 import { bearerToken } from './bearer-token.js';
@@ -24,6 +25,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
+    private readonly accounts: AccountsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -67,6 +69,7 @@ export class AuthGuard implements CanActivate {
     if (rule.roles && !rule.roles.includes(request.actor.role)) {
       throw new ForbiddenException(`This needs the ${rule.roles.join(' or ')} role`);
     }
+    await this.accounts.seen(request.actor);
     return true;
   }
 }

@@ -19,7 +19,7 @@ export class BookingChange {
   @Column('text')
   actorSub: string;
 
-  /** admin, agency or renter; `open` in open mode. */
+  /** admin, agency or renter; `open` in open mode; `system` for what the API does by itself. */
   @Column('text')
   actorRole: string;
 
@@ -35,6 +35,10 @@ export class BookingChange {
 
   @Column('boolean', { nullable: true })
   paidTo: boolean | null;
+
+  /** Why, when the one who made the change said (a cancellation's reason, `hold expired`). */
+  @Column('text', { nullable: true })
+  reason: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   at: Date;

@@ -20,6 +20,7 @@ import type { BookingStatus } from './booking-status.js';
  */
 @Entity('bookings')
 @Index('bookings_dates_idx', ['startDate', 'endDate'])
+@Index('bookings_pending_by_creation', ['createdAt'], { where: `"status" = 'Pending'` })
 @Exclusion(
   'bookings_no_overlap',
   `USING gist ("car_id" WITH =, tstzrange("start_date", "end_date", '[)') WITH &&) WHERE ("status" IN ('Pending', 'Confirmed'))`,
@@ -53,6 +54,10 @@ export class Booking {
 
   @Column('text')
   renterEmail: string;
+
+  /** The renter booked with their own token: `renterId` is their `sub`, and they are told of changes. */
+  @Column('boolean', { default: false })
+  renterAccount: boolean;
 
   @Index()
   @Column('text', { default: 'Pending' })

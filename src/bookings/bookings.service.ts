@@ -34,6 +34,8 @@ interface Renter {
   id: string;
   name: string;
   email: string;
+  /** Booking with their own token (`id` is their `sub`). */
+  account: boolean;
 }
 
 /** A booking request whose dates passed the checks. */
@@ -137,6 +139,7 @@ export class BookingsService {
       id: actor.sub,
       name: actor.name ?? period.dto.renter.name,
       email: actor.email ?? period.dto.renter.email,
+      account: true,
     };
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RENTER_LOCK_CLASS, actor.sub]);
@@ -172,6 +175,7 @@ export class BookingsService {
         renterId: renter.id,
         renterName: renter.name,
         renterEmail: renter.email,
+        renterAccount: renter.account,
         status: 'Pending' as const,
         totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
         isPaid: false,
@@ -260,6 +264,7 @@ function walkIn(dto: CreateBookingDto, actor: Actor): Renter {
     id: (actor.kind === 'open' && dto.renter.id) || randomUUID(),
     name: dto.renter.name,
     email: dto.renter.email,
+    account: false,
   };
 }
 

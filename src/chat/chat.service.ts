@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { In, IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
 import { agenciesOf, agencyAudience, type Viewer } from '../realtime/audience.js';
 import { Feeds } from '../realtime/feeds.js';
-import type { FeedItem, OrderedFeed } from '../realtime/ordered-feed.js';
+import { EVERY_ITEM, type FeedItem, type OrderedFeed } from '../realtime/ordered-feed.js';
 import { CHAT_OUTBOX } from '../realtime/outbox.js';
 import { ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
@@ -30,7 +30,7 @@ export class ChatService {
     feeds: Feeds,
   ) {
     this.feed = feeds.open(CHAT_OUTBOX, async (seq, limit, viewer) => {
-      const agencies = agenciesOf(viewer);
+      const agencies = viewer === EVERY_ITEM ? undefined : agenciesOf(viewer);
       if (agencies?.length === 0) return [];
       return (await this.rowsAfter(String(seq), limit, agencies)).map((row) => this.relayed(row));
     });

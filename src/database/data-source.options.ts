@@ -1,4 +1,7 @@
+import { Account } from '../accounts/account.entity.js';
 import { Agency } from '../agencies/agency.entity.js';
+import { BookingMessage } from '../bookings/booking-message.entity.js';
+import { CarRating } from '../cars/car-rating.entity.js';
 import { BookingChange } from '../bookings/booking-change.entity.js';
 import type { DataSourceOptions } from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
@@ -10,7 +13,19 @@ import { Review } from '../reviews/review.entity.js';
 import { migrations } from './migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
-export const entities = [Agency, Car, Booking, BookingChange, Review, Notification, ChatMessage, IdempotencyKey];
+export const entities = [
+  Agency,
+  Account,
+  Car,
+  CarRating,
+  Booking,
+  BookingChange,
+  BookingMessage,
+  Review,
+  Notification,
+  ChatMessage,
+  IdempotencyKey,
+];
 
 /**
  * The one TypeORM options object: the application (TypeOrmModule) and the

@@ -17,13 +17,19 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 @Index('notifications_unrelayed', ['id'], { where: '"feed_seq" IS NULL' })
 @Index('notifications_by_agency_created', ['agencyId', 'createdAt', 'id'])
 @Index('notifications_by_created', ['createdAt', 'id'])
+@Index('notifications_by_recipient_created', ['recipientSub', 'createdAt', 'id'], { where: '"recipient_sub" IS NOT NULL' })
+@Index('notifications_by_recipient_feed_seq', ['recipientSub', 'feedSeq'], { where: '"recipient_sub" IS NOT NULL' })
 export class Notification {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
-  /** The agency of the car it is about: only that agency (and the admin) sees it. */
+  /** The agency of the car it is about: only that agency (and the admin) sees it, unless it is a user's. */
   @Column('uuid')
   agencyId: string;
+
+  /** Set when it is addressed to one user (a renter): then only that user sees it. */
+  @Column('text', { nullable: true })
+  recipientSub: string | null;
 
   @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'agency_id' })

@@ -51,12 +51,15 @@ const LastEventId = createParamDecorator((_data: unknown, context: ExecutionCont
   );
 });
 
-/** Notifications are for agencies (their own) and the admin team (every agency's). */
-const AGENCY_OR_ADMIN = { roles: ['agency', 'admin'] } as const;
+/**
+ * Every signed-in user has a feed: an agency its agency's notifications, the admin team every
+ * agency's, a renter those addressed to them.
+ */
+const SIGNED_IN = {} as const;
 
 @ApiTags('notifications')
 @ApiBearerAuth()
-@Access(AGENCY_OR_ADMIN)
+@Access(SIGNED_IN)
 @Controller('notifications')
 export class NotificationsController {
   constructor(
@@ -77,7 +80,7 @@ export class NotificationsController {
   }
 
   @Sse('sse', { maxPendingDataLength: MAX_CLIENT_BACKLOG })
-  @Access({ ...AGENCY_OR_ADMIN, queryToken: true })
+  @Access({ ...SIGNED_IN, queryToken: true })
   @ApiQuery({
     name: 'access_token',
     required: false,

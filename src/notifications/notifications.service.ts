@@ -2,15 +2,15 @@ import { Injectable, NotFoundException, type MessageEvent, type OnApplicationShu
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Subject, takeUntil, type Observable } from 'rxjs';
-import { In, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
-import { isUser, ownAgency, type Actor } from '../auth/actor.js';
+import { In, IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
+import { hasRole, isUser, ownAgency, type Actor } from '../auth/actor.js';
 import type { Page } from '../common/pagination.query.js';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { agenciesOf, agencyAudience, viewerOf, type Viewer } from '../realtime/audience.js';
+import { agenciesOf, agencyAudience, userAudience, usersOf, viewerOf, type Viewer } from '../realtime/audience.js';
 import { tokenExpiry } from '../realtime/clients.js';
 import { Feeds } from '../realtime/feeds.js';
-import type { FeedItem, FollowOptions, OrderedFeed } from '../realtime/ordered-feed.js';
+import { EVERY_ITEM, type FeedItem, type FollowOptions, type OrderedFeed } from '../realtime/ordered-feed.js';
 import { NOTIFICATIONS_OUTBOX } from '../realtime/outbox.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 import { Notification } from './notification.entity.js';
@@ -123,17 +123,14 @@ export class NotificationsService implements OnApplicationShutdown {
   }
 
   /** The next notifications in delivery order after `seq` that `viewer` may see, as SSE events. */
-  private async after(seq: bigint, limit: number, viewer: Viewer): Promise<LiveNotification[]> {
-    const agencies = agenciesOf(viewer);
-    if (agencies?.length === 0) return [];
-    const rows = await this.notifications.find({
-      where: { feedSeq: MoreThan(String(seq)), ...(agencies === undefined ? {} : { agencyId: In(agencies) }) },
-      order: { feedSeq: 'ASC' },
-      take: limit,
-    });
+  private async after(seq: bigint, limit: number, viewer: Viewer | typeof EVERY_ITEM): Promise<LiveNotification[]> {
+    const after = { feedSeq: MoreThan(String(seq)) };
+    const where = viewer === EVERY_ITEM ? [after] : addressedTo(viewer).map((scope) => ({ ...scope, ...after }));
+    if (where.length === 0) return [];
+    const rows = await this.notifications.find({ where, order: { feedSeq: 'ASC' }, take: limit });
     return rows.map((row) => ({
       seq: BigInt(row.feedSeq!),
-      audience: agencyAudience(row.agencyId),
+      audience: row.recipientSub === null ? agencyAudience(row.agencyId) : userAudience(row.recipientSub),
       // Serialized once here: every stream is sent this same object.
       id: row.feedSeq!,
       data: JSON.stringify(toNotificationResponse(row)),
@@ -141,8 +138,23 @@ export class NotificationsService implements OnApplicationShutdown {
   }
 }
 
-/** The notifications `actor` may see, as find conditions. */
+/**
+ * The notifications `actor` may see, as find conditions: a renter its own, an agency its agency's,
+ * the admin (and open mode) every agency's. A user's own are never shown to anyone else.
+ */
 function scope(actor: Actor): FindOptionsWhere<Notification> {
+  if (hasRole(actor, 'renter')) return { recipientSub: actor.sub };
   const own = ownAgency(actor);
-  return own === undefined ? {} : { agencyId: own };
+  return own === undefined ? { recipientSub: IsNull() } : { agencyId: own, recipientSub: IsNull() };
+}
+
+/** What `viewer` receives, as alternative find conditions (none: nothing). */
+function addressedTo(viewer: Viewer): FindOptionsWhere<Notification>[] {
+  const where: FindOptionsWhere<Notification>[] = [];
+  const agencies = agenciesOf(viewer);
+  if (agencies === undefined) where.push({ recipientSub: IsNull() });
+  else if (agencies.length > 0) where.push({ recipientSub: IsNull(), agencyId: In(agencies) });
+  const users = usersOf(viewer);
+  if (users.length > 0) where.push({ recipientSub: In(users) });
+  return where;
 }

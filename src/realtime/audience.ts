@@ -2,37 +2,52 @@ import { isUser, type Actor } from '../auth/actor.js';
 
 /**
  * Who a live item is for, as one key per item: an agency (`agency:<id>`), the admin team
- * (`admins`) or one user (`user:<sub>`). A viewer receives the items whose key it holds.
+ * (`admins`) or one user (`user:<sub>`, a renter). A viewer receives the items whose key it holds.
  */
 export type AudienceKey = `agency:${string}` | 'admins' | `user:${string}`;
 
 export const agencyAudience = (agencyId: string): AudienceKey => `agency:${agencyId}`;
 export const userAudience = (sub: string): AudienceKey => `user:${sub}`;
 
-/** What one stream or socket receives: every item (the admin team, open mode) or those of its keys. */
-export type Viewer = { everything: true } | { everything: false; keys: ReadonlySet<AudienceKey> };
+/**
+ * What one stream or socket receives: the items of its keys, and with `allAgencies` every agency's
+ * (the admin team, open mode). A user's own items are never another's, the admin's included.
+ */
+export interface Viewer {
+  allAgencies: boolean;
+  keys: ReadonlySet<AudienceKey>;
+}
 
-const EVERYTHING: Viewer = { everything: true };
+const OPEN_VIEWER: Viewer = { allAgencies: true, keys: new Set() };
 
 /**
- * The audiences `actor` belongs to: an agency user its agency's and its own, a renter its own, the
- * admin team and open mode everything (they see every agency's).
+ * The audiences `actor` belongs to: every user their own; an agency user their agency's; the admin
+ * team `admins` and every agency's; open mode every agency's.
  */
 export function viewerOf(actor: Actor): Viewer {
-  if (actor.kind === 'open') return EVERYTHING;
-  if (!isUser(actor)) return { everything: false, keys: new Set() };
-  if (actor.role === 'admin') return EVERYTHING;
+  if (actor.kind === 'open') return OPEN_VIEWER;
+  if (!isUser(actor)) return { allAgencies: false, keys: new Set() };
   const keys = new Set<AudienceKey>([userAudience(actor.sub)]);
   if (actor.role === 'agency' && actor.agencyId) keys.add(agencyAudience(actor.agencyId));
-  return { everything: false, keys };
+  if (actor.role === 'admin') keys.add('admins');
+  return { allAgencies: actor.role === 'admin', keys };
 }
 
 export function sees(viewer: Viewer, key: AudienceKey): boolean {
-  return viewer.everything || viewer.keys.has(key);
+  return viewer.keys.has(key) || (viewer.allAgencies && key.startsWith('agency:'));
 }
 
-/** The agencies among a viewer's audiences, or undefined when it sees everything. */
+/** The agencies among a viewer's audiences, or undefined when it sees every agency's. */
 export function agenciesOf(viewer: Viewer): string[] | undefined {
-  if (viewer.everything) return undefined;
-  return [...viewer.keys].filter((key) => key.startsWith('agency:')).map((key) => key.slice('agency:'.length));
+  if (viewer.allAgencies) return undefined;
+  return keysWith(viewer, 'agency:');
+}
+
+/** The users (subs) among a viewer's audiences. */
+export function usersOf(viewer: Viewer): string[] {
+  return keysWith(viewer, 'user:');
+}
+
+function keysWith(viewer: Viewer, prefix: string): string[] {
+  return [...viewer.keys].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
 }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Subscription } from 'rxjs';
 import type { PgBus } from '../database/pg-bus.service.js';
-import { agencyAudience, type AudienceKey, type Viewer } from './audience.js';
-import { OrderedFeed, type FeedItem } from './ordered-feed.js';
+import { agencyAudience, sees, userAudience, type AudienceKey, type Viewer } from './audience.js';
+import { EVERY_ITEM, OrderedFeed, type FeedItem } from './ordered-feed.js';
 
 interface FeedStart {
   start: bigint;
@@ -16,8 +16,8 @@ interface Item extends FeedItem {
 
 const A = agencyAudience('a');
 const B = agencyAudience('b');
-const everything: Viewer = { everything: true };
-const only = (...keys: AudienceKey[]): Viewer => ({ everything: false, keys: new Set(keys) });
+const everything: Viewer = { allAgencies: true, keys: new Set() };
+const only = (...keys: AudienceKey[]): Viewer => ({ allAgencies: false, keys: new Set(keys) });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -48,7 +48,7 @@ function setup() {
     reads.push(seq);
     if (gate) await gate;
     if (failing) throw failing;
-    return rows.filter((row) => row.seq > seq && (viewer.everything || viewer.keys.has(row.audience))).slice(0, limit);
+    return rows.filter((row) => row.seq > seq && (viewer === EVERY_ITEM || sees(viewer, row.audience))).slice(0, limit);
   });
   const store = (audience: AudienceKey, count = 1) => {
     for (let i = 0; i < count; i++) rows.push({ seq: BigInt(rows.length + 1), audience, n: rows.length + 1 });
@@ -121,6 +121,21 @@ describe('OrderedFeed', () => {
     await until(() => follower.items().length === 4, 'one more live');
     expect(follower.got[0]).toEqual({ start: 1n });
     expect(follower.items()).toEqual([2, 4, 6, 7]);
+  });
+
+  it("gives a user's items to that user only: not to another, not to the viewer of every agency", async () => {
+    const { feed, store } = setup();
+    const renter = userAudience('renter-1');
+    const admin = follow(feed, everything, 0n);
+    const mine = follow(feed, only(renter), 0n);
+    const other = follow(feed, only(userAudience('renter-2'), B), 0n);
+    store(A);
+    store(renter);
+    store(B);
+    await until(() => admin.items().length === 2 && mine.items().length === 1 && other.items().length === 1, 'all');
+    expect(admin.items()).toEqual([1, 3]);
+    expect(mine.items()).toEqual([2]);
+    expect(other.items()).toEqual([3]);
   });
 
   it('starts a follower without a position where delivery stands, and one past the newest at the newest', async () => {

@@ -13,8 +13,15 @@ export interface FeedItem {
   audience: AudienceKey;
 }
 
-/** The next items after `seq` that `viewer` may see, oldest first, at most `limit`. */
-export type ReadAfter<T extends FeedItem> = (seq: bigint, limit: number, viewer: Viewer) => Promise<T[]>;
+/** What the feed itself reads: every item, whoever it is for. */
+export const EVERY_ITEM = 'every item';
+
+/** The next items after `seq` that `viewer` may see (or all: EVERY_ITEM), oldest first, at most `limit`. */
+export type ReadAfter<T extends FeedItem> = (
+  seq: bigint,
+  limit: number,
+  viewer: Viewer | typeof EVERY_ITEM,
+) => Promise<T[]>;
 
 export interface FollowOptions<T, S, H> {
   /** Where to start: after the seq this resolves to, or (without it) after what this process delivered so far. */
@@ -28,7 +35,6 @@ export interface FollowOptions<T, S, H> {
 }
 
 const BATCH = 500;
-const EVERYTHING: Viewer = { everything: true };
 
 /**
  * One ordered feed of an outbox table, for this process, shared by every stream and socket that
@@ -130,7 +136,7 @@ export class OrderedFeed<T extends FeedItem> {
 
   private async readAll(): Promise<void> {
     for (;;) {
-      const batch = await this.read(this.last, BATCH, EVERYTHING);
+      const batch = await this.read(this.last, BATCH, EVERY_ITEM);
       for (const item of batch) {
         if (item.seq <= this.last || this.reader.isClosed) continue;
         this.last = item.seq;
@@ -167,7 +173,7 @@ class Follower<T extends FeedItem, S, H> extends Subscriber<T | H> {
       this.destination.next(value);
       return;
     }
-    if (!this.viewer.everything && !sees(this.viewer, item.audience)) return;
+    if (!sees(this.viewer, item.audience)) return;
     if (this.waiting) this.waiting.push(item);
     else this.deliver(item);
   }

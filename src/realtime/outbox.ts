@@ -23,8 +23,10 @@ export const CHAT_OUTBOX: OutboxTable = { table: 'chat_messages', insertOrder: '
 
 /** A notification as the service that raises it words it. */
 export interface Notice {
-  /** Its audience: that agency (the admin team sees every agency's). */
+  /** The agency it is about; its audience unless `recipientSub` is set (the admin team sees every agency's). */
   agencyId: string;
+  /** Addressed to this one user (a renter) instead: only they see it. */
+  recipientSub?: string;
   type: NotificationType;
   title: string;
   message: string;
@@ -36,5 +38,5 @@ export interface Notice {
  * or not at all, and delivered live, in order, to its audience once the relay has stamped it.
  */
 export function addNotice(write: AtomicWrite, notice: Notice): AtomicWrite {
-  return write.insert(Notification, { ...notice, data: notice.data ?? null });
+  return write.insert(Notification, { ...notice, recipientSub: notice.recipientSub ?? null, data: notice.data ?? null });
 }

@@ -1,9 +1,20 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
 import { Car } from '../cars/car.entity.js';
 
 @Entity('reviews')
 @Check('reviews_rating_range', '"rating" BETWEEN 1 AND 5')
+@Index('reviews_by_renter', ['renterId', 'createdAt'])
 export class Review {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -40,4 +51,24 @@ export class Review {
   @Index()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+
+  /** The agency's one reply. */
+  @Column('text', { nullable: true })
+  replyComment: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  replyCreatedAt: Date | null;
+
+  /** Removed by its renter or by the admin (moderation): kept, with who and why, but no longer shown. */
+  @Column('timestamptz', { nullable: true })
+  removedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  removedBy: string | null;
+
+  @Column('text', { nullable: true })
+  removalReason: string | null;
 }

@@ -6,6 +6,7 @@ import { AddFeedSequences1795700000000 } from './1795700000000-AddFeedSequences.
 import { NotifyFromTriggers1795700000001 } from './1795700000001-NotifyFromTriggers.js';
 import { NameChangedTable1795800000000 } from './1795800000000-NameChangedTable.js';
 import { NotificationsByCreation1795900000000 } from './1795900000000-NotificationsByCreation.js';
+import { RentersAndProfiles1796000000000 } from './1796000000000-RentersAndProfiles.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   NotifyFromTriggers1795700000001,
   NameChangedTable1795800000000,
   NotificationsByCreation1795900000000,
+  RentersAndProfiles1796000000000,
 ];
