@@ -21,12 +21,13 @@ export interface User {
 /**
  * Who is asking. `open`: open mode (no auth settings), where the one built-in agency owns
  * everything and every caller may do everything (what the dashboard expects). `anonymous`: token
- * mode without a token (the public catalogue).
+ * mode without a token (the public catalogue). `system`: the API itself (an expired hold).
  */
-export type Actor = { kind: 'open' } | { kind: 'anonymous' } | User;
+export type Actor = { kind: 'open' } | { kind: 'anonymous' } | { kind: 'system' } | User;
 
 export const OPEN: Actor = { kind: 'open' };
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
+export const SYSTEM: Actor = { kind: 'system' };
 
 export const isUser = (actor: Actor): actor is User => actor.kind === 'user';
 export const hasRole = (actor: Actor, role: Role): actor is User => actor.kind === 'user' && actor.role === role;
@@ -53,7 +54,8 @@ export function identityKey(user: User): string {
 /** Who made a change, as recorded in a booking's history. */
 export function actorStamp(actor: Actor): { sub: string; role: string } {
   if (actor.kind === 'user') return { sub: actor.sub, role: actor.role };
-  return { sub: actor.kind === 'open' ? 'local' : 'anonymous', role: actor.kind };
+  const sub = { open: 'local', anonymous: 'anonymous', system: 'system' }[actor.kind];
+  return { sub, role: actor.kind };
 }
 
 /** setTimeout's longest delay (about 24.8 days); a longer one would fire at once. */

@@ -9,7 +9,11 @@ import {
   ApiTags,
   ApiBearerAuth,
 } from '@nestjs/swagger';
-import { CurrentActor } from '../auth/access.decorator.js';
+import { Access, CurrentActor } from '../auth/access.decorator.js';
+import { PaginationQuery } from '../common/pagination.query.js';
+import { BookingMessageResponse } from './booking-message.response.js';
+import { BookingThreads } from './booking-threads.service.js';
+import { CreateBookingMessageDto } from './dto/booking-message.dto.js';
 import type { Actor } from '../auth/actor.js';
 import { BookingChangeResponse } from './booking-change.response.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
@@ -26,7 +30,10 @@ import { Idempotent } from '../idempotency/idempotent.decorator.js';
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
 @Controller('bookings')
 export class BookingsController {
-  constructor(private readonly bookings: BookingsService) {}
+  constructor(
+    private readonly bookings: BookingsService,
+    private readonly threads: BookingThreads,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List bookings, newest first' })
@@ -54,6 +61,30 @@ export class BookingsController {
     return this.bookings.history(id, actor);
   }
 
+  @Get(':id/messages')
+  @ApiOperation({ summary: "The booking's thread between its renter and the agency, oldest first (the admin reads)" })
+  @ApiUuidParam()
+  @UseInterceptors(TotalCountInterceptor)
+  @ApiOkResponse({ type: [BookingMessageResponse], description: 'Plain array; the total is in X-Total-Count' })
+  @ApiNotFoundResponse()
+  messages(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Query() page: PaginationQuery) {
+    return this.threads.list(id, page, actor);
+  }
+
+  @Post(':id/messages')
+  @Access({ roles: ['renter', 'agency'] })
+  @ApiOperation({ summary: "Write in the booking's thread (its renter or its agency); the other side is notified" })
+  @ApiUuidParam()
+  @ApiCreatedResponse({ type: BookingMessageResponse })
+  @ApiNotFoundResponse()
+  postMessage(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: CreateBookingMessageDto,
+  ): Promise<BookingMessageResponse> {
+    return this.threads.post(id, dto.content, actor);
+  }
+
   @Post()
   @Idempotent()
   @ApiOperation({
@@ -76,7 +107,10 @@ export class BookingsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change the status and/or the paid flag of a booking' })
+  @ApiOperation({
+    summary:
+      'Change the status and/or the paid flag of a booking (a renter: cancel their own before it starts, with a reason)',
+  })
   @ApiUuidParam()
   @ApiOkResponse({ type: BookingResponse })
   @ApiNotFoundResponse()

@@ -16,12 +16,12 @@ import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
 import { addNotice } from '../realtime/outbox.js';
 import type { Page } from '../common/pagination.query.js';
-import { bookingCreatedNotice, bookingStatusNotice } from './booking.notices.js';
+import { bookingCreatedNotice, bookingStatusNotice, renterStatusNotice } from './booking.notices.js';
 import { Booking } from './booking.entity.js';
 import { BookingChange } from './booking-change.entity.js';
 import { toBookingChangeResponse, type BookingChangeResponse } from './booking-change.response.js';
 import { toBookingResponse, type BookingResponse } from './booking.response.js';
-import { ACTIVE_STATUSES, bookingPrice, canTransition } from './booking-status.js';
+import { ACTIVE_STATUSES, bookingPrice, canTransition, type BookingStatus } from './booking-status.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
 import type { UpdateBookingDto } from './dto/update-booking.dto.js';
@@ -196,7 +196,11 @@ export class BookingsService {
     }
   }
 
-  /** Changes status (along the state machine) and/or the paid flag. A renter may only cancel its own. */
+  /**
+   * Changes status (along the state machine) and/or the paid flag, with an optional reason. A renter
+   * may only cancel their own booking, before it starts. The car's agency is told of every status
+   * change, and a renter who booked with an account of every change they did not make themselves.
+   */
   async update(id: string, dto: UpdateBookingDto, actor: Actor): Promise<BookingResponse> {
     if (hasRole(actor, 'renter') && (dto.isPaid !== undefined || (dto.status ?? 'Cancelled') !== 'Cancelled')) {
       throw new ForbiddenException('A renter may only cancel a booking');
@@ -206,44 +210,79 @@ export class BookingsService {
       await this.load(manager, id, actor);
       const booking = await manager.findOne(Booking, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!booking) throw new NotFoundException('Booking not found');
-      const previousStatus = booking.status;
-      const previousPaid = booking.isPaid;
-      const statusChanges = dto.status !== undefined && dto.status !== previousStatus;
-      if (statusChanges && !canTransition(previousStatus, dto.status!)) {
-        throw new ConflictException(`Cannot change booking status from ${previousStatus} to ${dto.status}`);
+      const statusChanges = dto.status !== undefined && dto.status !== booking.status;
+      if (statusChanges && !canTransition(booking.status, dto.status!)) {
+        throw new ConflictException(`Cannot change booking status from ${booking.status} to ${dto.status}`);
       }
       // An early return is fine; a rental that never began cannot be complete (nor reviewed).
       if (statusChanges && dto.status === 'Completed' && booking.startDate.getTime() > Date.now()) {
         throw new ConflictException('A booking cannot be Completed before its startDate');
       }
-      if (statusChanges) booking.status = dto.status!;
-      if (dto.isPaid !== undefined) booking.isPaid = dto.isPaid;
-      await manager.save(booking);
-      const write = new AtomicWrite();
-      if (statusChanges || booking.isPaid !== previousPaid) {
-        write.insert(
-          BookingChange,
-          change(id, actor, {
-            statusFrom: statusChanges ? previousStatus : null,
-            statusTo: statusChanges ? booking.status : null,
-            paidFrom: booking.isPaid !== previousPaid ? previousPaid : null,
-            paidTo: booking.isPaid !== previousPaid ? booking.isPaid : null,
-          }),
-        );
+      if (statusChanges && hasRole(actor, 'renter') && booking.startDate.getTime() <= Date.now()) {
+        throw new ConflictException('A booking can only be cancelled by its renter before it starts');
       }
-
-      const loaded = await this.load(manager, id, actor);
-      const response = toBookingResponse(loaded);
-      if (statusChanges) addNotice(write, bookingStatusNotice(response, loaded.car.agencyId));
-      await write.run(manager);
-      return response;
+      return this.apply(
+        manager,
+        booking,
+        { status: statusChanges ? dto.status : undefined, isPaid: dto.isPaid },
+        actor,
+        dto.reason,
+      );
     });
     this.changes.committed('bookings');
     return updated;
   }
 
+  /**
+   * Writes a change of `booking` (locked by the caller's transaction): the row, its history entry
+   * and the notifications of a status change.
+   */
+  async apply(
+    manager: EntityManager,
+    booking: Booking,
+    to: { status?: BookingStatus; isPaid?: boolean },
+    actor: Actor,
+    reason?: string | null,
+  ): Promise<BookingResponse> {
+    const previousStatus = booking.status;
+    const previousPaid = booking.isPaid;
+    if (to.status !== undefined) booking.status = to.status;
+    if (to.isPaid !== undefined) booking.isPaid = to.isPaid;
+    const statusChanges = booking.status !== previousStatus;
+    const paidChanges = booking.isPaid !== previousPaid;
+    await manager.save(booking);
+    const loaded = await manager.findOneOrFail(Booking, {
+      where: { id: booking.id },
+      relations: { car: true },
+      withDeleted: true,
+    });
+    const response = toBookingResponse(loaded);
+    const write = new AtomicWrite();
+    if (statusChanges || paidChanges) {
+      write.insert(
+        BookingChange,
+        change(booking.id, actor, {
+          statusFrom: statusChanges ? previousStatus : null,
+          statusTo: statusChanges ? booking.status : null,
+          paidFrom: paidChanges ? previousPaid : null,
+          paidTo: paidChanges ? booking.isPaid : null,
+          reason: reason ?? null,
+        }),
+      );
+    }
+    if (statusChanges) {
+      addNotice(write, bookingStatusNotice(response, loaded.car.agencyId, reason));
+      const byTheRenter = hasRole(actor, 'renter') && actor.sub === booking.renterId;
+      if (booking.renterAccount && !byTheRenter) {
+        addNotice(write, renterStatusNotice(response, loaded.car.agencyId, reason));
+      }
+    }
+    await write.run(manager);
+    return response;
+  }
+
   /** The booking with its car (deleted cars too); 404 when it does not exist or `actor` may not see it. */
-  private async load(manager: EntityManager, id: string, actor: Actor): Promise<Booking> {
+  async load(manager: EntityManager, id: string, actor: Actor): Promise<Booking> {
     const booking = await manager.findOne(Booking, {
       where: { ...visibleTo(actor), id },
       relations: { car: true },
@@ -272,7 +311,7 @@ function walkIn(dto: CreateBookingDto, actor: Actor): Renter {
 function change(
   bookingId: string,
   actor: Actor,
-  moved: Partial<Pick<BookingChange, 'statusFrom' | 'statusTo' | 'paidFrom' | 'paidTo'>>,
+  moved: Partial<Pick<BookingChange, 'statusFrom' | 'statusTo' | 'paidFrom' | 'paidTo' | 'reason'>>,
 ): Partial<BookingChange> {
   const { sub, role } = actorStamp(actor);
   return { bookingId, actorSub: sub, actorRole: role, ...moved };

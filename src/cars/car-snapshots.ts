@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { AgencyStatus } from '../agencies/agency.entity.js';
 import { InvalidatedCache } from '../database/invalidated-cache.js';
 import { TableChanges } from '../database/table-changes.js';
 
@@ -14,6 +15,8 @@ export interface CarSnapshot {
   images: string[];
   pricePerDay: number;
   available: boolean;
+  /** Its agency's status: only an active agency's cars are booked. */
+  agencyStatus: AgencyStatus;
   version: string;
 }
 
@@ -26,13 +29,14 @@ interface CarRow {
   images: string[];
   price_per_day: string;
   available: boolean;
+  agency_status: AgencyStatus;
   version: string;
 }
 
 const MAX_ENTRIES = 10_000;
 
 /**
- * The cars bookings are made for, read once per process and kept until the cars table changes
+ * The cars bookings are made for, read once per process and kept until the cars or agencies table changes
  * (TableChanges). Never trusted on its own: a booking is written only if its car still has the
  * version it was read at (CarsService.unchanged), so a snapshot that is stale for a moment costs a
  * retry, not a wrong booking.
@@ -45,7 +49,7 @@ export class CarSnapshots {
     @InjectDataSource() private readonly dataSource: DataSource,
     changes: TableChanges,
   ) {
-    this.cache = new InvalidatedCache(changes, ['cars'], MAX_ENTRIES);
+    this.cache = new InvalidatedCache(changes, ['cars', 'agencies'], MAX_ENTRIES);
   }
 
   cached(id: string): CarSnapshot | undefined {
@@ -56,8 +60,9 @@ export class CarSnapshots {
   async read(id: string): Promise<CarSnapshot | undefined> {
     const car = await this.cache.load(id, async () => {
       const [row] = await this.dataSource.query<CarRow[]>(
-        `SELECT id, agency_id, make, model, year, images, price_per_day, available, xmin::text AS version
-         FROM cars WHERE id = $1 AND deleted_at IS NULL`,
+        `SELECT c.id, c.agency_id, c.make, c.model, c.year, c.images, c.price_per_day, c.available,
+                a.status AS agency_status, c.xmin::text AS version
+         FROM cars c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1 AND c.deleted_at IS NULL`,
         [id],
       );
       return row && toSnapshot(row);
@@ -77,6 +82,7 @@ function toSnapshot(row: CarRow): CarSnapshot {
     images: row.images,
     pricePerDay: Number(row.price_per_day),
     available: row.available,
+    agencyStatus: row.agency_status,
     version: row.version,
   };
 }

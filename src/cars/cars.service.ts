@@ -111,21 +111,25 @@ export class CarsService {
     const own = ownAgency(actor);
     const visible = (car: CarSnapshot) => own === undefined || car.agencyId === own;
     const cached = fresh ? undefined : this.snapshots.cached(id);
-    if (cached && cached.available && visible(cached)) return cached;
+    if (cached && cached.available && cached.agencyStatus === 'active' && visible(cached)) return cached;
     const car = await this.snapshots.read(id);
     if (!car || !visible(car)) throw new NotFoundException('Car not found');
+    if (car.agencyStatus !== 'active') {
+      throw new ConflictException(`The car's agency is ${car.agencyStatus}: it takes no bookings`);
+    }
     if (!car.available) throw new ConflictException('Car is not available for booking');
     return car;
   }
 
   /**
-   * The guard of a write that references `car` (AtomicWrite.onlyIf): the car is still live, available
-   * and exactly as read (same row version), and stays so until the write commits: FOR SHARE conflicts
+   * The guard of a write that references `car` (AtomicWrite.onlyIf): the car is still live, available,
+   * of an active agency and exactly as read (same row version), and stays so until the write commits: FOR SHARE conflicts
    * with the FOR UPDATE of `remove` and with every update.
    */
   unchanged(car: CarSnapshot): Guard {
     return {
-      sql: 'SELECT 1 FROM cars WHERE id = $1 AND xmin = $2::xid AND deleted_at IS NULL AND available FOR SHARE',
+      sql: `SELECT 1 FROM cars WHERE id = $1 AND xmin = $2::xid AND deleted_at IS NULL AND available
+              AND EXISTS (SELECT 1 FROM agencies a WHERE a.id = cars.agency_id AND a.status = 'active') FOR SHARE OF cars`,
       params: [car.id, car.version],
     };
   }

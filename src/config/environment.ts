@@ -196,6 +196,27 @@ export class Environment {
   @Max(1000)
   MAX_OPEN_BOOKINGS_PER_RENTER = 5;
 
+  /** A Pending booking the agency has not confirmed within this many minutes is cancelled by the system. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(525600)
+  BOOKING_HOLD_MINUTES = 1440;
+
+  /** How often each process looks for expired holds (seconds). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  BOOKING_HOLD_CHECK_SECONDS = 10;
+
+  /** A renter may edit or delete their review for this many days after writing it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  REVIEW_EDIT_DAYS = 30;
+
   /** Idle keep-alive connections are kept this long: longer than a load balancer's idle timeout (60 s). */
   @Transform(toInt)
   @IsInt()

@@ -1,0 +1,75 @@
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { actorStamp, hasRole, isUser, type Actor } from '../auth/actor.js';
+import type { Page, PaginationQuery } from '../common/pagination.query.js';
+import { AtomicWrite } from '../database/atomic-write.js';
+import { addNotice, type Notice } from '../realtime/outbox.js';
+import { BookingMessage } from './booking-message.entity.js';
+import { toBookingMessageResponse, type BookingMessageResponse } from './booking-message.response.js';
+import type { Booking } from './booking.entity.js';
+import { BookingsService } from './bookings.service.js';
+
+/**
+ * The thread of one booking between its renter and the car's agency, oldest first. The admin reads
+ * every thread; only the two parties write. Each message notifies the other side through the outbox:
+ * the agency as an ordinary notification on its dashboard, the renter on their own feed.
+ */
+@Injectable()
+export class BookingThreads {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bookings: BookingsService,
+  ) {}
+
+  async list(bookingId: string, page: PaginationQuery, actor: Actor): Promise<Page<BookingMessageResponse>> {
+    await this.bookings.load(this.dataSource.manager, bookingId, actor);
+    const [rows, total] = await this.dataSource.manager.findAndCount(BookingMessage, {
+      where: { bookingId },
+      order: { id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { items: rows.map(toBookingMessageResponse), total };
+  }
+
+  async post(bookingId: string, content: string, actor: Actor): Promise<BookingMessageResponse> {
+    const booking = await this.bookings.load(this.dataSource.manager, bookingId, actor);
+    const agencyName = isUser(actor) ? actor.name : undefined;
+    if (hasRole(actor, 'admin'))
+      throw new ForbiddenException('The admin reads booking threads but does not write in them');
+    const fromRenter = hasRole(actor, 'renter');
+    // The message and the other side's notification commit together.
+    return this.dataSource.transaction(async (manager) => {
+      const message = await manager.save(
+        manager.create(BookingMessage, {
+          bookingId,
+          authorSub: actorStamp(actor).sub,
+          authorRole: fromRenter ? 'renter' : 'agency',
+          authorName: fromRenter ? booking.renterName : agencyName ?? 'The agency',
+          content,
+        }),
+      );
+      const response = toBookingMessageResponse(message);
+      const notice = messageNotice(booking, response, fromRenter);
+      if (notice) await addNotice(new AtomicWrite(), notice).run(manager);
+      return response;
+    });
+  }
+}
+
+/** What the other side is told; nothing for a walk-in renter, who has no feed. */
+function messageNotice(booking: Booking, message: BookingMessageResponse, fromRenter: boolean): Notice | undefined {
+  if (!fromRenter && !booking.renterAccount) return undefined;
+  const car = `${booking.car.make} ${booking.car.model}`;
+  return {
+    agencyId: booking.car.agencyId,
+    ...(fromRenter ? {} : { recipientSub: booking.renterId }),
+    type: 'BOOKING',
+    title: 'New Message',
+    message: fromRenter
+      ? `${booking.renterName} wrote about their booking of ${car}: ${message.content}`
+      : `The agency wrote about your booking of ${car}: ${message.content}`,
+    data: { bookingId: booking.id, message },
+  };
+}
