@@ -1,5 +1,12 @@
 import { Controller, Get, NotFoundException } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { CurrentActor } from '../auth/access.decorator.js';
 import { isUser, type Actor } from '../auth/actor.js';
 import { toAccountResponse, AccountResponse } from './account.response.js';

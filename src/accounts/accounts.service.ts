@@ -35,7 +35,10 @@ export class AccountsService {
     if (this.written.size > REMEMBERED) this.written.delete(this.written.keys().next().value!);
     const write = this.upsert(user);
     if (last === undefined) await write;
-    else write.catch((error: unknown) => this.logger.warn(`Could not refresh the account of ${user.sub}: ${String(error)}`));
+    else
+      write.catch((error: unknown) =>
+        this.logger.warn(`Could not refresh the account of ${user.sub}: ${String(error)}`),
+      );
   }
 
   private async upsert(user: User): Promise<void> {

@@ -1,66 +1,85 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProperty,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Access, CurrentActor } from '../auth/access.decorator.js';
+import { Access, CurrentActor, Public } from '../auth/access.decorator.js';
 import type { Actor } from '../auth/actor.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
-import { Trim } from '../common/transforms.js';
 import { AgenciesService } from './agencies.service.js';
 import { AgencyResponse } from './agency.response.js';
-
-export class CreateAgencyDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Atlas Car Rental' })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  name: string;
-}
+import { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto } from './dto/agency.dto.js';
 
 @ApiTags('agencies')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
-@ApiForbiddenResponse({ description: 'Not the admin (or, for one agency, not that agency)' })
+@ApiBadRequestResponse({ description: 'Invalid body or id' })
 @Controller('agencies')
 export class AgenciesController {
   constructor(private readonly agencies: AgenciesService) {}
 
   @Post()
   @Access({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Register an agency (admin)' })
+  @ApiOperation({ summary: 'Register an agency (admin), active unless `status: pending`' })
   @ApiCreatedResponse({ type: AgencyResponse })
-  @ApiBadRequestResponse({ description: 'Invalid body' })
+  @ApiForbiddenResponse({ description: 'Not the admin' })
   create(@Body() dto: CreateAgencyDto): Promise<AgencyResponse> {
-    return this.agencies.create(dto.name);
+    return this.agencies.create(dto);
   }
 
   @Get()
   @Access({ roles: ['admin'] })
   @ApiOperation({ summary: 'Every agency (admin)' })
   @ApiOkResponse({ type: [AgencyResponse] })
+  @ApiForbiddenResponse({ description: 'Not the admin' })
   list(): Promise<AgencyResponse[]> {
     return this.agencies.list();
   }
 
   @Get(':id')
-  @Access({ roles: ['admin', 'agency'] })
-  @ApiOperation({ summary: 'One agency (admin, or that agency)' })
+  @Public()
+  @ApiOperation({
+    summary: "An agency's profile: public fields of an active one for anyone; every field for the admin and the agency",
+  })
   @ApiUuidParam()
   @ApiOkResponse({ type: AgencyResponse })
-  @ApiBadRequestResponse({ description: 'Malformed id' })
-  @ApiNotFoundResponse()
+  @ApiNotFoundResponse({ description: 'Unknown, or pending or suspended (unless the admin or that agency asks)' })
   findOne(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<AgencyResponse> {
     return this.agencies.findOne(actor, id);
+  }
+
+  @Patch(':id')
+  @Access({ roles: ['admin', 'agency'] })
+  @ApiOperation({ summary: 'Edit the profile (the agency itself, or the admin)' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: AgencyResponse })
+  @ApiForbiddenResponse({ description: 'Another agency' })
+  @ApiNotFoundResponse()
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: AgencyProfileDto,
+  ): Promise<AgencyResponse> {
+    return this.agencies.update(actor, id, dto);
+  }
+
+  @Patch(':id/status')
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Approve, suspend (with a reason) or reinstate an agency (admin); the agency is notified' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: AgencyResponse })
+  @ApiForbiddenResponse({ description: 'Not the admin' })
+  @ApiConflictResponse({ description: 'The built-in agency of open mode stays active' })
+  @ApiNotFoundResponse()
+  setStatus(@Param('id', UuidPipe) id: string, @Body() dto: AgencyStatusDto): Promise<AgencyResponse> {
+    return this.agencies.setStatus(id, dto);
   }
 }

@@ -1,12 +1,50 @@
-import { ApiProperty } from '@nestjs/swagger';
-import type { Agency } from './agency.entity.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AGENCY_STATUSES, type Agency, type AgencyStatus } from './agency.entity.js';
 
+/** What anyone may read of an active agency; the admin and the agency itself also get the private fields. */
 export class AgencyResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ minLength: 1, maxLength: 100 }) name: string;
+  @ApiProperty({ type: 'string', nullable: true }) city: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) phone: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) email: string | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'Average rating over its cars’ shown reviews' })
+  averageRating: number | null;
+  @ApiProperty({ type: 'integer' }) reviewCount: number;
+  @ApiProperty({ type: 'integer', description: 'Cars in its fleet (deleted ones not counted)' }) carCount: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({ enum: AGENCY_STATUSES, description: 'Admin and the agency itself' }) status?: AgencyStatus;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) statusReason?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) legalName?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) registrationNumber?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) address?: string | null;
+  @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
 }
 
-export function toAgencyResponse(agency: Agency): AgencyResponse {
-  return { id: agency.id, name: agency.name, createdAt: agency.createdAt.toISOString() };
+export interface AgencyStats {
+  averageRating: number | null;
+  reviewCount: number;
+  carCount: number;
+}
+
+export function toAgencyResponse(agency: Agency, stats: AgencyStats, whole: boolean): AgencyResponse {
+  const shown: AgencyResponse = {
+    id: agency.id,
+    name: agency.name,
+    city: agency.city,
+    phone: agency.phone,
+    email: agency.email,
+    ...stats,
+    createdAt: agency.createdAt.toISOString(),
+  };
+  if (!whole) return shown;
+  return {
+    ...shown,
+    status: agency.status,
+    statusReason: agency.statusReason,
+    legalName: agency.legalName,
+    registrationNumber: agency.registrationNumber,
+    address: agency.address,
+    updatedAt: agency.updatedAt.toISOString(),
+  };
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -22,11 +22,12 @@ const BATCH = 100;
  * transaction. The deadline lives in the database (created_at), so a restart loses nothing.
  */
 @Injectable()
-export class BookingHolds implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BookingHolds implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BookingHolds.name);
   private readonly holdMinutes: number;
   private readonly everyMs: number;
   private timer?: NodeJS.Timeout;
+  private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -43,14 +44,18 @@ export class BookingHolds implements OnApplicationBootstrap, OnApplicationShutdo
     this.schedule();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops looking, and lets a check under way finish while the database is still there. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.running;
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), this.everyMs);
+    this.timer = setTimeout(() => {
+      this.running = this.check().finally(() => this.schedule());
+    }, this.everyMs);
     this.timer.unref();
   }
 

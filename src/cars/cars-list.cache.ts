@@ -12,13 +12,13 @@ export interface SerializedList {
   etag: string;
 }
 
-/** What GET /cars shows: the cars, their free dates (bookings) and their ratings (reviews). */
-const LIST_TABLES = ['cars', 'bookings', 'reviews'] as const;
+/** What GET /cars shows: the cars, their free dates (bookings), their ratings (reviews) and whose they are (agencies' status). */
+const LIST_TABLES = ['cars', 'bookings', 'reviews', 'agencies'] as const;
 const MAX_ENTRIES = 200;
 
 /**
  * GET /cars is what every open dashboard polls: its serialized JSON is kept per query until cars,
- * bookings or reviews change (TableChanges).
+ * bookings, reviews or agencies change (TableChanges).
  */
 @Injectable()
 export class CarsListCache {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PgBus } from './pg-bus.service.js';
 
-/** Triggers on cars, bookings and reviews NOTIFY this channel with the table's name when a write commits. */
+/** Triggers on cars, bookings, reviews and agencies NOTIFY this channel with the table's name when a write commits. */
 export const TABLE_CHANGED_CHANNEL = 'cars_changed';
 
 type Listener = (table: string) => void;

@@ -11,3 +11,15 @@ export function reviewCreatedNotice(review: ReviewResponse, carName: string, age
     data: { review },
   };
 }
+
+/** What the renter who wrote `review` is told when the car's agency replies. */
+export function replyNotice(review: ReviewResponse, carName: string, agencyId: string): Notice {
+  return {
+    agencyId,
+    recipientSub: review.renterId,
+    type: 'REVIEW',
+    title: 'Reply to Your Review',
+    message: `The agency replied to your review of ${carName}: ${review.reply?.comment ?? ''}`,
+    data: { review },
+  };
+}

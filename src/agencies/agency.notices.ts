@@ -1,0 +1,19 @@
+import type { Notice } from '../realtime/outbox.js';
+import type { Agency } from './agency.entity.js';
+
+const SAYS: Record<Agency['status'], string> = {
+  active: 'is active: its cars are in the catalogue and take bookings',
+  pending: 'is pending review: its cars are not in the catalogue yet',
+  suspended: 'is suspended: its cars are out of the catalogue and take no bookings',
+};
+
+/** What an agency is told when the admin changes its status. */
+export function agencyStatusNotice(agency: Agency): Notice {
+  return {
+    agencyId: agency.id,
+    type: 'SYSTEM',
+    title: 'Agency Status Changed',
+    message: `Your agency ${SAYS[agency.status]}${agency.statusReason ? ` (${agency.statusReason})` : ''}`,
+    data: { agencyId: agency.id, status: agency.status, reason: agency.statusReason },
+  };
+}

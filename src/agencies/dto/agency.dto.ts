@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptionalNotNull, Trim } from '../../common/transforms.js';
+import { AGENCY_STATUSES, type AgencyStatus } from '../agency.entity.js';
+
+/** The profile an agency keeps (itself or the admin); null clears a field. */
+export class AgencyProfileDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Atlas Car Rental' })
+  @IsOptionalNotNull()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 200 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  legalName?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 100 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  registrationNumber?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, format: 'email', maxLength: 254 })
+  @IsOptional()
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 40, example: '+212 5 22 00 00 00' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(40)
+  phone?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 300 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(300)
+  address?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 100, example: 'Casablanca' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  city?: string | null;
+}
+
+export class CreateAgencyDto extends OmitType(AgencyProfileDto, ['name'] as const) {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Atlas Car Rental' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({ enum: ['pending', 'active'], default: 'active' })
+  @IsOptional()
+  @IsIn(['pending', 'active'], { message: 'status must be pending or active' })
+  status?: Extract<AgencyStatus, 'pending' | 'active'>;
+}
+
+export class AgencyStatusDto {
+  @ApiProperty({ enum: AGENCY_STATUSES })
+  @IsIn(AGENCY_STATUSES, { message: `status must be one of ${AGENCY_STATUSES.join(', ')}` })
+  status: AgencyStatus;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'Why (required to suspend)' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
