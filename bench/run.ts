@@ -7,7 +7,8 @@
  *   BENCH_SIZES=1000,5000   fan-out sizes (default 1000,5000,10000)
  *   BENCH_SECONDS=10        duration of each GET /cars run
  *   BENCH_TRIALS=5          events per fan-out size (the median trial is reported)
- *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, sse, ws, auth)
+ *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, sse, ws, auth, search)
+ *   BENCH_SEARCH_SIZES=10000,1000000   bookings of the two seed:scale data sets of the renter search
  *   BENCH_CPU_PROF=1        write --cpu-prof profiles of the API processes to bench/results/profiles
  */
 import { BenchDatabase } from './harness/bench-database.js';
@@ -20,11 +21,13 @@ import { benchPostBookings, postBookingsRows, type PostBookingsResult } from './
 import { benchSseFanout } from './scenarios/sse-fanout.js';
 import { benchTokenMode, tokenModeRows, type TokenModeResult } from './scenarios/token-mode.js';
 import { benchWsBroadcast } from './scenarios/ws-broadcast.js';
+import { benchRenterSearch, searchRows, type SearchRow } from './scenarios/renter-search.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,sse,ws,auth').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,sse,ws,auth,search').split(','));
+const SEARCH_SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,1000000').split(',').map(Number);
 /** The fan-out size at which token mode is compared with open mode. */
 const AUTH_SIZE = SIZES.includes(5000) ? 5000 : SIZES[SIZES.length - 1];
 const log = logger('bench');
@@ -38,6 +41,7 @@ interface Results {
   sse?: FanoutRow[];
   ws?: FanoutRow[];
   tokenMode?: TokenModeResult;
+  search?: SearchRow[];
 }
 
 async function main(): Promise<void> {
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
     if (ONLY.has('sse')) results.sse = await benchSseFanout(database.url, carIds, SIZES, TRIALS);
     if (ONLY.has('ws')) results.ws = await benchWsBroadcast(database.url, SIZES, TRIALS);
     if (ONLY.has('auth')) results.tokenMode = await benchTokenMode(database.url, carIds, AUTH_SIZE, SECONDS, TRIALS);
+    if (ONLY.has('search')) results.search = await benchRenterSearch(database, SEARCH_SIZES);
   } finally {
     await database.close();
   }
@@ -65,7 +70,9 @@ async function main(): Promise<void> {
     ...fanoutRows('SSE', results.sse ?? []),
     ...fanoutRows('WebSocket', results.ws ?? []),
     ...(results.tokenMode ? tokenModeRows(results.tokenMode) : []),
+    ...(results.search ? searchRows(results.search) : []),
   ]);
+  for (const row of results.search ?? []) console.log(`\nPlan at ${row.bookings} bookings:\n${row.plan}`);
   console.log(`\nJSON: ${file}`);
 }
 

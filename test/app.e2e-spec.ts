@@ -48,9 +48,11 @@ describe('Application', () => {
       [
         '/agencies',
         '/agencies/{id}',
+        '/agencies/{id}/status',
         '/bookings',
         '/bookings/{id}',
         '/bookings/{id}/history',
+        '/bookings/{id}/messages',
         '/cars',
         '/cars/{id}',
         '/chat/messages',
@@ -63,6 +65,8 @@ describe('Application', () => {
         '/notifications/{id}/read',
         '/reviews',
         '/reviews/{id}',
+        '/reviews/{id}/reply',
+        '/users/me',
       ].sort(),
     );
     await t.close();

@@ -242,7 +242,7 @@ describe('Token mode: renters as users', () => {
       expect((await api().get(`/agencies/${pending}`).set(as('P')).expect(200)).body.status).toBe('pending');
       expect((await api().get(`/agencies/${pending}`).set(as('admin')).expect(200)).body.status).toBe('pending');
 
-      const makes = async (headers: object) =>
+      const makes = async (headers: Record<string, string>) =>
         ((await api().get('/cars').set(headers).expect(200)).body as { make: string }[]).map((c) => c.make);
       expect(await makes(as('r1'))).not.toContain('Hidden');
       expect(await makes({})).not.toContain('Hidden');

@@ -11,6 +11,8 @@ export interface HttpLoad {
   bookingCars?: string[];
   /** Where the slots start (ms since the epoch): runs on the same cars use different years. */
   bookingBase?: number;
+  /** GET these paths in turn (one per request) instead of `url`'s. */
+  paths?: string[];
 }
 
 export interface HttpLoadResult {
@@ -47,7 +49,17 @@ process.once('message', (load: HttpLoad) => {
           },
         },
       ]
-    : undefined;
+    : load.paths
+      ? [
+          {
+            method: 'GET' as const,
+            setupRequest: (request: Request) => {
+              request.path = load.paths![counter++ % load.paths!.length];
+              return request;
+            },
+          },
+        ]
+      : undefined;
   const started = performance.now();
   const instance = autocannon(
     {

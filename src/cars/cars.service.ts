@@ -1,20 +1,20 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager, type FindOptionsWhere, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
-import { defaultAgency, hasRole, ownAgency, type Actor } from '../auth/actor.js';
+import { defaultAgency, ownAgency, type Actor } from '../auth/actor.js';
 import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import type { Guard } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
-import { CarRating } from './car-rating.entity.js';
+import { ACTIVE_AGENCY, catalogueQuery, catalogueScope, withStats, type CatalogueScope } from './catalogue-query.js';
 import { Car } from './car.entity.js';
 import { CarSnapshots, type CarSnapshot } from './car-snapshots.js';
 import { CarsListCache, type SerializedList } from './cars-list.cache.js';
 import { toCarResponse, type CarResponse } from './car.response.js';
 import type { CreateCarDto } from './dto/create-car.dto.js';
-import type { CarSort, ListCarsQuery } from './dto/list-cars.query.js';
+import type { ListCarsQuery } from './dto/list-cars.query.js';
 import type { UpdateCarDto } from './dto/update-car.dto.js';
 
 interface StatsRow {
@@ -38,42 +38,9 @@ export class CarsService {
     return this.cache.get(JSON.stringify({ ...query, ...scope }), () => this.list(query, scope));
   }
 
-  /**
-   * An agency sees its own fleet; renters and anonymous callers the cars of active agencies; the
-   * admin (and open mode) every car. Filters narrow it; `sort` orders it, the id breaking ties.
-   */
+  /** One page of the catalogue `scope` sees (see catalogueQuery), with the total. */
   async list(query: ListCarsQuery, scope: CatalogueScope = {}): Promise<Page<CarResponse>> {
-    const qb = this.withStats(this.cars.createQueryBuilder('car'));
-    if (scope.own !== undefined) qb.andWhere('car.agency_id = :own', { own: scope.own });
-    if (scope.activeOnly) qb.andWhere(ACTIVE_AGENCY);
-    if (query.agencyId) qb.andWhere('car.agency_id = :agencyId', { agencyId: query.agencyId });
-    if (query.available !== undefined) qb.andWhere('car.available = :available', { available: query.available });
-    if (query.location) qb.andWhere('lower(car.location) = lower(:location)', { location: query.location });
-    if (query.type) qb.andWhere('lower(car.type) = lower(:type)', { type: query.type });
-    if (query.fuelType) qb.andWhere('lower(car.fuel_type) = lower(:fuelType)', { fuelType: query.fuelType });
-    if (query.seatsMin !== undefined) qb.andWhere('car.seats >= :seatsMin', { seatsMin: query.seatsMin });
-    if (query.priceMin !== undefined) qb.andWhere('car.price_per_day >= :priceMin', { priceMin: query.priceMin });
-    if (query.priceMax !== undefined) qb.andWhere('car.price_per_day <= :priceMax', { priceMax: query.priceMax });
-    if (query.priceMin !== undefined && query.priceMax !== undefined && query.priceMax < query.priceMin) {
-      throw new BadRequestException('priceMax must not be below priceMin');
-    }
-    for (const [index, word] of searchWords(query.q).entries()) {
-      qb.andWhere(`${SEARCHED_TEXT} LIKE '%' || lower(unaccent(:word${index})) || '%'`, { [`word${index}`]: word });
-    }
-    if (query.from || query.to) {
-      if (!query.from || !query.to) throw new BadRequestException('from and to must be given together');
-      if (new Date(query.to) <= new Date(query.from)) throw new BadRequestException('to must be after from');
-      // Answered by the bookings_no_overlap GiST index (car_id, period) of the holding bookings.
-      qb.andWhere(
-        `NOT EXISTS (SELECT 1 FROM bookings b WHERE b.car_id = car.id AND b.status IN (:...active)
-           AND tstzrange(b.start_date, b.end_date, '[)') && tstzrange(:from, :to, '[)'))`,
-        { active: ACTIVE_STATUSES, from: query.from, to: query.to },
-      );
-    }
-    // The total rides along with the page (one query); an empty page past the end counts apart.
-    qb.addSelect('count(*) OVER ()', 'total_count');
-    orderBy(qb, query.sort ?? '-createdAt');
-    qb.limit(query.limit).offset(query.offset);
+    const qb = catalogueQuery(this.cars.createQueryBuilder('car'), query, scope);
     const { entities, raw } = await qb.getRawAndEntities<StatsRow & { total_count: string }>();
     const total = raw.length > 0 ? Number(raw[0].total_count) : query.offset > 0 ? await qb.getCount() : 0;
     return { items: toResponses(entities, raw), total };
@@ -81,7 +48,7 @@ export class CarsService {
 
   /** Another agency's car is answered like a missing one, and so is, in the public catalogue, an inactive agency's. */
   async findOne(id: string, actor: Actor): Promise<CarResponse> {
-    const qb = this.withStats(this.cars.createQueryBuilder('car')).where('car.id = :id', { id });
+    const qb = withStats(this.cars.createQueryBuilder('car')).where('car.id = :id', { id });
     const { own, activeOnly } = catalogueScope(actor);
     if (own !== undefined) qb.andWhere('car.agency_id = :own', { own });
     if (activeOnly) qb.andWhere(ACTIVE_AGENCY);
@@ -179,59 +146,6 @@ export class CarsService {
     return own === undefined ? { id } : { id, agencyId: own };
   }
 
-  /** Joins the car's kept rating (car_ratings, one row per reviewed car). */
-  private withStats(qb: SelectQueryBuilder<Car>): SelectQueryBuilder<Car> {
-    return qb
-      .leftJoin(CarRating, 'stats', 'stats.car_id = car.id')
-      .addSelect(AVERAGE_RATING, 'stats_average')
-      .addSelect('stats.review_count', 'stats_count');
-  }
-}
-
-/** Whose cars a caller sees (see CarsService.list). */
-interface CatalogueScope {
-  own?: string;
-  activeOnly?: boolean;
-}
-
-function catalogueScope(actor: Actor): CatalogueScope {
-  const own = ownAgency(actor);
-  if (own !== undefined) return { own };
-  return { activeOnly: actor.kind === 'anonymous' || hasRole(actor, 'renter') };
-}
-
-const ACTIVE_AGENCY = `EXISTS (SELECT 1 FROM agencies a WHERE a.id = car.agency_id AND a.status = 'active')`;
-const AVERAGE_RATING = 'round(stats.rating_sum::numeric / NULLIF(stats.review_count, 0), 2)::float8';
-/** What `q` searches, folded as its words are: lower case, accents removed. */
-const SEARCHED_TEXT = `lower(unaccent(car.make || ' ' || car.model || ' ' || car.description))`;
-const MAX_WORDS = 8;
-
-/** The words of `q`, with LIKE's wildcards taken literally. */
-function searchWords(q?: string): string[] {
-  if (!q) return [];
-  return q
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, MAX_WORDS)
-    .map((word) => word.replace(/[\\%_]/g, (char) => `\\${char}`));
-}
-
-function orderBy(qb: SelectQueryBuilder<Car>, sort: CarSort): void {
-  switch (sort) {
-    case 'price':
-      qb.orderBy('car.price_per_day', 'ASC');
-      break;
-    case '-price':
-      qb.orderBy('car.price_per_day', 'DESC');
-      break;
-    case 'rating':
-      qb.orderBy(AVERAGE_RATING, 'DESC', 'NULLS LAST').addOrderBy('car.created_at', 'DESC');
-      break;
-    case '-createdAt':
-      qb.orderBy('car.created_at', 'DESC');
-      break;
-  }
-  qb.addOrderBy('car.id', 'ASC');
 }
 
 function toResponses(entities: Car[], raw: StatsRow[]): CarResponse[] {

@@ -1,0 +1,101 @@
+/**
+ * A renter's typical search (a week's `from`/`to`, `priceMax`, `fuelType`, `sort=price`, first page)
+ * on the API over two `seed:scale` data sets that differ only in their bookings (10,000 and
+ * 1,000,000), anonymous as most renters browse. Every request asks for another week, so none is
+ * answered from the list cache: this times the query. The plan of one such query at each size is
+ * kept with the figures.
+ */
+import { DataSource } from 'typeorm';
+import { catalogueQuery } from '../../src/cars/catalogue-query.js';
+import { Car } from '../../src/cars/car.entity.js';
+import type { ListCarsQuery } from '../../src/cars/dto/list-cars.query.js';
+import { dataSourceOptions } from '../../src/database/data-source.options.js';
+import { DEFAULT_SCALE, seedScale } from '../../src/database/seed-scale.js';
+import type { BenchDatabase } from '../harness/bench-database.js';
+import { fixed, logger } from '../harness/common.js';
+import { httpLoad, ServerProcess } from '../harness/processes.js';
+import type { HttpLoadResult } from '../load/autocannon.js';
+
+const log = logger('bench');
+const DAY = 24 * 60 * 60 * 1000;
+const SEARCHES = 3000;
+const CONNECTIONS = 10;
+const TOKEN_SECRET = 'bench-secret-of-at-least-32-characters!!';
+
+export interface SearchRow {
+  bookings: number;
+  distinct: HttpLoadResult;
+  repeated: HttpLoadResult;
+  plan: string;
+}
+
+/** The week a search asks about: spread over the coming year, one hour apart from the next. */
+function week(index: number): { from: string; to: string } {
+  const start = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1);
+  const from = start + ((index * 37) % 330) * DAY + (index % 24) * 3_600_000;
+  return { from: new Date(from).toISOString(), to: new Date(from + 7 * DAY).toISOString() };
+}
+
+const search = (index: number) => {
+  const { from, to } = week(index);
+  return `/cars?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&priceMax=80&fuelType=Diesel&sort=price&limit=20`;
+};
+
+export async function benchRenterSearch(database: BenchDatabase, sizes: number[]): Promise<SearchRow[]> {
+  const rows: SearchRow[] = [];
+  for (const bookings of sizes) {
+    const data = await database.sibling(`search_${bookings}`);
+    log(`Renter search: seeding ${bookings.toLocaleString('en-US')} bookings`);
+    await seedScale(data.url, { ...DEFAULT_SCALE, bookings }, (message) => log(`  ${message}`));
+    const api = await ServerProcess.start('api', data.url, { AUTH_JWT_SECRET: TOKEN_SECRET });
+    try {
+      const paths = Array.from({ length: SEARCHES }, (_, index) => search(index));
+      await httpLoad({
+        url: `${api.url}/cars`,
+        paths: paths.slice(0, 200).map((_, i) => search(SEARCHES + i)),
+        connections: CONNECTIONS,
+        amount: 200,
+      });
+      const distinct = await httpLoad({ url: `${api.url}/cars`, paths, connections: CONNECTIONS, amount: SEARCHES });
+      const repeated = await httpLoad({ url: `${api.url}${search(0)}`, connections: CONNECTIONS, amount: SEARCHES });
+      rows.push({ bookings, distinct, repeated, plan: await explain(data.url) });
+      log(
+        `  p50/p99 ${distinct.latencyP50}/${distinct.latencyP99} ms (cached: ${repeated.latencyP50}/${repeated.latencyP99})`,
+      );
+    } finally {
+      await api.stop();
+    }
+  }
+  return rows;
+}
+
+/** EXPLAIN ANALYZE of the query the API runs for one search, as an anonymous caller. */
+async function explain(url: string): Promise<string> {
+  const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 1 })).initialize();
+  try {
+    const { from, to } = week(1);
+    const query = { from, to, priceMax: 80, fuelType: 'Diesel', sort: 'price', limit: 20, offset: 0 } as ListCarsQuery;
+    const [sql, params] = catalogueQuery(dataSource.getRepository(Car).createQueryBuilder('car'), query, {
+      activeOnly: true,
+    }).getQueryAndParameters();
+    const plan: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params);
+    return plan.map((line) => line['QUERY PLAN']).join('\n');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export function searchRows(rows: SearchRow[]): string[][] {
+  const lines = rows.map((row) => [
+    `Renter search at ${row.bookings.toLocaleString('en-US')} bookings p50 / p99 ms (cached)`,
+    `${row.distinct.latencyP50} / ${row.distinct.latencyP99} (${row.repeated.latencyP50} / ${row.repeated.latencyP99})`,
+    '',
+    '',
+    '',
+  ]);
+  if (rows.length === 2) {
+    const ratio = rows[1].distinct.latencyP99 / rows[0].distinct.latencyP99;
+    lines.push(['Renter search p99, largest / smallest', '', '', fixed(ratio, 2), '<= 2.00']);
+  }
+  return lines;
+}
