@@ -68,12 +68,14 @@ describe('GET /cars: search filters and sorting', () => {
     ] as const) {
       await request(t.url).post('/reviews').set(as('admin')).send(reviewInput(cars[model], { rating })).expect(201);
     }
-    // The Duster is taken for the week searched below.
-    await request(t.url)
-      .post('/bookings')
-      .set(as('renter'))
-      .send(bookingInput(cars.Duster, day(7), day(10)))
-      .expect(201);
+    // The Duster is taken for the week searched below, and again a little later.
+    for (const [start, end] of [
+      [7, 10],
+      [12, 14],
+    ]) {
+      const booking = bookingInput(cars.Duster, day(start), day(end));
+      await request(t.url).post('/bookings').set(as('renter')).send(booking).expect(201);
+    }
   });
   afterAll(() => t.close());
 
@@ -109,8 +111,16 @@ describe('GET /cars: search filters and sorting', () => {
     const week = `from=${encodeURIComponent(day(8))}&to=${encodeURIComponent(day(15))}`;
     expect(await search(`${week}&sort=price`)).toEqual(['C3', ...byId('Clio', '208'), 'Land Cruiser']);
     expect(await search(`${week}&priceMax=50&fuelType=Diesel&sort=price`)).toEqual(['C3']);
+    // Between its two bookings ([day 7, day 10) and [day 12, day 14)) the Duster is free; across either, not.
+    const free = async (from: string, to: string) =>
+      (await search(`from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&q=duster`)).length === 1;
+    expect(await free(day(10), day(12))).toBe(true);
+    expect(await free(day(9), day(11))).toBe(false);
+    expect(await free(day(11), day(13))).toBe(false);
+    expect(await free(day(6), day(15))).toBe(false);
+    expect(await free(day(14), day(20))).toBe(true);
     // The week right after the Duster's booking is free.
-    const after = `from=${encodeURIComponent(day(10))}&to=${encodeURIComponent(day(17))}`;
+    const after = `from=${encodeURIComponent(day(14))}&to=${encodeURIComponent(day(21))}`;
     expect(await search(`${after}&priceMax=50&fuelType=Diesel&sort=price`)).toEqual(['C3', 'Duster']);
   });
 

@@ -5,11 +5,8 @@
  * answered from the list cache: this times the query. The plan of one such query at each size is
  * kept with the figures.
  */
-import { DataSource } from 'typeorm';
-import { catalogueQuery } from '../../src/cars/catalogue-query.js';
-import { Car } from '../../src/cars/car.entity.js';
+import { catalogueSql } from '../../src/cars/catalogue-query.js';
 import type { ListCarsQuery } from '../../src/cars/dto/list-cars.query.js';
-import { dataSourceOptions } from '../../src/database/data-source.options.js';
 import { DEFAULT_SCALE, seedScale } from '../../src/database/seed-scale.js';
 import type { BenchDatabase } from '../harness/bench-database.js';
 import { fixed, logger } from '../harness/common.js';
@@ -58,7 +55,7 @@ export async function benchRenterSearch(database: BenchDatabase, sizes: number[]
       });
       const distinct = await httpLoad({ url: `${api.url}/cars`, paths, connections: CONNECTIONS, amount: SEARCHES });
       const repeated = await httpLoad({ url: `${api.url}${search(0)}`, connections: CONNECTIONS, amount: SEARCHES });
-      rows.push({ bookings, distinct, repeated, plan: await explain(data.url) });
+      rows.push({ bookings, distinct, repeated, plan: await explain(data) });
       log(
         `  p50/p99 ${distinct.latencyP50}/${distinct.latencyP99} ms (cached: ${repeated.latencyP50}/${repeated.latencyP99})`,
       );
@@ -70,19 +67,12 @@ export async function benchRenterSearch(database: BenchDatabase, sizes: number[]
 }
 
 /** EXPLAIN ANALYZE of the query the API runs for one search, as an anonymous caller. */
-async function explain(url: string): Promise<string> {
-  const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 1 })).initialize();
-  try {
-    const { from, to } = week(1);
-    const query = { from, to, priceMax: 80, fuelType: 'Diesel', sort: 'price', limit: 20, offset: 0 } as ListCarsQuery;
-    const [sql, params] = catalogueQuery(dataSource.getRepository(Car).createQueryBuilder('car'), query, {
-      activeOnly: true,
-    }).getQueryAndParameters();
-    const plan: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params);
-    return plan.map((line) => line['QUERY PLAN']).join('\n');
-  } finally {
-    await dataSource.destroy();
-  }
+async function explain(database: BenchDatabase): Promise<string> {
+  const { from, to } = week(1);
+  const query = { from, to, priceMax: 80, fuelType: 'Diesel', sort: 'price', limit: 20, offset: 0 } as ListCarsQuery;
+  const { sql, params } = catalogueSql(query, { activeOnly: true });
+  const plan = await database.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params);
+  return plan.map((line) => line['QUERY PLAN']).join('\n');
 }
 
 export function searchRows(rows: SearchRow[]): string[][] {

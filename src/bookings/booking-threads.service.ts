@@ -46,7 +46,7 @@ export class BookingThreads {
           bookingId,
           authorSub: actorStamp(actor).sub,
           authorRole: fromRenter ? 'renter' : 'agency',
-          authorName: fromRenter ? booking.renterName : agencyName ?? 'The agency',
+          authorName: fromRenter ? booking.renterName : (agencyName ?? 'The agency'),
           content,
         }),
       );

@@ -20,6 +20,9 @@ import type { BookingStatus } from './booking-status.js';
  */
 @Entity('bookings')
 @Index('bookings_dates_idx', ['startDate', 'endDate'])
+// The catalogue's availability probe (car_id, start_date DESC) INCLUDE (end_date) of holding
+// bookings, which TypeORM cannot describe: created by the RentersAndProfiles migration.
+@Index('bookings_holding_by_car', { synchronize: false })
 @Index('bookings_pending_by_creation', ['createdAt'], { where: `"status" = 'Pending'` })
 @Exclusion(
   'bookings_no_overlap',

@@ -18,6 +18,7 @@ import { numericTransformer } from '../database/column-transformers.js';
 @Index('cars_lower_type_idx', { synchronize: false })
 @Index('cars_lower_location_idx', { synchronize: false })
 @Index('cars_available_idx', { synchronize: false })
+@Index('cars_fuel_price_idx', { synchronize: false })
 @Check('cars_price_positive', '"price_per_day" > 0')
 @Check('cars_seats_positive', '"seats" > 0')
 export class Car {

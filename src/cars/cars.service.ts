@@ -8,7 +8,14 @@ import { Booking } from '../bookings/booking.entity.js';
 import type { Page } from '../common/pagination.query.js';
 import type { Guard } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
-import { ACTIVE_AGENCY, catalogueQuery, catalogueScope, withStats, type CatalogueScope } from './catalogue-query.js';
+import {
+  ACTIVE_AGENCY,
+  catalogueScope,
+  catalogueSql,
+  withStats,
+  type CatalogueRow,
+  type CatalogueScope,
+} from './catalogue-query.js';
 import { Car } from './car.entity.js';
 import { CarSnapshots, type CarSnapshot } from './car-snapshots.js';
 import { CarsListCache, type SerializedList } from './cars-list.cache.js';
@@ -38,12 +45,16 @@ export class CarsService {
     return this.cache.get(JSON.stringify({ ...query, ...scope }), () => this.list(query, scope));
   }
 
-  /** One page of the catalogue `scope` sees (see catalogueQuery), with the total. */
+  /** One page of the catalogue `scope` sees (see catalogueSql), with the total. */
   async list(query: ListCarsQuery, scope: CatalogueScope = {}): Promise<Page<CarResponse>> {
-    const qb = catalogueQuery(this.cars.createQueryBuilder('car'), query, scope);
-    const { entities, raw } = await qb.getRawAndEntities<StatsRow & { total_count: string }>();
-    const total = raw.length > 0 ? Number(raw[0].total_count) : query.offset > 0 ? await qb.getCount() : 0;
-    return { items: toResponses(entities, raw), total };
+    const page = (q: ListCarsQuery) => {
+      const { sql, params } = catalogueSql(q, scope);
+      return this.dataSource.query<CatalogueRow[]>(sql, params);
+    };
+    const rows = await page(query);
+    // A page past the end carries no total: ask for the first row's.
+    const [first] = rows.length === 0 && query.offset > 0 ? await page({ ...query, offset: 0, limit: 1 }) : rows;
+    return { items: rows.map(toCatalogueResponse), total: first ? Number(first.total_count) : 0 };
   }
 
   /** Another agency's car is answered like a missing one, and so is, in the public catalogue, an inactive agency's. */
@@ -145,11 +156,33 @@ export class CarsService {
     const own = ownAgency(actor);
     return own === undefined ? { id } : { id, agencyId: own };
   }
-
 }
 
 function toResponses(entities: Car[], raw: StatsRow[]): CarResponse[] {
   return entities.map((car, index) =>
     toCarResponse(car, { averageRating: raw[index].stats_average, reviewCount: raw[index].stats_count ?? 0 }),
   );
+}
+
+function toCatalogueResponse(row: CatalogueRow): CarResponse {
+  return {
+    id: row.id,
+    agencyId: row.agency_id,
+    make: row.make,
+    model: row.model,
+    year: row.year,
+    type: row.type,
+    seats: row.seats,
+    fuelType: row.fuel_type,
+    pricePerDay: Number(row.price_per_day),
+    available: row.available,
+    location: row.location,
+    description: row.description,
+    features: row.features,
+    images: row.images,
+    averageRating: row.average_rating,
+    reviewCount: row.review_count ?? 0,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
 }

@@ -17,7 +17,9 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 @Index('notifications_unrelayed', ['id'], { where: '"feed_seq" IS NULL' })
 @Index('notifications_by_agency_created', ['agencyId', 'createdAt', 'id'])
 @Index('notifications_by_created', ['createdAt', 'id'])
-@Index('notifications_by_recipient_created', ['recipientSub', 'createdAt', 'id'], { where: '"recipient_sub" IS NOT NULL' })
+@Index('notifications_by_recipient_created', ['recipientSub', 'createdAt', 'id'], {
+  where: '"recipient_sub" IS NOT NULL',
+})
 @Index('notifications_by_recipient_feed_seq', ['recipientSub', 'feedSeq'], { where: '"recipient_sub" IS NOT NULL' })
 export class Notification {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

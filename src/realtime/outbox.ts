@@ -38,5 +38,9 @@ export interface Notice {
  * or not at all, and delivered live, in order, to its audience once the relay has stamped it.
  */
 export function addNotice(write: AtomicWrite, notice: Notice): AtomicWrite {
-  return write.insert(Notification, { ...notice, recipientSub: notice.recipientSub ?? null, data: notice.data ?? null });
+  return write.insert(Notification, {
+    ...notice,
+    recipientSub: notice.recipientSub ?? null,
+    data: notice.data ?? null,
+  });
 }

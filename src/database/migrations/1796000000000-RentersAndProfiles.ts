@@ -53,6 +53,14 @@ export class RentersAndProfiles1796000000000 implements MigrationInterface {
       `CREATE INDEX "bookings_pending_by_creation" ON "bookings" ("created_at") WHERE "status" = 'Pending'`,
     );
     await queryRunner.query(`ALTER TABLE "booking_changes" ADD "reason" text`);
+    // The catalogue's availability probe: a car's holding booking that starts last before a date.
+    await queryRunner.query(
+      `CREATE INDEX "bookings_holding_by_car" ON "bookings" ("car_id", "start_date" DESC) INCLUDE ("end_date") WHERE "status" IN ('Pending', 'Confirmed')`,
+    );
+    // A renter's usual search: one fuel type, up to a price.
+    await queryRunner.query(
+      `CREATE INDEX "cars_fuel_price_idx" ON "cars" (lower("fuel_type"), "price_per_day") WHERE "deleted_at" IS NULL`,
+    );
 
     await queryRunner.query(`ALTER TABLE "notifications" ADD "recipient_sub" text`);
     await queryRunner.query(
@@ -82,18 +90,36 @@ export class RentersAndProfiles1796000000000 implements MigrationInterface {
     await queryRunner.query(`DROP TRIGGER "reviews_car_ratings" ON "reviews"`);
     await queryRunner.query(`DROP FUNCTION "car_ratings_follow_reviews"()`);
     await queryRunner.query(`DROP INDEX "reviews_by_renter"`);
-    for (const column of ['removal_reason', 'removed_by', 'removed_at', 'reply_created_at', 'reply_comment', 'updated_at']) {
+    for (const column of [
+      'removal_reason',
+      'removed_by',
+      'removed_at',
+      'reply_created_at',
+      'reply_comment',
+      'updated_at',
+    ]) {
       await queryRunner.query(`ALTER TABLE "reviews" DROP COLUMN "${column}"`);
     }
     await queryRunner.query(`DROP INDEX "notifications_by_recipient_created"`);
     await queryRunner.query(`DROP INDEX "notifications_by_recipient_feed_seq"`);
     await queryRunner.query(`DELETE FROM "notifications" WHERE "recipient_sub" IS NOT NULL`);
     await queryRunner.query(`ALTER TABLE "notifications" DROP COLUMN "recipient_sub"`);
+    await queryRunner.query(`DROP INDEX "cars_fuel_price_idx"`);
+    await queryRunner.query(`DROP INDEX "bookings_holding_by_car"`);
     await queryRunner.query(`ALTER TABLE "booking_changes" DROP COLUMN "reason"`);
     await queryRunner.query(`DROP INDEX "bookings_pending_by_creation"`);
     await queryRunner.query(`ALTER TABLE "bookings" DROP COLUMN "renter_account"`);
     await queryRunner.query(`DROP TRIGGER "agencies_cars_changed" ON "agencies"`);
-    for (const column of ['updated_at', 'city', 'address', 'phone', 'email', 'registration_number', 'legal_name', 'status_reason']) {
+    for (const column of [
+      'updated_at',
+      'city',
+      'address',
+      'phone',
+      'email',
+      'registration_number',
+      'legal_name',
+      'status_reason',
+    ]) {
       await queryRunner.query(`ALTER TABLE "agencies" DROP COLUMN "${column}"`);
     }
     await queryRunner.query(`ALTER TABLE "agencies" DROP CONSTRAINT "agencies_status_known"`);
