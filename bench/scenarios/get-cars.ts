@@ -32,7 +32,7 @@ export function getCarsRows(cars: GetCarsResult): string[][] {
       fixed(cars.api.requestsPerSecond, 0),
       fixed(cars.bare.requestsPerSecond, 0),
       fixed(cars.ratio, 2),
-      '>= 1.00',
+      '>= 2.00',
     ],
     [
       'GET /cars p50 / p99 ms',
