@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { CarsModule } from './cars/cars.module.js';
@@ -95,6 +96,7 @@ export class AppModule {
         ReviewsModule,
         NotificationsModule,
         ChatModule,
+        AuditModule,
       ],
     };
   }

@@ -230,11 +230,13 @@ describe('Token mode: renters as users', () => {
         await api().post('/agencies').set(as('admin')).send({ name: 'Pending Co', status: 'pending' }).expect(201)
       ).body.id;
       tokens.P = await signToken({ sub: 'clerk-p', role: 'agency', agency_id: pending });
+      // A pending agency reads but writes nothing; the admin adds its first car.
+      await api().post('/cars').set(as('P')).send(carInput()).expect(403);
       const car = (
         await api()
           .post('/cars')
-          .set(as('P'))
-          .send(carInput({ make: 'Hidden' }))
+          .set(as('admin'))
+          .send(carInput({ make: 'Hidden', agencyId: pending }))
           .expect(201)
       ).body.id;
       for (const who of ['r1', 'B']) await api().get(`/agencies/${pending}`).set(as(who)).expect(404);

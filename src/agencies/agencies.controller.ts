@@ -79,7 +79,11 @@ export class AgenciesController {
   @ApiForbiddenResponse({ description: 'Not the admin' })
   @ApiConflictResponse({ description: 'The built-in agency of open mode stays active' })
   @ApiNotFoundResponse()
-  setStatus(@Param('id', UuidPipe) id: string, @Body() dto: AgencyStatusDto): Promise<AgencyResponse> {
-    return this.agencies.setStatus(id, dto);
+  setStatus(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: AgencyStatusDto,
+  ): Promise<AgencyResponse> {
+    return this.agencies.setStatus(id, dto, actor);
   }
 }

@@ -8,6 +8,7 @@ import {
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { hasRole, ownAgency, type Actor } from '../auth/actor.js';
+import { audit } from '../audit/audit.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
 import { addNotice } from '../realtime/outbox.js';
@@ -67,7 +68,7 @@ export class AgenciesService {
    * The admin approves, suspends and reinstates an agency; the agency is told (a SYSTEM notification
    * in the same transaction). The built-in agency of open mode stays active.
    */
-  async setStatus(id: string, dto: AgencyStatusDto): Promise<AgencyResponse> {
+  async setStatus(id: string, dto: AgencyStatusDto, actor: Actor): Promise<AgencyResponse> {
     if (dto.status === 'suspended' && !dto.reason)
       throw new BadRequestException('reason is required to suspend an agency');
     const saved = await this.dataSource.transaction(async (manager) => {
@@ -77,10 +78,20 @@ export class AgenciesService {
         throw new ConflictException('The built-in agency of open mode stays active');
       }
       if (agency.status === dto.status && (dto.reason ?? null) === agency.statusReason) return agency;
+      const before = { status: agency.status, reason: agency.statusReason };
       agency.status = dto.status;
       agency.statusReason = dto.status === 'active' ? null : (dto.reason ?? null);
       const updated = await manager.save(agency);
-      await addNotice(new AtomicWrite(), agencyStatusNotice(updated)).run(manager);
+      const write = addNotice(new AtomicWrite(), agencyStatusNotice(updated));
+      audit(write, actor, {
+        action: 'agency.status',
+        entityType: 'agency',
+        entityId: id,
+        before,
+        after: { status: updated.status, reason: updated.statusReason },
+        reason: dto.reason,
+      });
+      await write.run(manager);
       return updated;
     });
     this.changes.committed('agencies');

@@ -13,7 +13,11 @@ import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
 import { ANONYMOUS, OPEN, type Actor } from './actor.js';
 import { bearerToken } from './bearer-token.js';
 import { RETRY_AFTER_SECONDS } from '../database/availability.js';
+import { Standing } from './standing.js';
 import { InvalidTokenError, KeysUnavailableError, TokenVerifier } from './token-verifier.service.js';
+
+/** Methods that change nothing: an agency that is not active may still use them. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Identifies the caller of every HTTP route and applies its @Access rule (token mode). 401 answers
@@ -26,6 +30,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly accounts: AccountsService,
+    private readonly standing: Standing,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -66,10 +71,19 @@ export class AuthGuard implements CanActivate {
       );
       throw new UnauthorizedException(error.description);
     }
-    if (rule.roles && !rule.roles.includes(request.actor.role)) {
+    const user = request.actor;
+    if (await this.standing.isSuspended(user.sub)) throw new ForbiddenException('This account is suspended');
+    if (rule.roles && !rule.roles.includes(user.role)) {
       throw new ForbiddenException(`This needs the ${rule.roles.join(' or ')} role`);
     }
-    await this.accounts.seen(request.actor);
+    if (user.agencyId && !READS.has(request.method)) {
+      const agency = await this.standing.agency(user.agencyId);
+      if (agency && agency.status !== 'active') {
+        const why = agency.reason ? ` (${agency.reason})` : '';
+        throw new ForbiddenException(`Your agency is ${agency.status}${why}: it may read but not change anything`);
+      }
+    }
+    await this.accounts.seen(user);
     return true;
   }
 }

@@ -14,6 +14,7 @@ import type { Environment } from '../config/environment.js';
 import { CarsService } from '../cars/cars.service.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
+import { audit } from '../audit/audit.js';
 import { addNotice } from '../realtime/outbox.js';
 import type { Page } from '../common/pagination.query.js';
 import { bookingCreatedNotice, bookingStatusNotice, renterStatusNotice } from './booking.notices.js';
@@ -271,6 +272,14 @@ export class BookingsService {
       );
     }
     if (statusChanges) {
+      audit(write, actor, {
+        action: 'booking.status',
+        entityType: 'booking',
+        entityId: booking.id,
+        before: { status: previousStatus },
+        after: { status: booking.status },
+        reason,
+      });
       addNotice(write, bookingStatusNotice(response, loaded.car.agencyId, reason));
       const byTheRenter = hasRole(actor, 'renter') && actor.sub === booking.renterId;
       if (booking.renterAccount && !byTheRenter) {

@@ -22,6 +22,7 @@ import { patiently } from '../database/availability.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { viewerOf } from '../realtime/audience.js';
 import { tokenExpiry } from '../realtime/clients.js';
+import { Standing } from '../auth/standing.js';
 import type { ChatSender } from './chat-message.entity.js';
 import { ChatService, type RelayedChatMessage } from './chat.service.js';
 import { parseIncomingMessage } from './incoming-chat-message.js';
@@ -95,6 +96,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   constructor(
     private readonly chat: ChatService,
+    private readonly standing: Standing,
     config: ConfigService<Environment, true>,
     metrics: Metrics,
   ) {
@@ -147,6 +149,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         error: (error: unknown) => this.logger.warn(`A chat socket stopped receiving: ${String(error)}`),
       });
     subscription.add(tokenExpiry(actor).subscribe(() => socket.close(POLICY_VIOLATION, 'Token expired')));
+    if (isUser(actor)) {
+      subscription.add(
+        this.standing.suspended(actor.sub).subscribe(() => socket.close(POLICY_VIOLATION, 'Account suspended')),
+      );
+    }
     this.subscriptions.set(socket, subscription);
   }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Standing } from '../auth/standing.js';
 import { OPEN, type Actor } from '../auth/actor.js';
 import { bearerToken } from '../auth/bearer-token.js';
 import { refusal, type OriginPolicy } from '../auth/origins.js';
@@ -15,10 +16,11 @@ export const UPGRADE_ACTOR = Symbol('upgradeActor');
  * Who may open the chat socket, decided before the handshake. CORS does not cover WebSockets: a
  * browser page from an origin the OriginPolicy does not allow is refused (403). Open mode: loopback
  * clients only (unless ALLOW_REMOTE_WITHOUT_AUTH). Token mode: a valid agency or admin token, as
- * `Authorization: Bearer` or `?access_token=` (401 without one, 403 for a renter).
+ * `Authorization: Bearer` or `?access_token=` (401 without one, 403 for a renter or a suspended account).
  */
 export function chatUpgradeCheck(
   verifier: TokenVerifier,
+  standing: Standing,
   options: { allowRemote: boolean; origins: OriginPolicy; clientAddress: (request: IncomingMessage) => string },
 ): UpgradeCheck {
   return async (request) => {
@@ -39,6 +41,7 @@ export function chatUpgradeCheck(
     if (token === undefined) return { status: 401, reason: 'A bearer token is required (?access_token=)' };
     try {
       const user = await verifier.verify(token);
+      if (await standing.isSuspended(user.sub)) return { status: 403, reason: 'This account is suspended' };
       if (user.role === 'renter') return { status: 403, reason: 'The chat is between agencies and the admin team' };
       return { actor: user };
     } catch (error) {

@@ -1,5 +1,9 @@
 import { Account } from '../accounts/account.entity.js';
 import { Agency } from '../agencies/agency.entity.js';
+import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { ChatRead } from '../chat/chat-read.entity.js';
+import { ComplaintMessage } from '../complaints/complaint-message.entity.js';
+import { Complaint } from '../complaints/complaint.entity.js';
 import { BookingMessage } from '../bookings/booking-message.entity.js';
 import { CarRating } from '../cars/car-rating.entity.js';
 import { BookingChange } from '../bookings/booking-change.entity.js';
@@ -24,6 +28,10 @@ export const entities = [
   Review,
   Notification,
   ChatMessage,
+  ChatRead,
+  Complaint,
+  ComplaintMessage,
+  AuditEntry,
   IdempotencyKey,
 ];
 

@@ -25,9 +25,12 @@ export class Notification {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
-  /** The agency of the car it is about: only that agency (and the admin) sees it, unless it is a user's. */
-  @Column('uuid')
-  agencyId: string;
+  /**
+   * The agency it is about: only that agency (and the admin team) sees it, unless it is a user's;
+   * null for the admin team alone (never in open mode).
+   */
+  @Column('uuid', { nullable: true })
+  agencyId: string | null;
 
   /** Set when it is addressed to one user (a renter): then only that user sees it. */
   @Column('text', { nullable: true })

@@ -1,13 +1,22 @@
 import { Injectable, NotFoundException, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Subject, takeUntil, type Observable } from 'rxjs';
+import { merge, Subject, takeUntil, type Observable } from 'rxjs';
 import { In, IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { hasRole, isUser, ownAgency, type Actor } from '../auth/actor.js';
 import type { Page } from '../common/pagination.query.js';
+import { Standing } from '../auth/standing.js';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { agenciesOf, agencyAudience, userAudience, usersOf, viewerOf, type Viewer } from '../realtime/audience.js';
+import {
+  agenciesOf,
+  agencyAudience,
+  userAudience,
+  usersOf,
+  viewerOf,
+  type AudienceKey,
+  type Viewer,
+} from '../realtime/audience.js';
 import { tokenExpiry } from '../realtime/clients.js';
 import { Feeds } from '../realtime/feeds.js';
 import { EVERY_ITEM, type FeedItem, type FollowOptions, type OrderedFeed } from '../realtime/ordered-feed.js';
@@ -40,6 +49,7 @@ export class NotificationsService implements OnApplicationShutdown {
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     feeds: Feeds,
+    private readonly standing: Standing,
     metrics: Metrics,
     config: ConfigService<Environment, true>,
   ) {
@@ -87,13 +97,15 @@ export class NotificationsService implements OnApplicationShutdown {
    * The SSE stream of `actor`: first where it stands (an `id` and the `retry` hint, no data), then
    * every notification it may see after `lastEventId` (or after what was delivered until now), then
    * live ones, with keepalive comments between. It ends when the token that opened it expires (the
-   * client reconnects with a fresh one) and at shutdown.
+   * client reconnects with a fresh one), when its account is suspended, and at shutdown.
    */
   stream(actor: Actor, lastEventId?: string): Observable<MessageEvent> {
     const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
     const options = claimed === undefined ? this.fromNow : { ...this.fromNow, after: () => this.feed.startAt(claimed) };
     const events = this.feed.follow(viewerOf(actor), options);
-    return isUser(actor) ? events.pipe(takeUntil(tokenExpiry(actor))) : events;
+    return isUser(actor)
+      ? events.pipe(takeUntil(merge(tokenExpiry(actor), this.standing.suspended(actor.sub))))
+      : events;
   }
 
   /**
@@ -130,7 +142,7 @@ export class NotificationsService implements OnApplicationShutdown {
     const rows = await this.notifications.find({ where, order: { feedSeq: 'ASC' }, take: limit });
     return rows.map((row) => ({
       seq: BigInt(row.feedSeq!),
-      audience: row.recipientSub === null ? agencyAudience(row.agencyId) : userAudience(row.recipientSub),
+      audience: audienceOf(row),
       // Serialized once here: every stream is sent this same object.
       id: row.feedSeq!,
       data: JSON.stringify(toNotificationResponse(row)),
@@ -157,4 +169,10 @@ function addressedTo(viewer: Viewer): FindOptionsWhere<Notification>[] {
   const users = usersOf(viewer);
   if (users.length > 0) where.push({ recipientSub: In(users) });
   return where;
+}
+
+/** Who a stored notification is for: one user, one agency, or the admin team alone. */
+function audienceOf(row: Notification): AudienceKey {
+  if (row.recipientSub !== null) return userAudience(row.recipientSub);
+  return row.agencyId === null ? 'admins' : agencyAudience(row.agencyId);
 }

@@ -18,11 +18,11 @@ export interface Viewer {
   keys: ReadonlySet<AudienceKey>;
 }
 
-const OPEN_VIEWER: Viewer = { allAgencies: true, keys: new Set() };
+const OPEN_VIEWER: Viewer = { allAgencies: true, keys: new Set(['admins']) };
 
 /**
  * The audiences `actor` belongs to: every user their own; an agency user their agency's; the admin
- * team `admins` and every agency's; open mode every agency's.
+ * team `admins` and every agency's; open mode (the agency and the admin at once) the same.
  */
 export function viewerOf(actor: Actor): Viewer {
   if (actor.kind === 'open') return OPEN_VIEWER;

@@ -23,8 +23,11 @@ export const CHAT_OUTBOX: OutboxTable = { table: 'chat_messages', insertOrder: '
 
 /** A notification as the service that raises it words it. */
 export interface Notice {
-  /** The agency it is about; its audience unless `recipientSub` is set (the admin team sees every agency's). */
-  agencyId: string;
+  /**
+   * The agency it is about; its audience unless `recipientSub` is set (the admin team sees every
+   * agency's). Null: for the admin team alone.
+   */
+  agencyId: string | null;
   /** Addressed to this one user (a renter) instead: only they see it. */
   recipientSub?: string;
   type: NotificationType;

@@ -14,6 +14,7 @@ import { Car } from '../cars/car.entity.js';
 import { CarsService } from '../cars/cars.service.js';
 import type { Environment } from '../config/environment.js';
 import type { Page } from '../common/pagination.query.js';
+import { audit } from '../audit/audit.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
 import { addNotice } from '../realtime/outbox.js';
@@ -95,6 +96,16 @@ export class ReviewsService {
       review.removedBy = actorStamp(actor).sub;
       review.removalReason = reason ?? null;
       await manager.save(review);
+      if (hasRole(actor, 'admin')) {
+        const moderation = audit(new AtomicWrite(), actor, {
+          action: 'review.remove',
+          entityType: 'review',
+          entityId: id,
+          before: { rating: review.rating, comment: review.comment },
+          reason,
+        });
+        await moderation.run(manager);
+      }
     });
     this.changes.committed('reviews');
   }

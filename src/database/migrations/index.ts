@@ -7,6 +7,7 @@ import { NotifyFromTriggers1795700000001 } from './1795700000001-NotifyFromTrigg
 import { NameChangedTable1795800000000 } from './1795800000000-NameChangedTable.js';
 import { NotificationsByCreation1795900000000 } from './1795900000000-NotificationsByCreation.js';
 import { RentersAndProfiles1796000000000 } from './1796000000000-RentersAndProfiles.js';
+import { PlatformCasework1796100000000 } from './1796100000000-PlatformCasework.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   NameChangedTable1795800000000,
   NotificationsByCreation1795900000000,
   RentersAndProfiles1796000000000,
+  PlatformCasework1796100000000,
 ];

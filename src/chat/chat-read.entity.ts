@@ -1,0 +1,20 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Agency } from '../agencies/agency.entity.js';
+
+/** How far the admin team has read one agency's conversation (the support inbox's unread counts). */
+@Entity('chat_reads')
+export class ChatRead {
+  @PrimaryColumn('uuid')
+  agencyId: string;
+
+  @ManyToOne(() => Agency, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'agency_id' })
+  agency?: Agency;
+
+  /** The feed_seq of the last message read: every message up to it counts as read. */
+  @Column('bigint')
+  readUpTo: string;
+
+  @Column('timestamptz')
+  readAt: Date;
+}
