@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { ComplaintsModule } from './complaints/complaints.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { CarsModule } from './cars/cars.module.js';
@@ -97,6 +98,7 @@ export class AppModule {
         NotificationsModule,
         ChatModule,
         AuditModule,
+        ComplaintsModule,
       ],
     };
   }

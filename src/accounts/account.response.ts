@@ -26,3 +26,9 @@ export function toAccountResponse(account: Account): AccountResponse {
     lastSeenAt: account.lastSeenAt.toISOString(),
   };
 }
+
+/** A user as the admin lists them: the account, and what they did here. */
+export class UserSummaryResponse extends AccountResponse {
+  @ApiProperty({ type: 'integer', description: 'Bookings they made as a renter' }) bookingCount: number;
+  @ApiProperty({ type: 'integer', description: 'Reviews they wrote (removed ones too)' }) reviewCount: number;
+}

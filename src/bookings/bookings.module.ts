@@ -11,5 +11,6 @@ import { BookingsService } from './bookings.service.js';
   imports: [TypeOrmModule.forFeature([Booking]), CarsModule],
   controllers: [BookingsController],
   providers: [BookingsService, BookingThreads, BookingHolds],
+  exports: [BookingsService],
 })
 export class BookingsModule {}

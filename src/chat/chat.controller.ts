@@ -1,8 +1,20 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiParam,
   ApiOperation,
   ApiPropertyOptional,
   ApiTags,
@@ -10,7 +22,11 @@ import {
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
 import { ownAgency, type Actor } from '../auth/actor.js';
+import { UuidPipe } from '../common/id.pipes.js';
+import { PaginationQuery } from '../common/pagination.query.js';
+import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { ToNumber } from '../common/transforms.js';
+import { ChatInbox, ConversationResponse } from './chat-inbox.service.js';
 import { ChatMessageResponse } from './chat-message.response.js';
 import { ChatService } from './chat.service.js';
 
@@ -49,12 +65,23 @@ export class ChatHistoryQuery {
   agencyId?: string;
 }
 
+export class MarkReadDto {
+  @ApiPropertyOptional({ description: 'A message id of the conversation', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  upTo?: string;
+}
+
 @ApiTags('chat')
 @ApiBearerAuth()
 @Access({ roles: ['agency', 'admin'] })
 @Controller('chat')
 export class ChatController {
-  constructor(private readonly chat: ChatService) {}
+  constructor(
+    private readonly chat: ChatService,
+    private readonly inbox: ChatInbox,
+  ) {}
 
   @Get('messages')
   @ApiOperation({ summary: 'Chat history, a page at a time' })
@@ -65,5 +92,25 @@ export class ChatController {
       throw new BadRequestException('Use either before or after, not both');
     // An agency reads its own conversation, whatever it asks for.
     return this.chat.history(query.limit, { ...query, agencyId: ownAgency(actor) ?? query.agencyId });
+  }
+
+  @Get('conversations')
+  @Access({ roles: ['admin'] })
+  @UseInterceptors(TotalCountInterceptor)
+  @ApiOperation({ summary: 'The support inbox (admin): one row per agency conversation, most recent first' })
+  @ApiOkResponse({ type: [ConversationResponse], description: 'Plain array; the total is in X-Total-Count' })
+  conversations(@Query() page: PaginationQuery) {
+    return this.inbox.conversations(page);
+  }
+
+  @Post('conversations/:agencyId/read')
+  @Access({ roles: ['admin'] })
+  @HttpCode(200)
+  @ApiOperation({ summary: "Mark an agency's conversation read up to a message (its newest by default)" })
+  @ApiParam({ name: 'agencyId', format: 'uuid' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { unread: { type: 'integer' } }, required: ['unread'] } })
+  @ApiNotFoundResponse({ description: 'No conversation with that agency, or no such message in it' })
+  markRead(@Param('agencyId', UuidPipe) agencyId: string, @Body() dto: MarkReadDto): Promise<{ unread: number }> {
+    return this.inbox.markRead(agencyId, dto.upTo);
   }
 }

@@ -1,0 +1,34 @@
+import type { Role } from '../auth/actor.js';
+import type { Notice } from '../realtime/outbox.js';
+import type { ComplaintResponse } from './complaint.response.js';
+
+/** What happened to a complaint, as its participants read it. */
+export interface ComplaintEvent {
+  title: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Who is told of `event`, done by someone of role `by`: every participant but the one who did it —
+ * the agency (whose notifications the admin team sees too), the renter when they have an account,
+ * and the admin team on its own when it would not see the agency's. An internal note is the admin
+ * team's alone.
+ */
+export function complaintNotices(
+  complaint: ComplaintResponse,
+  by: Role,
+  event: ComplaintEvent,
+  internal = false,
+): Notice[] {
+  const base = { type: 'SYSTEM' as const, title: event.title, message: event.message };
+  const data = { complaint, ...event.data };
+  const notices: Notice[] = [];
+  const toAgency = !internal && by !== 'agency';
+  if (toAgency) notices.push({ ...base, agencyId: complaint.agencyId, data });
+  if (!internal && complaint.renterSub && by !== 'renter') {
+    notices.push({ ...base, agencyId: complaint.agencyId, recipientSub: complaint.renterSub, data });
+  }
+  if (!toAgency && by !== 'admin') notices.push({ ...base, agencyId: null, data });
+  return notices;
+}

@@ -1,0 +1,68 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ComplaintMessage } from './complaint-message.entity.js';
+import {
+  COMPLAINT_CATEGORIES,
+  COMPLAINT_PRIORITIES,
+  COMPLAINT_STATUSES,
+  type Complaint,
+  type ComplaintCategory,
+  type ComplaintPriority,
+  type ComplaintStatus,
+} from './complaint.entity.js';
+
+export class ComplaintResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
+  @ApiProperty({ format: 'uuid' }) agencyId: string;
+  @ApiProperty({ type: 'string', nullable: true, description: "The booking's renter, when they have an account" })
+  renterSub: string | null;
+  @ApiProperty() filedBySub: string;
+  @ApiProperty({ enum: ['renter', 'agency'] }) filedByRole: string;
+  @ApiProperty({ enum: COMPLAINT_CATEGORIES }) category: ComplaintCategory;
+  @ApiProperty() description: string;
+  @ApiProperty({ enum: COMPLAINT_STATUSES }) status: ComplaintStatus;
+  @ApiProperty({ enum: COMPLAINT_PRIORITIES }) priority: ComplaintPriority;
+  @ApiProperty({ type: 'string', nullable: true }) assignee: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ComplaintMessageResponse {
+  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) complaintId: string;
+  @ApiProperty() authorSub: string;
+  @ApiProperty({ enum: ['renter', 'agency', 'admin'] }) authorRole: string;
+  @ApiProperty() content: string;
+  @ApiProperty({ description: 'An internal note of the admin team' }) internal: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export function toComplaintResponse(complaint: Complaint): ComplaintResponse {
+  return {
+    id: complaint.id,
+    bookingId: complaint.bookingId,
+    agencyId: complaint.agencyId,
+    renterSub: complaint.renterSub,
+    filedBySub: complaint.filedBySub,
+    filedByRole: complaint.filedByRole,
+    category: complaint.category,
+    description: complaint.description,
+    status: complaint.status,
+    priority: complaint.priority,
+    assignee: complaint.assignee,
+    createdAt: complaint.createdAt.toISOString(),
+    updatedAt: complaint.updatedAt.toISOString(),
+  };
+}
+
+export function toComplaintMessageResponse(message: ComplaintMessage): ComplaintMessageResponse {
+  return {
+    id: message.id,
+    complaintId: message.complaintId,
+    authorSub: message.authorSub,
+    authorRole: message.authorRole,
+    content: message.content,
+    internal: message.internal,
+    createdAt: message.createdAt.toISOString(),
+  };
+}
