@@ -4,6 +4,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ComplaintsModule } from './complaints/complaints.module.js';
@@ -99,6 +100,7 @@ export class AppModule {
         ChatModule,
         AuditModule,
         ComplaintsModule,
+        AdminModule,
       ],
     };
   }

@@ -46,6 +46,7 @@ describe('Application', () => {
     }
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
+        '/admin/overview',
         '/agencies',
         '/agencies/{id}',
         '/agencies/{id}/status',
@@ -53,9 +54,15 @@ describe('Application', () => {
         '/bookings/{id}',
         '/bookings/{id}/history',
         '/bookings/{id}/messages',
+        '/audit',
         '/cars',
         '/cars/{id}',
+        '/chat/conversations',
+        '/chat/conversations/{agencyId}/read',
         '/chat/messages',
+        '/complaints',
+        '/complaints/{id}',
+        '/complaints/{id}/messages',
         '/health',
         '/health/ready',
         '/metrics',
@@ -66,7 +73,9 @@ describe('Application', () => {
         '/reviews',
         '/reviews/{id}',
         '/reviews/{id}/reply',
+        '/users',
         '/users/me',
+        '/users/{sub}/status',
       ].sort(),
     );
     await t.close();

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export const ACCOUNT_STATUSES = ['active', 'suspended'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
@@ -8,6 +8,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
  * does). Written when a token is first used, refreshed now and then (see AccountsService).
  */
 @Entity('users')
+@Index('users_by_first_seen', ['firstSeenAt'])
 @Check('users_status_known', `"status" IN ('active', 'suspended')`)
 export class Account {
   /** The token's `sub`. */

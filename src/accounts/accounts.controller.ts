@@ -11,6 +11,7 @@ import {
   type PipeTransform,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiParam,
@@ -39,6 +40,7 @@ class SubPipe implements PipeTransform<string, string> {
   }
 }
 
+@ApiBadRequestResponse({ description: 'Invalid body, query or id' })
 @ApiTags('users')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No valid bearer token' })

@@ -1,5 +1,12 @@
 import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Between, LessThan, MoreThanOrEqual, Repository, type FindOptionsWhere } from 'typeorm';
@@ -40,6 +47,7 @@ export class AuditQuery extends PaginationQuery {
   to?: string;
 }
 
+@ApiBadRequestResponse({ description: 'Invalid body, query or id' })
 @ApiTags('audit')
 @ApiBearerAuth()
 @Access({ roles: ['admin'] })

@@ -23,6 +23,10 @@ import type { BookingStatus } from './booking-status.js';
 // The catalogue's availability probe (car_id, start_date DESC) INCLUDE (end_date) of holding
 // bookings, which TypeORM cannot describe: created by the RentersAndProfiles migration.
 @Index('bookings_holding_by_car', { synchronize: false })
+// The admin overview's: paid Completed bookings by end, and booked periods (GiST); PlatformCasework migration.
+@Index('bookings_paid_by_end', { synchronize: false })
+@Index('bookings_booked_period', { synchronize: false })
+@Index('bookings_by_creation', ['createdAt', 'status'])
 @Index('bookings_pending_by_creation', ['createdAt'], { where: `"status" = 'Pending'` })
 @Exclusion(
   'bookings_no_overlap',
@@ -72,7 +76,6 @@ export class Booking {
   @Column('boolean', { default: false })
   isPaid: boolean;
 
-  @Index()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

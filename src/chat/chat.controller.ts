@@ -99,6 +99,7 @@ export class ChatController {
   @UseInterceptors(TotalCountInterceptor)
   @ApiOperation({ summary: 'The support inbox (admin): one row per agency conversation, most recent first' })
   @ApiOkResponse({ type: [ConversationResponse], description: 'Plain array; the total is in X-Total-Count' })
+  @ApiBadRequestResponse({ description: 'Invalid query' })
   conversations(@Query() page: PaginationQuery) {
     return this.inbox.conversations(page);
   }
@@ -110,6 +111,7 @@ export class ChatController {
   @ApiParam({ name: 'agencyId', format: 'uuid' })
   @ApiOkResponse({ schema: { type: 'object', properties: { unread: { type: 'integer' } }, required: ['unread'] } })
   @ApiNotFoundResponse({ description: 'No conversation with that agency, or no such message in it' })
+  @ApiBadRequestResponse({ description: 'Invalid agency id or body' })
   markRead(@Param('agencyId', UuidPipe) agencyId: string, @Body() dto: MarkReadDto): Promise<{ unread: number }> {
     return this.inbox.markRead(agencyId, dto.upTo);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -23,6 +24,7 @@ import {
   TriageComplaintDto,
 } from './dto/complaints.dto.js';
 
+@ApiBadRequestResponse({ description: 'Invalid body, query or id' })
 @ApiTags('complaints')
 @ApiBearerAuth()
 @ApiForbiddenResponse({ description: 'Open mode, or a role this operation does not let in' })

@@ -49,7 +49,7 @@ const hash = (expr: string, salt: number, mod: number) =>
  * bookings in every status over the year before and the year after today (each car's bookings in
  * slots of their own, so the no-overlap constraint holds; past ones Completed, Cancelled or Rejected,
  * future ones Confirmed, Pending — created within the last hours, so no hold has expired — or
- * Cancelled), each booking's history, reviews of 30% of the Completed bookings with the ratings
+ * Cancelled; a booking far ahead was made during the last four months), each booking's history, reviews of 30% of the Completed bookings with the ratings
  * they add up to, renter accounts, and notifications (1 in 10 bookings) already in delivery order.
  */
 export async function seedScale(url: string, size: ScaleSize, log: (message: string) => void): Promise<void> {
@@ -128,7 +128,9 @@ export async function seedScale(url: string, size: ScaleSize, log: (message: str
                   ELSE 'Confirmed' END AS status) st
          CROSS JOIN LATERAL (SELECT st.status,
              CASE WHEN st.status = 'Pending' THEN now() - make_interval(mins => ${hash('p.b', 10, 600)})
-                  ELSE least(now(), p.start_date - make_interval(days => 1 + ${hash('p.b', 11, 30)})) END AS created_at) s`,
+                  WHEN p.start_date - make_interval(days => 1 + ${hash('p.b', 11, 60)}) < now()
+                    THEN p.start_date - make_interval(days => 1 + ${hash('p.b', 11, 60)})
+                  ELSE now() - make_interval(days => ${hash('p.b', 12, 120)}, mins => ${hash('p.b', 13, 1440)}) END AS created_at) s`,
         [from, to, size.cars],
       );
     }

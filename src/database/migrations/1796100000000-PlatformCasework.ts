@@ -45,6 +45,17 @@ export class PlatformCasework1796100000000 implements MigrationInterface {
       `ALTER TABLE "complaint_messages" ADD CONSTRAINT "FK_bc72bf861c3a9af0ab986fb53b5" FOREIGN KEY ("complaint_id") REFERENCES "complaints"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
 
+    // The overview's bookings by creation and status (an index-only count), new accounts.
+    await queryRunner.query(`DROP INDEX "IDX_3411322e212076d1ac1a71e6ed"`);
+    await queryRunner.query(`CREATE INDEX "bookings_by_creation" ON "bookings" ("created_at", "status")`);
+    await queryRunner.query(`CREATE INDEX "users_by_first_seen" ON "users" ("first_seen_at")`);
+    // The overview's revenue (paid Completed bookings by end) and occupancy (booked periods).
+    await queryRunner.query(
+      `CREATE INDEX "bookings_paid_by_end" ON "bookings" ("end_date") INCLUDE ("car_id", "total_price") WHERE "status" = 'Completed' AND "is_paid"`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "bookings_booked_period" ON "bookings" USING gist (tstzrange("start_date", "end_date", '[)')) WHERE "status" IN ('Confirmed', 'Completed')`,
+    );
     // A notification without an agency is for the admin team alone.
     await queryRunner.query(`ALTER TABLE "notifications" ALTER COLUMN "agency_id" DROP NOT NULL`);
     // Every process reloads the suspended accounts when one's status changes.
@@ -57,6 +68,11 @@ export class PlatformCasework1796100000000 implements MigrationInterface {
     await queryRunner.query(`DROP TRIGGER "users_status_changed" ON "users"`);
     await queryRunner.query(`DELETE FROM "notifications" WHERE "agency_id" IS NULL`);
     await queryRunner.query(`ALTER TABLE "notifications" ALTER COLUMN "agency_id" SET NOT NULL`);
+    await queryRunner.query(`DROP INDEX "users_by_first_seen"`);
+    await queryRunner.query(`DROP INDEX "bookings_by_creation"`);
+    await queryRunner.query(`CREATE INDEX "IDX_3411322e212076d1ac1a71e6ed" ON "bookings" ("created_at")`);
+    await queryRunner.query(`DROP INDEX "bookings_booked_period"`);
+    await queryRunner.query(`DROP INDEX "bookings_paid_by_end"`);
     await queryRunner.query(`DROP TABLE "complaint_messages"`);
     await queryRunner.query(`DROP TABLE "complaints"`);
     await queryRunner.query(`DROP TABLE "chat_reads"`);
