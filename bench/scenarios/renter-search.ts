@@ -1,10 +1,12 @@
 /**
- * A renter's typical search (a week's `from`/`to`, `priceMax`, `fuelType`, `sort=price`, first page)
+ * The scale runs: a renter's typical search (a week's `from`/`to`, `priceMax`, `fuelType`, `sort=price`, first page)
  * on the API over two `seed:scale` data sets that differ only in their bookings (10,000 and
  * 1,000,000), anonymous as most renters browse. Every request asks for another week, so none is
  * answered from the list cache: this times the query. The plan of one such query at each size is
- * kept with the figures.
+ * kept with the figures. On the same data, the admin overview (GET /admin/overview) over 30-day
+ * periods, each request another period.
  */
+import { signHs256 } from '../../src/auth/sign-token.js';
 import { catalogueSql } from '../../src/cars/catalogue-query.js';
 import type { ListCarsQuery } from '../../src/cars/dto/list-cars.query.js';
 import { DEFAULT_SCALE, seedScale } from '../../src/database/seed-scale.js';
@@ -24,7 +26,17 @@ export interface SearchRow {
   distinct: HttpLoadResult;
   repeated: HttpLoadResult;
   plan: string;
+  overview: HttpLoadResult;
 }
+
+const OVERVIEWS = 300;
+
+/** A 30-day overview ending `index` days before today (over the past year). */
+const overview = (index: number) => {
+  const to =
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - (index % 330) * DAY;
+  return `/admin/overview?from=${new Date(to - 30 * DAY).toISOString()}&to=${new Date(to).toISOString()}`;
+};
 
 /** The week a search asks about: spread over the coming year, one hour apart from the next. */
 function week(index: number): { from: string; to: string } {
@@ -55,10 +67,29 @@ export async function benchRenterSearch(database: BenchDatabase, sizes: number[]
       });
       const distinct = await httpLoad({ url: `${api.url}/cars`, paths, connections: CONNECTIONS, amount: SEARCHES });
       const repeated = await httpLoad({ url: `${api.url}${search(0)}`, connections: CONNECTIONS, amount: SEARCHES });
-      rows.push({ bookings, distinct, repeated, plan: await explain(data) });
       log(
         `  p50/p99 ${distinct.latencyP50}/${distinct.latencyP99} ms (cached: ${repeated.latencyP50}/${repeated.latencyP99})`,
       );
+      const admin = { Authorization: `Bearer ${await signHs256(TOKEN_SECRET, { sub: 'bench-admin', role: 'admin' })}` };
+      const overviews = Array.from({ length: OVERVIEWS }, (_, index) => overview(index));
+      await httpLoad({
+        url: `${api.url}/cars`,
+        paths: overviews.slice(0, 20),
+        headers: admin,
+        connections: 2,
+        amount: 20,
+      });
+      const overviewLoad = await httpLoad({
+        url: `${api.url}/cars`,
+        paths: overviews,
+        headers: admin,
+        connections: 2,
+        amount: OVERVIEWS,
+      });
+      log(
+        `  overview p50/p99 ${overviewLoad.latencyP50}/${overviewLoad.latencyP99} ms, ${overviewLoad.non2xx} non-2xx`,
+      );
+      rows.push({ bookings, distinct, repeated, plan: await explain(data), overview: overviewLoad });
     } finally {
       await api.stop();
     }
@@ -83,9 +114,20 @@ export function searchRows(rows: SearchRow[]): string[][] {
     '',
     '',
   ]);
+  for (const row of rows) {
+    lines.push([
+      `Admin overview at ${row.bookings.toLocaleString('en-US')} bookings p50 / p99 ms`,
+      `${row.overview.latencyP50} / ${row.overview.latencyP99}`,
+      '',
+      '',
+      '',
+    ]);
+  }
   if (rows.length === 2) {
     const ratio = rows[1].distinct.latencyP99 / rows[0].distinct.latencyP99;
     lines.push(['Renter search p99, largest / smallest', '', '', fixed(ratio, 2), '<= 2.00']);
+    const overviewRatio = rows[1].overview.latencyP99 / rows[0].overview.latencyP99;
+    lines.push(['Admin overview p99, largest / smallest', '', '', fixed(overviewRatio, 2), '<= 4.00']);
   }
   return lines;
 }
