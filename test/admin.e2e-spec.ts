@@ -113,7 +113,16 @@ describe("Token mode: the admin team's casework", () => {
           .set(as('r1'))
           .send(bookingInput(car, day(3), day(4)))
           .expect(409);
-        expect(booking.body.message).toContain('suspended');
+        expect(booking.body.message).toBe("The car's agency is suspended (Insurance expired): it takes no bookings");
+        // Its chat socket reads but what it sends is not relayed.
+        const admin = await openWs(a.url, `/ws/chat?access_token=${tokens.admin}`);
+        const clerk = await openWs(b.url, `/ws/chat?access_token=${tokens.C}`);
+        clerk.send({ id: 'c-1', sender: 'agency', content: 'Still here' });
+        admin.send({ id: 'a-1', sender: 'admin', agencyId: id, content: 'We know' });
+        expect(await clerk.waitForFrames(1)).toEqual([expect.objectContaining({ content: 'We know' })]);
+        await Promise.all([admin.close(), clerk.close()]);
+        const stored = await sql<{ content: string }>('SELECT content FROM chat_messages WHERE agency_id = $1', [id]);
+        expect(stored).toEqual([{ content: 'We know' }]);
 
         // The stream opened before stayed open and heard each change, live.
         const events = await stream.waitForEvents(2);
@@ -335,9 +344,11 @@ describe("Token mode: the admin team's casework", () => {
         await Promise.all([socketA.close(), socketB.close(), admin.close()]);
       }
       const inbox = await api().get('/chat/conversations').set(as('admin')).expect(200);
+      // Newest activity first; the suspended agency's conversation of the first test comes last.
       expect(inbox.body.map((c: { agencyId: string; unread: number }) => [c.agencyId, c.unread])).toEqual([
         [agencyA, 2],
         [agencyB, 1],
+        [expect.any(String), 0],
       ]);
       expect(inbox.body[0].lastMessage).toMatchObject({ sender: 'admin', content: 'Yes' });
       const firstOfB = (await api().get(`/chat/messages?agencyId=${agencyB}`).set(as('admin')).expect(200)).body[0];
@@ -350,7 +361,7 @@ describe("Token mode: the admin team's casework", () => {
       await api().post(`/chat/conversations/${agencyB}/read`).set(as('admin')).send({ upTo: 'nope' }).expect(404);
       await api().post(`/chat/conversations/${agencyB}/read`).set(as('admin')).send({ upTo: firstOfB.id }).expect(200);
       const after = await api().get('/chat/conversations').set(as('admin')).expect(200);
-      expect(after.body.map((c: { unread: number }) => c.unread)).toEqual([0, 0]);
+      expect(after.body.map((c: { unread: number }) => c.unread)).toEqual([0, 0, 0]);
       await api().get('/chat/conversations').set(as('A')).expect(403);
     });
   });

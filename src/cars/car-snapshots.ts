@@ -15,8 +15,9 @@ export interface CarSnapshot {
   images: string[];
   pricePerDay: number;
   available: boolean;
-  /** Its agency's status: only an active agency's cars are booked. */
+  /** Its agency's status (and why, when not active): only an active agency's cars are booked. */
   agencyStatus: AgencyStatus;
+  agencyStatusReason: string | null;
   version: string;
 }
 
@@ -30,6 +31,7 @@ interface CarRow {
   price_per_day: string;
   available: boolean;
   agency_status: AgencyStatus;
+  agency_status_reason: string | null;
   version: string;
 }
 
@@ -61,7 +63,7 @@ export class CarSnapshots {
     const car = await this.cache.load(id, async () => {
       const [row] = await this.dataSource.query<CarRow[]>(
         `SELECT c.id, c.agency_id, c.make, c.model, c.year, c.images, c.price_per_day, c.available,
-                a.status AS agency_status, c.xmin::text AS version
+                a.status AS agency_status, a.status_reason AS agency_status_reason, c.xmin::text AS version
          FROM cars c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1 AND c.deleted_at IS NULL`,
         [id],
       );
@@ -83,6 +85,7 @@ function toSnapshot(row: CarRow): CarSnapshot {
     pricePerDay: Number(row.price_per_day),
     available: row.available,
     agencyStatus: row.agency_status,
+    agencyStatusReason: row.agency_status_reason,
     version: row.version,
   };
 }

@@ -114,7 +114,8 @@ export class CarsService {
     const car = await this.snapshots.read(id);
     if (!car || !visible(car)) throw new NotFoundException('Car not found');
     if (car.agencyStatus !== 'active') {
-      throw new ConflictException(`The car's agency is ${car.agencyStatus}: it takes no bookings`);
+      const why = car.agencyStatusReason ? ` (${car.agencyStatusReason})` : '';
+      throw new ConflictException(`The car's agency is ${car.agencyStatus}${why}: it takes no bookings`);
     }
     if (!car.available) throw new ConflictException('Car is not available for booking');
     return car;

@@ -204,6 +204,14 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.logger.warn(`Dropped an admin chat frame without agencyId (which conversation?): ${raw.slice(0, 200)}`);
       return;
     }
+    // An agency that is not active reads its conversation but writes nothing (as over REST).
+    if (speaker.sender === 'agency') {
+      const standing = await this.standing.agency(agencyId);
+      if (standing && standing.status !== 'active') {
+        this.logger.warn(`Dropped a chat frame of a ${standing.status} agency (${agencyId})`);
+        return;
+      }
+    }
     const message = { ...parsed.message, sender };
     try {
       // While the database is down or restarting the message waits (this socket's later ones queue behind it).
