@@ -145,7 +145,7 @@ export class BookingsService {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RENTER_LOCK_CLASS, actor.sub]);
       const open = await manager.count(Booking, {
-        where: { renterId: actor.sub, status: In(ACTIVE_STATUSES), endDate: MoreThan(new Date()) },
+        where: { renterId: actor.sub, renterAccount: true, status: In(ACTIVE_STATUSES), endDate: MoreThan(new Date()) },
       });
       if (open >= this.maxOpenPerRenter) {
         throw new ConflictException(
@@ -328,7 +328,8 @@ function change(
 
 /** The bookings `actor` may see, as find conditions. */
 function visibleTo(actor: Actor): FindOptionsWhere<Booking> {
-  if (hasRole(actor, 'renter')) return { renterId: actor.sub };
+  // A renter's own: booked with their token, never a booking made by someone else in their name.
+  if (hasRole(actor, 'renter')) return { renterId: actor.sub, renterAccount: true };
   const own = ownAgency(actor);
   return own === undefined ? {} : { car: { agencyId: own } };
 }

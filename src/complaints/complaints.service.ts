@@ -48,7 +48,6 @@ export class ComplaintsService {
     return this.dataSource.transaction(async (manager) => {
       // 404 unless the booking is the renter's own or of the agency's cars.
       const booking = await this.bookings.load(manager, dto.bookingId, user);
-      if (user.role === 'renter' && !booking.renterAccount) throw new NotFoundException('Booking not found');
       const complaint = await manager.save(
         manager.create(Complaint, {
           bookingId: booking.id,
@@ -61,10 +60,10 @@ export class ComplaintsService {
         }),
       );
       const response = toComplaintResponse(complaint);
-      await this.tell(manager, response, user.role, {
+      await tell(new AtomicWrite(), response, user.role, {
         title: 'New Complaint',
         message: `A complaint (${dto.category.replace('_', ' ')}) was filed about the booking of ${booking.car.make} ${booking.car.model}`,
-      });
+      }).run(manager);
       return response;
     });
   }
@@ -112,12 +111,10 @@ export class ComplaintsService {
         after,
       });
       if (statusChanges) {
-        for (const notice of complaintNotices(response, 'admin', {
+        tell(write, response, 'admin', {
           title: 'Complaint Updated',
           message: `Your complaint about a booking is now ${complaint.status.replace('_', ' ')}`,
-        })) {
-          addNotice(write, notice);
-        }
+        });
       }
       await write.run(manager);
       return response;
@@ -153,31 +150,14 @@ export class ComplaintsService {
         }),
       );
       const response = toComplaintMessageResponse(message);
-      await this.tell(
-        manager,
-        toComplaintResponse(complaint),
-        user.role,
-        {
-          title: internal ? 'Internal Note' : 'New Complaint Message',
-          message: dto.content,
-          data: { message: response },
-        },
-        internal,
-      );
+      const event = {
+        title: internal ? 'Internal Note' : 'New Complaint Message',
+        message: dto.content,
+        data: { message: response },
+      };
+      await tell(new AtomicWrite(), toComplaintResponse(complaint), user.role, event, internal).run(manager);
       return response;
     });
-  }
-
-  private async tell(
-    manager: EntityManager,
-    complaint: ComplaintResponse,
-    by: Role,
-    event: ComplaintEvent,
-    internal = false,
-  ): Promise<void> {
-    const write = new AtomicWrite();
-    for (const notice of complaintNotices(complaint, by, event, internal)) addNotice(write, notice);
-    await write.run(manager);
   }
 
   /** The complaint `id` if `user` takes part in it; 404 otherwise. */
@@ -189,6 +169,18 @@ export class ComplaintsService {
     if (!complaint) throw new NotFoundException('Complaint not found');
     return complaint;
   }
+}
+
+/** Adds the notifications of `event` (see complaintNotices) to `write`, the change that raises it. */
+function tell(
+  write: AtomicWrite,
+  complaint: ComplaintResponse,
+  by: Role,
+  event: ComplaintEvent,
+  internal = false,
+): AtomicWrite {
+  for (const notice of complaintNotices(complaint, by, event, internal)) addNotice(write, notice);
+  return write;
 }
 
 /** Complaints need a token: open mode has no renters, agencies and admins to tell apart. */

@@ -181,8 +181,8 @@ export class ReviewsService {
 
   /**
    * The renter's Completed booking of the car to review: the one named, or one not reviewed yet. Only
-   * a booking the renter's own token created counts (its first history entry says who): a booking
-   * someone else made in the renter's name does not make a review verified.
+   * a booking the renter's own token created counts (`renter_account`): a booking someone else made in
+   * the renter's name does not make a review verified.
    */
   private async reviewableBooking(
     manager: EntityManager,
@@ -192,12 +192,10 @@ export class ReviewsService {
   ): Promise<string> {
     const query = manager
       .createQueryBuilder(Booking, 'b')
-      .where("b.car_id = :carId AND b.renter_id = :renterId AND b.status = 'Completed'", { carId, renterId })
-      // Its creation entry says the renter's own token made it.
-      .andWhere(
-        `EXISTS (SELECT 1 FROM booking_changes c WHERE c.booking_id = b.id AND c.status_from IS NULL
-           AND c.actor_role = 'renter' AND c.actor_sub = :renterId)`,
-      )
+      .where("b.car_id = :carId AND b.renter_id = :renterId AND b.renter_account AND b.status = 'Completed'", {
+        carId,
+        renterId,
+      })
       .orderBy('b.end_date', 'ASC')
       .addOrderBy('b.id', 'ASC');
     if (named) query.andWhere('b.id = :named', { named });
