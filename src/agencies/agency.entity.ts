@@ -1,13 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { AgencyStatus } from '../access/standing-rule.js';
 
-/**
- * The agency that open mode (no auth settings) works as: it owns every car of a single-agency
- * install, and every existing car moves to it when the agencies arrive (AddAgencies migration).
- */
-export const BUILT_IN_AGENCY_ID = '00000000-0000-4000-8000-000000000001';
-
-export const AGENCY_STATUSES = ['pending', 'active', 'suspended'] as const;
-export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
+export { AGENCY_STATUSES, BUILT_IN_AGENCY_ID, type AgencyStatus } from '../access/standing-rule.js';
 
 /** An agency on the platform: it owns cars, and through them their bookings, reviews and notifications. */
 @Entity('agencies')

@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Actor, Role } from './actor.js';
+import type { Actor, Role } from '../access/actor.js';
 
 export interface AccessRule {
   /** Callers without a token are let in (token mode): the public catalogue, health, docs. */

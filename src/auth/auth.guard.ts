@@ -8,12 +8,12 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { AccountsService } from '../accounts/accounts.service.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
-import { ANONYMOUS, OPEN, type Actor } from './actor.js';
+import { ANONYMOUS, OPEN, type Actor } from '../access/actor.js';
 import { bearerToken } from './bearer-token.js';
 import { RETRY_AFTER_SECONDS } from '../database/availability.js';
-import { Standing } from './standing.js';
+import { Standing } from '../access/standing.js';
+import { isActive, writeRefusal } from '../access/standing-rule.js';
 import { InvalidTokenError, KeysUnavailableError, TokenVerifier } from './token-verifier.service.js';
 
 /** Methods that change nothing: an agency that is not active may still use them. */
@@ -29,7 +29,6 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
-    private readonly accounts: AccountsService,
     private readonly standing: Standing,
   ) {}
 
@@ -72,18 +71,14 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException(error.description);
     }
     const user = request.actor;
-    if (await this.standing.isSuspended(user.sub)) throw new ForbiddenException('This account is suspended');
+    if (await this.standing.isSuspended(user)) throw new ForbiddenException('This account is suspended');
     if (rule.roles && !rule.roles.includes(user.role)) {
       throw new ForbiddenException(`This needs the ${rule.roles.join(' or ')} role`);
     }
     if (user.agencyId && !READS.has(request.method)) {
       const agency = await this.standing.agency(user.agencyId);
-      if (agency && agency.status !== 'active') {
-        const why = agency.reason ? ` (${agency.reason})` : '';
-        throw new ForbiddenException(`Your agency is ${agency.status}${why}: it may read but not change anything`);
-      }
+      if (agency && !isActive(agency)) throw new ForbiddenException(writeRefusal(agency));
     }
-    await this.accounts.seen(user);
     return true;
   }
 }

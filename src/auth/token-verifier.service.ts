@@ -1,7 +1,6 @@
 import { isUUID } from 'class-validator';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   createRemoteJWKSet,
   errors,
@@ -11,10 +10,9 @@ import {
   type JWSHeaderParameters,
   type FlattenedJWSInput,
 } from 'jose';
-import { Repository } from 'typeorm';
-import { Agency } from '../agencies/agency.entity.js';
+import { StandingRepository } from '../access/standing.repository.js';
 import { authMode, type Environment } from '../config/environment.js';
-import { ROLES, type Role, type User } from './actor.js';
+import { ROLES, type Role, type User } from '../access/actor.js';
 
 /** A token that must not be accepted; `description` goes into the 401's WWW-Authenticate (RFC 6750). */
 export class InvalidTokenError extends Error {
@@ -53,7 +51,7 @@ export class TokenVerifier {
 
   constructor(
     config: ConfigService<Environment, true>,
-    @InjectRepository(Agency) private readonly agencies: Repository<Agency>,
+    private readonly agencies: StandingRepository,
   ) {
     const secret = config.get('AUTH_JWT_SECRET', { infer: true });
     const jwksUrl = config.get('AUTH_JWKS_URL', { infer: true });
@@ -127,7 +125,7 @@ export class TokenVerifier {
 
   private async agencyExists(id: string): Promise<boolean> {
     if (this.knownAgencies.has(id)) return true;
-    const found = await this.agencies.existsBy({ id });
+    const found = (await this.agencies.agency(id)) !== null;
     if (found) this.knownAgencies.add(id);
     return found;
   }
@@ -138,8 +136,9 @@ export class TokenVerifier {
 const NOT_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * A string claim, trimmed to `max` characters; undefined when absent or blank. Claims are input like
- * any body: one that is not text makes the token unusable (401 naming the claim), never a 500 later.
+ * A string claim; undefined when absent or blank. Claims are input like any body: one that is not
+ * text, or longer than `max` characters, makes the token unusable (401 naming the claim). A claim is
+ * never cut: two identities whose `sub`s share their first `max` characters would become one.
  */
 function textClaim(payload: JWTPayload, name: string, max: number): string | undefined {
   const value = payload[name];
@@ -147,7 +146,8 @@ function textClaim(payload: JWTPayload, name: string, max: number): string | und
   if (typeof value !== 'string') throw new InvalidTokenError(`The token's ${name} claim must be a string`);
   if (NOT_TEXT.test(value))
     throw new InvalidTokenError(`The token's ${name} claim contains characters that are not text`);
-  return value.trim() ? value.slice(0, max) : undefined;
+  if (value.length > max) throw new InvalidTokenError(`The token's ${name} claim is longer than ${max} characters`);
+  return value.trim() ? value : undefined;
 }
 
 /** The claim at a dotted path (`realm_access.roles`); a claim whose own name has dots is found too. */

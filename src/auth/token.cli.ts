@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { isUUID } from 'class-validator';
 import { loadEnvironment } from '../config/environment.js';
-import { ROLES, type Role } from './actor.js';
+import { ROLES, type Role } from '../access/actor.js';
 import { signHs256 } from './sign-token.js';
 
 const USAGE =

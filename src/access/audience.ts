@@ -1,4 +1,4 @@
-import { isUser, type Actor } from '../auth/actor.js';
+import { isUser, type Actor } from './actor.js';
 
 /**
  * Who a live item is for, as one key per item: an agency (`agency:<id>`), the admin team
@@ -20,17 +20,26 @@ export interface Viewer {
 
 const OPEN_VIEWER: Viewer = { allAgencies: true, keys: new Set(['admins']) };
 
+const NOBODY: Viewer = { allAgencies: false, keys: new Set() };
+
 /**
- * The audiences `actor` belongs to: every user their own; an agency user their agency's; the admin
- * team `admins` and every agency's; open mode (the agency and the admin at once) the same.
+ * The audiences `actor` belongs to, by the role of the token it presents: a renter their own
+ * (`user:<sub>`); an agency user their agency's; the admin team `admins` and every agency's; open
+ * mode (the agency and the admin at once) the same. The one scope of notifications: REST lists, read
+ * marks, the stream's replay and its live delivery all derive from it, so a token sees the same on
+ * every route (an agency or admin token never sees the items of a renter with the same sub).
  */
 export function viewerOf(actor: Actor): Viewer {
   if (actor.kind === 'open') return OPEN_VIEWER;
-  if (!isUser(actor)) return { allAgencies: false, keys: new Set() };
-  const keys = new Set<AudienceKey>([userAudience(actor.sub)]);
-  if (actor.role === 'agency' && actor.agencyId) keys.add(agencyAudience(actor.agencyId));
-  if (actor.role === 'admin') keys.add('admins');
-  return { allAgencies: actor.role === 'admin', keys };
+  if (!isUser(actor)) return NOBODY;
+  switch (actor.role) {
+    case 'renter':
+      return { allAgencies: false, keys: new Set([userAudience(actor.sub)]) };
+    case 'agency':
+      return actor.agencyId ? { allAgencies: false, keys: new Set([agencyAudience(actor.agencyId)]) } : NOBODY;
+    case 'admin':
+      return OPEN_VIEWER;
+  }
 }
 
 export function sees(viewer: Viewer, key: AudienceKey): boolean {

@@ -1,15 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { filter, Subject, type Observable } from 'rxjs';
-import type { DataSource } from 'typeorm';
-import type { AgencyStatus } from '../agencies/agency.entity.js';
 import { InvalidatedCache } from '../database/invalidated-cache.js';
 import { TableChanges } from '../database/table-changes.js';
-
-export interface AgencyStanding {
-  status: AgencyStatus;
-  reason: string | null;
-}
+import { identityKey, type User } from './actor.js';
+import type { AgencyStanding } from './standing-rule.js';
+import { StandingRepository } from './standing.repository.js';
 
 const SUSPENDED = 'suspended';
 
@@ -28,7 +23,7 @@ export class Standing implements OnApplicationBootstrap {
   private readonly newlySuspended = new Subject<string>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: StandingRepository,
     changes: TableChanges,
   ) {
     this.agencies = new InvalidatedCache(changes, ['agencies'], 10_000);
@@ -44,35 +39,30 @@ export class Standing implements OnApplicationBootstrap {
     await this.suspendedAccounts();
   }
 
-  /** Emits (and completes nothing) when `sub`'s account is suspended while it is connected. */
-  suspended(sub: string): Observable<string> {
-    return this.newlySuspended.pipe(filter((suspended) => suspended === sub));
+  /** Emits (and completes nothing) when `user`'s account is suspended while it is connected. */
+  suspended(user: User): Observable<string> {
+    const key = identityKey(user);
+    return this.newlySuspended.pipe(filter((suspended) => suspended === key));
   }
 
-  async isSuspended(sub: string): Promise<boolean> {
-    return (await this.suspendedAccounts()).has(sub);
+  async isSuspended(user: User): Promise<boolean> {
+    return (await this.suspendedAccounts()).has(identityKey(user));
   }
 
   async agency(id: string): Promise<AgencyStanding | null> {
     const cached = this.agencies.get(id);
     if (cached !== undefined) return cached;
-    return this.agencies.load(id, async () => {
-      const [row] = await this.dataSource.query<{ status: AgencyStatus; status_reason: string | null }[]>(
-        'SELECT status, status_reason FROM agencies WHERE id = $1',
-        [id],
-      );
-      return row ? { status: row.status, reason: row.status_reason } : null;
-    });
+    return this.agencies.load(id, () => this.repository.agency(id));
   }
 
-  /** The suspended subs, kept until `users` changes; each one not suspended before is announced. */
+  /** The suspended identities (identityKey), kept until `users` changes; each one not suspended before is announced. */
   private async suspendedAccounts(): Promise<ReadonlySet<string>> {
     const cached = this.accounts.get(SUSPENDED);
     if (cached) return cached;
-    const subs = await this.accounts.load(SUSPENDED, async () => {
-      const rows = await this.dataSource.query<{ sub: string }[]>(`SELECT sub FROM users WHERE status = 'suspended'`);
-      return new Set(rows.map((row) => row.sub));
-    });
+    const subs = await this.accounts.load(
+      SUSPENDED,
+      async () => new Set((await this.repository.suspended()).map((account) => identityKey(account))),
+    );
     const before = this.known;
     this.known = subs;
     for (const sub of subs) if (!before.has(sub)) this.newlySuspended.next(sub);

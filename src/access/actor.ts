@@ -1,5 +1,3 @@
-import { BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
-
 export const ROLES = ['admin', 'agency', 'renter'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -30,25 +28,13 @@ export const ANONYMOUS: Actor = { kind: 'anonymous' };
 export const SYSTEM: Actor = { kind: 'system' };
 
 export const isUser = (actor: Actor): actor is User => actor.kind === 'user';
-export const hasRole = (actor: Actor, role: Role): actor is User => actor.kind === 'user' && actor.role === role;
-
 /**
- * The one agency whose data `actor` may see, or undefined when it sees every agency's
- * (open mode, the admin, and — for the public catalogue — renters and anonymous callers).
+ * One identity: issuer and sub together, everywhere (accounts, suspension, idempotency keys,
+ * limits). A token of another issuer with the same `sub` is someone else; a token of the same
+ * identity with another role is the same person, acting in that role.
  */
-export function ownAgency(actor: Actor): string | undefined {
-  return hasRole(actor, 'agency') ? (actor.agencyId ?? undefined) : undefined;
-}
-
-/** The agency a new car of `actor` goes to when it names none (open mode: the built-in one). */
-export function defaultAgency(actor: Actor): string | undefined {
-  if (actor.kind === 'open') return BUILT_IN_AGENCY_ID;
-  return ownAgency(actor);
-}
-
-/** One identity, whole: a token of another issuer, role or agency with the same `sub` is someone else. */
-export function identityKey(user: User): string {
-  return JSON.stringify([user.issuer, user.sub, user.role, user.agencyId]);
+export function identityKey(user: Pick<User, 'issuer' | 'sub'>): string {
+  return JSON.stringify([user.issuer, user.sub]);
 }
 
 /** Who made a change, as recorded in a booking's history. */
