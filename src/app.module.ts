@@ -3,6 +3,7 @@ import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
@@ -14,7 +15,7 @@ import { CarsModule } from './cars/cars.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { redactAccessToken } from './auth/bearer-token.js';
 import { validateEnvironment, type Environment } from './config/environment.js';
-import { dataSourceOptions } from './database/data-source.options.js';
+import { dataSourceOptions, runtimeRole } from './database/data-source.options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
@@ -54,16 +55,25 @@ export class AppModule {
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
               genReqId: (request, response) => {
-                // A client's id is echoed into logs and responses: only when short and plain.
+                // The server names every request itself (the audit trail keeps that id); a client's
+                // own X-Request-Id, when short and plain, is echoed back and logged beside it.
+                const id = randomUUID();
                 const given = request.headers['x-request-id'];
-                const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-                response.setHeader('X-Request-Id', id);
+                const client = typeof given === 'string' && REQUEST_ID.test(given) ? given : undefined;
+                (request as { clientRequestId?: string }).clientRequestId = client;
+                response.setHeader('X-Request-Id', client ?? id);
                 return id;
               },
               // One short line per request: id, method, url, status, time.
               serializers: {
-                req: (request: { id: string; method: string; url: string; raw?: { ip?: string } }) => ({
+                req: (request: {
+                  id: string;
+                  method: string;
+                  url: string;
+                  raw?: { ip?: string; clientRequestId?: string };
+                }) => ({
                   id: request.id,
+                  clientId: request.raw?.clientRequestId,
                   method: request.method,
                   url: redactAccessToken(request.url),
                   ip: request.raw?.ip, // the forwarded address behind a trusted proxy (TRUST_PROXY)
@@ -77,11 +87,13 @@ export class AppModule {
         }),
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<Environment, true>) =>
+          useFactory: async (config: ConfigService<Environment, true>) =>
             dataSourceOptions(config.get('DATABASE_URL', { infer: true }), {
               poolSize: config.get('DB_POOL_SIZE', { infer: true }),
               connectTimeoutMs: config.get('DB_CONNECT_TIMEOUT_MS', { infer: true }),
               statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true }),
+              // The API's requests act as a role that owns no table (migrations run as the owner).
+              role: await runtimeRole(config.get('DATABASE_URL', { infer: true })),
             }),
         }),
         DatabaseModule,
@@ -90,8 +102,9 @@ export class AppModule {
         MetricsModule,
         LimitsModule,
         IdempotencyModule,
-        AccountsModule,
+        AccessModule,
         AuthModule,
+        AccountsModule,
         AgenciesModule,
         CarsModule,
         BookingsModule,

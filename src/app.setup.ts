@@ -1,5 +1,4 @@
-import { requestContext } from './audit/request-context.js';
-import { Standing } from './auth/standing.js';
+import { Standing } from './access/standing.js';
 import { DatabaseAvailability } from './database/availability.js';
 import { ConfigService } from '@nestjs/config';
 import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
@@ -43,8 +42,6 @@ export function configureApp(app: INestApplication): void {
     HTTP_HEADERS_TIMEOUT_MS: env.get('HTTP_HEADERS_TIMEOUT_MS', { infer: true }),
     HTTP_REQUEST_TIMEOUT_MS: env.get('HTTP_REQUEST_TIMEOUT_MS', { infer: true }),
   });
-  // Whatever is recorded in a request's name (the audit trail) knows its X-Request-Id.
-  app.use((request: Request, _response: Response, next: NextFunction) => requestContext.run({ request }, next));
   const lifecycle = app.get(Lifecycle);
   app.use((_request: Request, response: Response, next: NextFunction) => {
     if (lifecycle.draining) response.setHeader('Connection', 'close');

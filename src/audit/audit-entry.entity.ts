@@ -1,9 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * One admin action or booking status change, as it happened: who (sub, role), what, on which entity,
- * the state before and after, the reason given, when, and the request that did it. Append-only: the
- * AUDIT_APPEND_ONLY trigger refuses every UPDATE and DELETE, and nothing in the API writes but inserts.
+ * One change of one entity by an audited request (every write of the admin team, every change of
+ * status or money), as it happened: who (sub, role), what, on which entity, the columns before and
+ * after, the reason given, when, and the request that did it. Written by the database's audit
+ * triggers in the transaction of the change (see AuditInterceptor). Append-only: a trigger refuses
+ * every UPDATE, DELETE and TRUNCATE, and the API's own role may only read and insert.
  */
 @Entity('audit_log')
 @Index('audit_log_by_time', ['at', 'id'])
@@ -41,7 +43,11 @@ export class AuditEntry {
   @Column('text', { nullable: true })
   reason: string | null;
 
-  /** The X-Request-Id of the request that did it (null for what the API does by itself). */
+  /** The id the server gave the request that did it (null for what the API does by itself). */
   @Column('text', { nullable: true })
   requestId: string | null;
+
+  /** The X-Request-Id the client sent with it, if any: the client's word, kept beside the server's. */
+  @Column('text', { nullable: true })
+  clientRequestId: string | null;
 }

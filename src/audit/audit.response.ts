@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AuditEntry } from './audit-entry.entity.js';
+import { AUDITED_ENTITIES } from './dto/audit.query.js';
 
 export class AuditEntryResponse {
   @ApiProperty() id: string;
@@ -7,13 +8,15 @@ export class AuditEntryResponse {
   @ApiProperty() actorSub: string;
   @ApiProperty({ enum: ['admin', 'agency', 'renter', 'open', 'system'] }) actorRole: string;
   @ApiProperty({ example: 'agency.status' }) action: string;
-  @ApiProperty({ enum: ['agency', 'user', 'complaint', 'review', 'booking'] }) entityType: string;
+  @ApiProperty({ enum: AUDITED_ENTITIES }) entityType: string;
   @ApiProperty() entityId: string;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) before: Record<string, unknown> | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) after: Record<string, unknown> | null;
   @ApiProperty({ type: 'string', nullable: true }) reason: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'X-Request-Id of the request that did it' })
+  @ApiProperty({ type: 'string', nullable: true, description: 'The id the server gave the request that did it' })
   requestId: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The X-Request-Id the client sent with it, if any' })
+  clientRequestId: string | null;
 }
 
 export function toAuditEntryResponse(entry: AuditEntry): AuditEntryResponse {
@@ -29,5 +32,6 @@ export function toAuditEntryResponse(entry: AuditEntry): AuditEntryResponse {
     after: entry.after,
     reason: entry.reason,
     requestId: entry.requestId,
+    clientRequestId: entry.clientRequestId,
   };
 }

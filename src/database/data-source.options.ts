@@ -7,6 +7,7 @@ import { Complaint } from '../complaints/complaint.entity.js';
 import { BookingMessage } from '../bookings/booking-message.entity.js';
 import { CarRating } from '../cars/car-rating.entity.js';
 import { BookingChange } from '../bookings/booking-change.entity.js';
+import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
 import { Car } from '../cars/car.entity.js';
@@ -45,11 +46,35 @@ export interface PoolSettings {
   connectTimeoutMs?: number;
   /** PostgreSQL cancels a statement that runs longer (no runaway query holds a connection). */
   statementTimeoutMs?: number;
+  /** The role every connection acts as (`SET ROLE` at connection start); the connecting user's own when absent. */
+  role?: string;
+}
+
+/** The role the API's connections act as, created by the AccessAndAudit migration: it owns nothing. */
+export const APP_ROLE = 'car_rental_app';
+
+/**
+ * APP_ROLE when it exists and the user of `url` may act as it; undefined otherwise (a database
+ * whose migrating user could not create roles: the API then runs as that user).
+ */
+export async function runtimeRole(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ usable: boolean }>(
+      `SELECT CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = $1)
+                   THEN pg_has_role(current_user, $1, 'MEMBER') ELSE false END AS usable`,
+      [APP_ROLE],
+    );
+    return rows[0].usable ? APP_ROLE : undefined;
+  } finally {
+    await client.end();
+  }
 }
 
 export function dataSourceOptions(
   url: string,
-  { poolSize = 10, connectTimeoutMs = 2000, statementTimeoutMs = 10000 }: PoolSettings = {},
+  { poolSize = 10, connectTimeoutMs = 2000, statementTimeoutMs = 10000, role }: PoolSettings = {},
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -73,6 +98,7 @@ export function dataSourceOptions(
       // Notice a half-open connection (server gone without a FIN) instead of waiting on it forever.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10000,
+      ...(role ? { options: `-c role=${role}` } : {}),
     },
   };
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PgBus } from './pg-bus.service.js';
 
-/** Triggers on cars, bookings, reviews and agencies NOTIFY this channel with the table's name when a write commits. */
-export const TABLE_CHANGED_CHANNEL = 'cars_changed';
+/** Triggers on cars, bookings, reviews, agencies and users NOTIFY this channel with the table's name when a write commits. */
+export const TABLE_CHANGED_CHANNEL = 'table_changes';
 
 type Listener = (table: string) => void;
 

@@ -1,12 +1,13 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * A request made with an `Idempotency-Key`: while `statusCode` is null it is
- * still running; then the response it got, replayed to retries for 24 hours.
+ * A request made with an `Idempotency-Key`: while `statusCode` is null it is still running (for
+ * its lease at most); then the response it got, stored in the transaction of its write and
+ * replayed to retries for 24 hours.
  */
 @Entity('idempotency_keys')
 export class IdempotencyKey {
-  /** Who sent it (their address today, their token's `sub` once identity exists): keys are per client. */
+  /** Who sent it: their identity (token mode) or their address. Keys are per client. */
   @PrimaryColumn('text')
   client: string;
 
@@ -22,6 +23,10 @@ export class IdempotencyKey {
 
   @Column('jsonb', { nullable: true })
   body: unknown;
+
+  /** While it has no answer: until when the request that claimed it holds it (see IDEMPOTENCY_LEASE_SECONDS). */
+  @Column('timestamptz', { nullable: true })
+  leaseUntil: Date | null;
 
   @Index()
   @CreateDateColumn({ type: 'timestamptz' })

@@ -1,4 +1,4 @@
-import { identityKey, isUser, type Actor } from '../auth/actor.js';
+import { identityKey, isUser, type Actor } from '../access/actor.js';
 import { createHash } from 'node:crypto';
 import {
   BadRequestException,
@@ -12,24 +12,29 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { catchError, from, lastValueFrom, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { toErrorAnswer } from '../common/all-exceptions.filter.js';
 import { routeOf } from '../common/route-of.js';
+import { Transactions } from '../database/transactions.js';
 import { IdempotencyService } from './idempotency.service.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * `Idempotency-Key` (IETF httpapi draft) on a creating POST: the first request
- * runs and its response (status and body, errors included) is stored with the
- * key for 24 hours; a retry with the same key and body gets that response again
- * with `Idempotent-Replayed: true`. The same key with another body is 422; while
- * the first is still running, 409. A 5xx is not stored: the retry runs anew.
- * Without the header, nothing changes.
+ * `Idempotency-Key` (IETF httpapi draft) on a creating POST: the first request runs and its
+ * response (status and body, errors included) is stored with the key for 24 hours; a retry with the
+ * same key and body gets that response again with `Idempotent-Replayed: true`. The same key with
+ * another body is 422; while the first is still running (for its lease at most), 409. A success is
+ * stored in the transaction of the write it answers (the request transaction): both commit or
+ * neither, so a retry never writes twice and never finds a key stuck. A 5xx is not stored: the
+ * retry runs anew. Without the header, nothing changes.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly transactions: Transactions,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
@@ -69,16 +74,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private run(next: CallHandler, client: string, key: string): Observable<unknown> {
-    return next.handle().pipe(
+    const write = this.transactions.request(() => lastValueFrom(next.handle(), { defaultValue: undefined }), {
       // Every route this guards is a creating POST: 201.
-      mergeMap((body) =>
-        from(this.idempotency.complete(client, key, HttpStatus.CREATED, body)).pipe(mergeMap(() => of(body))),
-      ),
+      close: (manager, body) => this.idempotency.complete(manager, client, key, HttpStatus.CREATED, body),
+    });
+    return from(write).pipe(
       catchError((error: unknown) => {
         const { body } = toErrorAnswer(error);
+        // The write was rolled back: a refusal is stored on its own, a failure frees the key.
         const settle =
           body.statusCode < 500
-            ? this.idempotency.complete(client, key, body.statusCode, body)
+            ? this.idempotency.complete(undefined, client, key, body.statusCode, body)
             : this.idempotency.release(client, key);
         // Settle the key, then answer with the original error.
         return from(settle.catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)));

@@ -1,23 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Repository } from 'typeorm';
 import type { IdempotencyKey } from './idempotency-key.entity.js';
+import type { IdempotencyRepository } from './idempotency.repository.js';
 import { IdempotencyService } from './idempotency.service.js';
 
 /**
- * The claim's decisions over a table held here: the INSERT … ON CONFLICT claims a key that is absent
- * (or expired), and otherwise the stored record decides.
+ * The claim's decisions over a table held here: the repository's claim takes a key that is absent
+ * (or expired, or whose lease ran out), and otherwise the stored record decides.
  */
 function setup() {
   const records = new Map<string, Partial<IdempotencyKey>>();
   let vanishOnce = false;
   const repository = {
-    query: (_sql: string, [client, key, fingerprint]: [string, string, string]) => {
+    claim: (client: string, key: string, fingerprint: string) => {
       const id = `${client}/${key}`;
-      if (records.has(id)) return Promise.resolve([]);
+      if (records.has(id)) return Promise.resolve(false);
       records.set(id, { client, key, fingerprint, statusCode: null, body: null });
-      return Promise.resolve([{}]);
+      return Promise.resolve(true);
     },
-    findOneBy: ({ client, key }: { client: string; key: string }) => {
+    find: (client: string, key: string) => {
       if (vanishOnce) {
         vanishOnce = false;
         records.delete(`${client}/${key}`); // expired and swept between the two statements
@@ -25,7 +25,7 @@ function setup() {
       }
       return Promise.resolve(records.get(`${client}/${key}`) ?? null);
     },
-  } as unknown as Repository<IdempotencyKey>;
+  } as unknown as IdempotencyRepository;
   return {
     service: new IdempotencyService(repository),
     records,

@@ -1,5 +1,31 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { FEED_RELAY_FUNCTION } from '../../realtime/outbox.sql.js';
+
+// The SQL as this migration applied it: a migration carries its own text, so history never changes.
+const FEED_RELAY_FUNCTION = `
+CREATE OR REPLACE FUNCTION "feed_relay"(feed text, insert_order text, channel text, batch integer)
+RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    stamped integer;
+    last bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(1717921124, hashtext(feed));
+    EXECUTE format(
+        'WITH pending AS (
+            SELECT %2$I AS key, nextval(%3$L) AS seq
+            FROM (SELECT %2$I FROM %1$I WHERE feed_seq IS NULL ORDER BY %2$I LIMIT %4$s) unrelayed
+         ), done AS (
+            UPDATE %1$I t SET feed_seq = pending.seq FROM pending
+            WHERE t.%2$I = pending.key AND t.feed_seq IS NULL RETURNING t.feed_seq
+         )
+         SELECT count(*)::int, max(feed_seq) FROM done',
+        feed, insert_order, feed || '_feed_seq', batch)
+    INTO stamped, last;
+    IF last IS NOT NULL THEN
+        PERFORM pg_notify(channel, last::text);
+    END IF;
+    RETURN stamped;
+END
+$$`;
 
 /**
  * Delivery order without a lock on the write path. Notifications and chat messages are inserted

@@ -1,5 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { ANNOUNCE_OUTBOX_ROWS_FUNCTION } from '../../realtime/outbox.sql.js';
+
+// The SQL as this migration applied it: a migration carries its own text, so history never changes.
+const ANNOUNCE_OUTBOX_ROWS_FUNCTION = `
+CREATE OR REPLACE FUNCTION "announce_feed_rows"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('feed_outbox', TG_TABLE_NAME);
+    RETURN NULL;
+END
+$$`;
 
 /**
  * The database announces its own changes: statement-level triggers NOTIFY `feed_outbox` (payload:

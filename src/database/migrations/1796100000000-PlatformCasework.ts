@@ -1,5 +1,16 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { AUDIT_APPEND_ONLY_FUNCTION, AUDIT_APPEND_ONLY_TRIGGER } from '../../audit/audit.sql.js';
+
+// The SQL as this migration applied it: a migration carries its own text, so history never changes.
+const AUDIT_APPEND_ONLY_FUNCTION = `
+CREATE OR REPLACE FUNCTION "audit_log_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$`;
+
+const AUDIT_APPEND_ONLY_TRIGGER = `
+CREATE TRIGGER "audit_log_append_only" BEFORE UPDATE OR DELETE ON "audit_log"
+FOR EACH ROW EXECUTE FUNCTION "audit_log_append_only"()`;
 
 /**
  * The admin team's casework: the append-only audit trail, complaints with their threads, the support

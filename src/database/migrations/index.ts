@@ -8,6 +8,7 @@ import { NameChangedTable1795800000000 } from './1795800000000-NameChangedTable.
 import { NotificationsByCreation1795900000000 } from './1795900000000-NotificationsByCreation.js';
 import { RentersAndProfiles1796000000000 } from './1796000000000-RentersAndProfiles.js';
 import { PlatformCasework1796100000000 } from './1796100000000-PlatformCasework.js';
+import { AccessAndAudit1796200000000 } from './1796200000000-AccessAndAudit.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   NotificationsByCreation1795900000000,
   RentersAndProfiles1796000000000,
   PlatformCasework1796100000000,
+  AccessAndAudit1796200000000,
 ];
