@@ -256,7 +256,7 @@ describe('Token mode: renters as users', () => {
         .set(as('r1'))
         .send(bookingInput(car, day(5), day(6)))
         .expect(409);
-      expect(refused.body.message).toBe("The car's agency is pending: it takes no bookings");
+      expect(refused.body.message).toBe('This car cannot be booked at the moment');
 
       await api().patch(`/agencies/${pending}/status`).set(as('admin')).send({ status: 'active' }).expect(200);
       expect(await makes(as('r1'))).toContain('Hidden');

@@ -7,7 +7,7 @@
  * periods, each request another period.
  */
 import { signHs256 } from '../../src/auth/sign-token.js';
-import { catalogueSql } from '../../src/cars/catalogue-query.js';
+import { catalogueSql } from '../../src/cars/cars.repository.js';
 import type { ListCarsQuery } from '../../src/cars/dto/list-cars.query.js';
 import { DEFAULT_SCALE, seedScale } from '../../src/database/seed-scale.js';
 import type { BenchDatabase } from '../harness/bench-database.js';
@@ -101,7 +101,7 @@ export async function benchRenterSearch(database: BenchDatabase, sizes: number[]
 async function explain(database: BenchDatabase): Promise<string> {
   const { from, to } = week(1);
   const query = { from, to, priceMax: 80, fuelType: 'Diesel', sort: 'price', limit: 20, offset: 0 } as ListCarsQuery;
-  const { sql, params } = catalogueSql(query, { activeOnly: true });
+  const { sql, params } = catalogueSql(query, { kind: 'public' });
   const plan = await database.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params);
   return plan.map((line) => line['QUERY PLAN']).join('\n');
 }

@@ -9,15 +9,18 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
  */
 @Entity('users')
 @Index('users_by_first_seen', ['firstSeenAt'])
+@Index('users_by_sub', ['sub'])
 @Check('users_status_known', `"status" IN ('active', 'suspended')`)
 export class Account {
-  /** The token's `sub`. */
-  @PrimaryColumn('text')
-  sub: string;
-
-  @Column('text')
+  /** The token's `iss` ('' when it has none): with `sub`, the identity. */
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'PK_users_identity' })
   issuer: string;
 
+  /** The token's `sub`. */
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'PK_users_identity' })
+  sub: string;
+
+  /** The role of the last token seen (a token's own role is what counts for its requests). */
   @Column('text')
   role: string;
 

@@ -3,7 +3,6 @@ import {
   Body,
   Controller,
   Get,
-  NotFoundException,
   Param,
   Patch,
   Query,
@@ -18,6 +17,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -25,8 +25,9 @@ import { Access, CurrentActor } from '../auth/access.decorator.js';
 import type { Page } from '../common/pagination.query.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { AccountStatusDto, ListUsersQuery } from './dto/accounts.dto.js';
-import { isUser, type Actor } from '../auth/actor.js';
-import { AccountResponse, toAccountResponse, UserSummaryResponse } from './account.response.js';
+import type { Actor } from '../access/actor.js';
+import { Audited } from '../audit/audited.decorator.js';
+import { AccountResponse, UserSummaryResponse } from './account.response.js';
 import { AccountsService } from './accounts.service.js';
 
 /** A sub as a path segment: text of at most 255 characters, no control characters. */
@@ -36,6 +37,15 @@ class SubPipe implements PipeTransform<string, string> {
     if (value.length === 0 || value.length > 255 || /[\u0000-\u001f\u007f]/.test(value)) {
       throw new BadRequestException('sub must be 1 to 255 characters of text');
     }
+    return value;
+  }
+}
+
+/** An optional issuer in the query: text of at most 1000 characters. */
+class IssuerPipe implements PipeTransform<unknown, string | undefined> {
+  transform(value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.length > 1000) throw new BadRequestException('issuer must be text');
     return value;
   }
 }
@@ -67,21 +77,26 @@ export class AccountsController {
   @ApiOkResponse({ type: AccountResponse })
   @ApiNotFoundResponse({ description: 'No account with that sub' })
   @ApiConflictResponse({ description: 'Your own account' })
+  @ApiQuery({
+    name: 'issuer',
+    required: false,
+    description: 'The issuer, when accounts of several issuers share the sub',
+  })
+  @Audited('user.status')
   setStatus(
     @CurrentActor() actor: Actor,
     @Param('sub', SubPipe) sub: string,
+    @Query('issuer', IssuerPipe) issuer: string | undefined,
     @Body() dto: AccountStatusDto,
   ): Promise<AccountResponse> {
-    return this.accounts.setStatus(sub, dto, actor);
+    return this.accounts.setStatus(sub, issuer, dto, actor);
   }
 
   @Get('me')
   @ApiOperation({ summary: 'The account of the token used (kept from the tokens this API has seen)' })
   @ApiOkResponse({ type: AccountResponse })
   @ApiNotFoundResponse({ description: 'Open mode: no accounts' })
-  async me(@CurrentActor() actor: Actor): Promise<AccountResponse> {
-    const account = isUser(actor) ? await this.accounts.find(actor.sub) : null;
-    if (!account) throw new NotFoundException('No account: open mode has no users');
-    return toAccountResponse(account);
+  me(@CurrentActor() actor: Actor): Promise<AccountResponse> {
+    return this.accounts.me(actor);
   }
 }

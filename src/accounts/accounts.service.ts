@@ -1,13 +1,10 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import { audit } from '../audit/audit.js';
-import { identityKey, isUser, type Actor, type User } from '../auth/actor.js';
+import { identityKey, isUser, type Actor, type User } from '../access/actor.js';
 import type { Page } from '../common/pagination.query.js';
-import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
-import { Account } from './account.entity.js';
+import { Transactions } from '../database/transactions.js';
 import { toAccountResponse, type AccountResponse, type UserSummaryResponse } from './account.response.js';
+import { AccountsRepository } from './accounts.repository.js';
 import type { AccountStatusDto, ListUsersQuery } from './dto/accounts.dto.js';
 
 /** How long an identity's `last_seen_at` may lag: it is written at most this often per process. */
@@ -16,8 +13,8 @@ const REFRESH_MS = 10 * 60 * 1000;
 const REMEMBERED = 10_000;
 
 /**
- * Keeps a `users` row per identity seen with a valid token: written when a token is first used on
- * this process, and refreshed at most every REFRESH_MS, so a request does not cost a write.
+ * Keeps a `users` row per identity (issuer and sub) seen with a valid token: written when a token is
+ * first used on this process, and refreshed at most every REFRESH_MS, so a request does not cost a write.
  */
 @Injectable()
 export class AccountsService {
@@ -26,8 +23,8 @@ export class AccountsService {
   private readonly written = new Map<string, number>();
 
   constructor(
-    @InjectRepository(Account) private readonly accounts: Repository<Account>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
+    private readonly transactions: Transactions,
     private readonly changes: TableChanges,
   ) {}
 
@@ -43,7 +40,7 @@ export class AccountsService {
     this.written.delete(key);
     this.written.set(key, now);
     if (this.written.size > REMEMBERED) this.written.delete(this.written.keys().next().value!);
-    const write = this.upsert(user);
+    const write = this.accounts.upsert(user);
     if (last === undefined) await write;
     else
       write.catch((error: unknown) =>
@@ -51,75 +48,51 @@ export class AccountsService {
       );
   }
 
-  private async upsert(user: User): Promise<void> {
-    await this.accounts.query(
-      `INSERT INTO users (sub, issuer, role, agency_id, name, email) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (sub) DO UPDATE SET issuer = EXCLUDED.issuer, role = EXCLUDED.role, agency_id = EXCLUDED.agency_id,
-         name = COALESCE(EXCLUDED.name, users.name), email = COALESCE(EXCLUDED.email, users.email), last_seen_at = now()`,
-      [user.sub, user.issuer, user.role, user.agencyId, user.name ?? null, user.email ?? null],
-    );
-  }
-
-  async find(sub: string): Promise<Account | null> {
-    return this.accounts.findOneBy({ sub });
+  /** The account of the token presented, in the role and agency of that token (not of the token seen last). */
+  async me(actor: Actor): Promise<AccountResponse> {
+    const account = isUser(actor) ? await this.accounts.find(actor) : null;
+    if (!isUser(actor) || !account) throw new NotFoundException('No account: open mode has no users');
+    return { ...toAccountResponse(account), role: actor.role, agencyId: actor.agencyId };
   }
 
   /** The accounts (admin), newest seen first, with their bookings and reviews counted. */
   async list(query: ListUsersQuery): Promise<Page<UserSummaryResponse>> {
-    const qb = this.accounts
-      .createQueryBuilder('u')
-      .addSelect(
-        '(SELECT count(*) FROM bookings b WHERE b.renter_id = u.sub AND b.renter_account)::int',
-        'booking_count',
-      )
-      .addSelect(
-        '(SELECT count(*) FROM reviews r WHERE r.renter_id = u.sub AND r.booking_id IS NOT NULL)::int',
-        'review_count',
-      );
-    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
-    if (query.agencyId) qb.andWhere('u.agency_id = :agencyId', { agencyId: query.agencyId });
-    if (query.status) qb.andWhere('u.status = :status', { status: query.status });
-    if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-      qb.andWhere('(u.sub ILIKE :like OR u.name ILIKE :like OR u.email ILIKE :like)', { like });
-    }
-    const total = await qb.getCount();
-    qb.orderBy('u.last_seen_at', 'DESC').addOrderBy('u.sub').limit(query.limit).offset(query.offset);
-    const { entities, raw } = await qb.getRawAndEntities<{ booking_count: number; review_count: number }>();
+    const { items, total } = await this.accounts.list(query);
     return {
-      items: entities.map((account, index) => ({
+      items: items.map(({ account, bookingCount, reviewCount }) => ({
         ...toAccountResponse(account),
-        bookingCount: raw[index].booking_count,
-        reviewCount: raw[index].review_count,
+        bookingCount,
+        reviewCount,
       })),
       total,
     };
   }
 
   /**
-   * Suspends or reinstates an account (admin), in the audit trail. A suspended account gets 403 on
-   * every request, and its streams and sockets end on every process (see Standing).
+   * Suspends or reinstates an account (admin). A suspended account gets 403 on every request, and
+   * its streams and sockets end on every process (see Standing). `issuer` names the account when
+   * identities of several issuers share the sub.
    */
-  async setStatus(sub: string, dto: AccountStatusDto, actor: Actor): Promise<AccountResponse> {
+  async setStatus(
+    sub: string,
+    issuer: string | undefined,
+    dto: AccountStatusDto,
+    actor: Actor,
+  ): Promise<AccountResponse> {
     if (dto.status === 'suspended' && !dto.reason)
       throw new BadRequestException('reason is required to suspend an account');
-    if (isUser(actor) && actor.sub === sub) throw new ConflictException('An admin cannot change their own account');
-    const saved = await this.dataSource.transaction(async (manager) => {
-      const account = await manager.findOne(Account, { where: { sub }, lock: { mode: 'pessimistic_write' } });
-      if (!account) throw new NotFoundException('User not found');
+    const saved = await this.transactions.run(async (manager) => {
+      const found = await this.accounts.lockedBySub(manager, sub, issuer);
+      if (found.length === 0) throw new NotFoundException('User not found');
+      if (found.length > 1)
+        throw new ConflictException('Several issuers have an account with this sub: name the issuer');
+      const [account] = found;
+      if (isUser(actor) && identityKey(actor) === identityKey(account)) {
+        throw new ConflictException('An admin cannot change their own account');
+      }
       if (account.status === dto.status) return account;
-      const before = { status: account.status };
       account.status = dto.status;
-      const updated = await manager.save(account);
-      await audit(new AtomicWrite(), actor, {
-        action: 'user.status',
-        entityType: 'user',
-        entityId: sub,
-        before,
-        after: { status: updated.status },
-        reason: dto.reason,
-      }).run(manager);
-      return updated;
+      return manager.save(account);
     });
     this.changes.committed('users');
     return toAccountResponse(saved);

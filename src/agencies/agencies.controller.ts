@@ -12,11 +12,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Access, CurrentActor, Public } from '../auth/access.decorator.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { AgenciesService } from './agencies.service.js';
 import { AgencyResponse } from './agency.response.js';
 import { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto } from './dto/agency.dto.js';
+import { Audited } from '../audit/audited.decorator.js';
 
 @ApiTags('agencies')
 @ApiBearerAuth()
@@ -28,6 +29,7 @@ export class AgenciesController {
 
   @Post()
   @Access({ roles: ['admin'] })
+  @Audited('agency.create')
   @ApiOperation({ summary: 'Register an agency (admin), active unless `status: pending`' })
   @ApiCreatedResponse({ type: AgencyResponse })
   @ApiForbiddenResponse({ description: 'Not the admin' })
@@ -58,6 +60,7 @@ export class AgenciesController {
 
   @Patch(':id')
   @Access({ roles: ['admin', 'agency'] })
+  @Audited('agency.update')
   @ApiOperation({ summary: 'Edit the profile (the agency itself, or the admin)' })
   @ApiUuidParam()
   @ApiOkResponse({ type: AgencyResponse })
@@ -73,17 +76,14 @@ export class AgenciesController {
 
   @Patch(':id/status')
   @Access({ roles: ['admin'] })
+  @Audited('agency.status')
   @ApiOperation({ summary: 'Approve, suspend (with a reason) or reinstate an agency (admin); the agency is notified' })
   @ApiUuidParam()
   @ApiOkResponse({ type: AgencyResponse })
   @ApiForbiddenResponse({ description: 'Not the admin' })
   @ApiConflictResponse({ description: 'The built-in agency of open mode stays active' })
   @ApiNotFoundResponse()
-  setStatus(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidPipe) id: string,
-    @Body() dto: AgencyStatusDto,
-  ): Promise<AgencyResponse> {
-    return this.agencies.setStatus(id, dto, actor);
+  setStatus(@Param('id', UuidPipe) id: string, @Body() dto: AgencyStatusDto): Promise<AgencyResponse> {
+    return this.agencies.setStatus(id, dto);
   }
 }

@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesController } from './agencies.controller.js';
 import { AgenciesService } from './agencies.service.js';
 import { Agency } from './agency.entity.js';
+import { AgenciesRepository } from './agencies.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Agency])],
   controllers: [AgenciesController],
-  providers: [AgenciesService],
+  providers: [AgenciesRepository, AgenciesService],
   exports: [AgenciesService],
 })
 export class AgenciesModule {}

@@ -1,12 +1,13 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { SYSTEM } from '../auth/actor.js';
+import { SYSTEM } from '../access/actor.js';
+import { auditContext } from '../audit/audit-context.js';
+import { AuditRepository } from '../audit/audit.repository.js';
 import type { Environment } from '../config/environment.js';
 import { isDatabaseUnavailable } from '../database/availability.js';
 import { TableChanges } from '../database/table-changes.js';
-import { Booking } from './booking.entity.js';
+import { Transactions } from '../database/transactions.js';
+import { BookingsRepository } from './bookings.repository.js';
 import { BookingsService } from './bookings.service.js';
 
 export const HOLD_EXPIRED = 'hold expired';
@@ -31,7 +32,9 @@ export class BookingHolds implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly repository: BookingsRepository,
+    private readonly trail: AuditRepository,
     private readonly bookings: BookingsService,
     private readonly changes: TableChanges,
     config: ConfigService<Environment, true>,
@@ -78,22 +81,24 @@ export class BookingHolds implements OnApplicationBootstrap, BeforeApplicationSh
     return cancelled;
   }
 
+  /** One batch, in one transaction, in the audit trail as the system's (a status change). */
   private expireBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const expired = await manager
-        .createQueryBuilder(Booking, 'b')
-        .where(`b.status = 'Pending' AND b.created_at <= now() - make_interval(mins => :minutes)`, {
-          minutes: this.holdMinutes,
-        })
-        .orderBy('b.created_at')
-        .limit(BATCH)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      for (const booking of expired) {
-        await this.bookings.apply(manager, booking, { status: 'Cancelled' }, SYSTEM, HOLD_EXPIRED);
-      }
-      return expired.length;
-    });
+    let expired = 0;
+    return this.transactions
+      .request(
+        async () => {
+          const manager = this.transactions.manager;
+          const holds = await this.repository.expiredHolds(manager, this.holdMinutes, BATCH);
+          for (const booking of holds) {
+            await this.bookings.apply(manager, booking, { status: 'Cancelled' }, SYSTEM, HOLD_EXPIRED);
+          }
+          expired = holds.length;
+        },
+        {
+          open: (manager) =>
+            this.trail.state(manager, { ...auditContext('booking.expire', SYSTEM), reason: HOLD_EXPIRED }),
+        },
+      )
+      .then(() => expired);
   }
 }

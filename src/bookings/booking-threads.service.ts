@@ -1,9 +1,9 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { actorStamp, hasRole, isUser, type Actor } from '../auth/actor.js';
+import { Injectable } from '@nestjs/common';
+import { actorStamp, isUser, type Actor } from '../access/actor.js';
+import { policies } from '../access/policies.js';
 import type { Page, PaginationQuery } from '../common/pagination.query.js';
 import { AtomicWrite } from '../database/atomic-write.js';
+import { Transactions } from '../database/transactions.js';
 import { addNotice, type Notice } from '../realtime/outbox.js';
 import { BookingMessage } from './booking-message.entity.js';
 import { toBookingMessageResponse, type BookingMessageResponse } from './booking-message.response.js';
@@ -18,13 +18,13 @@ import { BookingsService } from './bookings.service.js';
 @Injectable()
 export class BookingThreads {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly bookings: BookingsService,
   ) {}
 
   async list(bookingId: string, page: PaginationQuery, actor: Actor): Promise<Page<BookingMessageResponse>> {
-    await this.bookings.load(this.dataSource.manager, bookingId, actor);
-    const [rows, total] = await this.dataSource.manager.findAndCount(BookingMessage, {
+    await this.bookings.load(this.transactions.manager, bookingId, actor);
+    const [rows, total] = await this.transactions.manager.findAndCount(BookingMessage, {
       where: { bookingId },
       order: { id: 'ASC' },
       take: page.limit,
@@ -34,13 +34,11 @@ export class BookingThreads {
   }
 
   async post(bookingId: string, content: string, actor: Actor): Promise<BookingMessageResponse> {
-    const booking = await this.bookings.load(this.dataSource.manager, bookingId, actor);
+    const booking = await this.bookings.load(this.transactions.manager, bookingId, actor);
     const agencyName = isUser(actor) ? actor.name : undefined;
-    if (hasRole(actor, 'admin'))
-      throw new ForbiddenException('The admin reads booking threads but does not write in them');
-    const fromRenter = hasRole(actor, 'renter');
+    const fromRenter = policies.threadAuthor(actor) === 'renter';
     // The message and the other side's notification commit together.
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async (manager) => {
       const message = await manager.save(
         manager.create(BookingMessage, {
           bookingId,

@@ -14,7 +14,7 @@ import { PaginationQuery } from '../common/pagination.query.js';
 import { BookingMessageResponse } from './booking-message.response.js';
 import { BookingThreads } from './booking-threads.service.js';
 import { CreateBookingMessageDto } from './dto/booking-message.dto.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { BookingChangeResponse } from './booking-change.response.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
@@ -24,6 +24,7 @@ import { CreateBookingDto } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
 import { UpdateBookingDto } from './dto/update-booking.dto.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
+import { Audited } from '../audit/audited.decorator.js';
 
 @ApiTags('bookings')
 @ApiBearerAuth()
@@ -86,6 +87,7 @@ export class BookingsController {
   }
 
   @Post()
+  @Audited('booking.create')
   @Idempotent()
   @ApiOperation({
     summary: 'Create a Pending booking; totalPrice is computed by the server, a client value is ignored',
@@ -107,6 +109,7 @@ export class BookingsController {
   }
 
   @Patch(':id')
+  @Audited('booking.update', { anyone: true })
   @ApiOperation({
     summary:
       'Change the status and/or the paid flag of a booking (a renter: cancel their own before it starts, with a reason)',
@@ -124,6 +127,7 @@ export class BookingsController {
   }
 
   @Put(':id')
+  @Audited('booking.update', { anyone: true })
   @ApiOperation({ summary: 'Same as PATCH (the dashboard uses PUT)' })
   @ApiUuidParam()
   @ApiOkResponse({ type: BookingResponse })

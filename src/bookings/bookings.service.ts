@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, LessThan, MoreThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { actorStamp, hasRole, ownAgency, type Actor, type User } from '../auth/actor.js';
+import type { EntityManager } from 'typeorm';
+import { actorStamp, type Actor, type User } from '../access/actor.js';
+import { policies } from '../access/policies.js';
 import type { Environment } from '../config/environment.js';
 import { CarsService } from '../cars/cars.service.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
-import { audit } from '../audit/audit.js';
+import { Transactions } from '../database/transactions.js';
 import { addNotice } from '../realtime/outbox.js';
 import type { Page } from '../common/pagination.query.js';
 import { bookingCreatedNotice, bookingStatusNotice, renterStatusNotice } from './booking.notices.js';
@@ -22,14 +16,13 @@ import { Booking } from './booking.entity.js';
 import { BookingChange } from './booking-change.entity.js';
 import { toBookingChangeResponse, type BookingChangeResponse } from './booking-change.response.js';
 import { toBookingResponse, type BookingResponse } from './booking.response.js';
-import { ACTIVE_STATUSES, bookingPrice, canTransition, type BookingStatus } from './booking-status.js';
+import { bookingPrice, canTransition, type BookingStatus } from './booking-status.js';
+import { BookingsRepository } from './bookings.repository.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
 import type { UpdateBookingDto } from './dto/update-booking.dto.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** The advisory lock class of one renter's bookings: pg_advisory_xact_lock(class, hashtext(sub)). */
-const RENTER_LOCK_CLASS = 0x72656e74; // "rent"
 
 interface Renter {
   id: string;
@@ -55,8 +48,8 @@ export class BookingsService {
   private readonly maxOpenPerRenter: number;
 
   constructor(
-    @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bookings: BookingsRepository,
+    private readonly transactions: Transactions,
     private readonly cars: CarsService,
     private readonly changes: TableChanges,
     config: ConfigService<Environment, true>,
@@ -68,36 +61,19 @@ export class BookingsService {
 
   /** A renter sees its own bookings, an agency its cars', the admin (and open mode) all. */
   async list(query: ListBookingsQuery, actor: Actor): Promise<Page<BookingResponse>> {
-    // Find options, not a query builder: `withDeleted` must also reach the join, so that
-    // bookings of a deleted car still come with it (as GET /bookings/:id does).
-    const where: FindOptionsWhere<Booking> = visibleTo(actor);
-    if (query.carId) where.carId = query.carId;
-    if (query.status) where.status = query.status;
-    if (query.from) where.endDate = MoreThan(new Date(query.from));
-    if (query.to) where.startDate = LessThan(new Date(query.to));
-    const [rows, total] = await this.bookings.findAndCount({
-      where,
-      relations: { car: true },
-      withDeleted: true,
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map(toBookingResponse), total };
+    const { items, total } = await this.bookings.list(this.transactions.manager, policies.bookings(actor), query);
+    return { items: items.map(toBookingResponse), total };
   }
 
   async findOne(id: string, actor: Actor): Promise<BookingResponse> {
-    return toBookingResponse(await this.load(this.dataSource.manager, id, actor));
+    return toBookingResponse(await this.load(this.transactions.manager, id, actor));
   }
 
   /** Every change of the booking, its creation first, with who made it. */
   async history(id: string, actor: Actor): Promise<BookingChangeResponse[]> {
-    await this.load(this.dataSource.manager, id, actor);
-    const changes = await this.dataSource.manager.find(BookingChange, {
-      where: { bookingId: id },
-      order: { id: 'ASC' },
-    });
-    return changes.map(toBookingChangeResponse);
+    const manager = this.transactions.manager;
+    await this.load(manager, id, actor);
+    return (await this.bookings.history(manager, id)).map(toBookingChangeResponse);
   }
 
   /**
@@ -115,6 +91,7 @@ export class BookingsService {
     const startDate = new Date(dto.startDate);
     const endDate = new Date(dto.endDate);
     if (endDate <= startDate) throw new BadRequestException('endDate must be after startDate');
+    if (endDate.getTime() <= Date.now()) throw new BadRequestException('endDate must be in the future');
     // A day of grace: "today" in the renter's time zone may already be yesterday in UTC.
     if (startDate.getTime() < Date.now() - DAY_MS) throw new BadRequestException('startDate must not be in the past');
     if (endDate.getTime() - startDate.getTime() > this.maxBookingDays * DAY_MS) {
@@ -124,9 +101,9 @@ export class BookingsService {
       throw new BadRequestException(`startDate must be at most ${this.maxAdvanceDays} days ahead`);
     }
     const period: BookingRequest = { dto, startDate, endDate };
-    const created = hasRole(actor, 'renter')
+    const created = policies.booksAsRenter(actor)
       ? await this.createForRenter(period, actor)
-      : await this.write(this.dataSource.manager, { ...period, renter: walkIn(dto, actor) }, actor);
+      : await this.write(this.transactions.manager, { ...period, renter: walkIn(dto, actor) }, actor);
     this.changes.committed('bookings');
     return created;
   }
@@ -142,11 +119,9 @@ export class BookingsService {
       email: actor.email ?? period.dto.renter.email,
       account: true,
     };
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RENTER_LOCK_CLASS, actor.sub]);
-      const open = await manager.count(Booking, {
-        where: { renterId: actor.sub, renterAccount: true, status: In(ACTIVE_STATUSES), endDate: MoreThan(new Date()) },
-      });
+    return this.transactions.run(async (manager) => {
+      await this.bookings.lockRenter(manager, actor.sub);
+      const open = await this.bookings.countOpen(manager, actor.sub);
       if (open >= this.maxOpenPerRenter) {
         throw new ConflictException(
           `You already hold ${open} open bookings (Pending or Confirmed, not yet ended): at most ${this.maxOpenPerRenter}`,
@@ -203,14 +178,9 @@ export class BookingsService {
    * change, and a renter who booked with an account of every change they did not make themselves.
    */
   async update(id: string, dto: UpdateBookingDto, actor: Actor): Promise<BookingResponse> {
-    if (hasRole(actor, 'renter') && (dto.isPaid !== undefined || (dto.status ?? 'Cancelled') !== 'Cancelled')) {
-      throw new ForbiddenException('A renter may only cancel a booking');
-    }
-    const updated = await this.dataSource.transaction(async (manager) => {
-      // Who may see it cannot change (its car and renter are fixed): check, then lock the row.
-      await this.load(manager, id, actor);
-      const booking = await manager.findOne(Booking, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!booking) throw new NotFoundException('Booking not found');
+    policies.bookingChange(actor, dto);
+    const updated = await this.transactions.run(async (manager) => {
+      const booking = await this.load(manager, id, actor, true);
       const statusChanges = dto.status !== undefined && dto.status !== booking.status;
       if (statusChanges && !canTransition(booking.status, dto.status!)) {
         throw new ConflictException(`Cannot change booking status from ${booking.status} to ${dto.status}`);
@@ -219,7 +189,7 @@ export class BookingsService {
       if (statusChanges && dto.status === 'Completed' && booking.startDate.getTime() > Date.now()) {
         throw new ConflictException('A booking cannot be Completed before its startDate');
       }
-      if (statusChanges && hasRole(actor, 'renter') && booking.startDate.getTime() <= Date.now()) {
+      if (statusChanges && policies.cancelsTooLate(actor, booking.startDate)) {
         throw new ConflictException('A booking can only be cancelled by its renter before it starts');
       }
       return this.apply(
@@ -251,12 +221,7 @@ export class BookingsService {
     if (to.isPaid !== undefined) booking.isPaid = to.isPaid;
     const statusChanges = booking.status !== previousStatus;
     const paidChanges = booking.isPaid !== previousPaid;
-    await manager.save(booking);
-    const loaded = await manager.findOneOrFail(Booking, {
-      where: { id: booking.id },
-      relations: { car: true },
-      withDeleted: true,
-    });
+    const loaded = await this.bookings.save(manager, booking);
     const response = toBookingResponse(loaded);
     const write = new AtomicWrite();
     if (statusChanges || paidChanges) {
@@ -272,17 +237,8 @@ export class BookingsService {
       );
     }
     if (statusChanges) {
-      audit(write, actor, {
-        action: 'booking.status',
-        entityType: 'booking',
-        entityId: booking.id,
-        before: { status: previousStatus },
-        after: { status: booking.status },
-        reason,
-      });
       addNotice(write, bookingStatusNotice(response, loaded.car.agencyId, reason));
-      const byTheRenter = hasRole(actor, 'renter') && actor.sub === booking.renterId;
-      if (booking.renterAccount && !byTheRenter) {
+      if (booking.renterAccount && !policies.isTheRenter(actor, booking.renterId)) {
         addNotice(write, renterStatusNotice(response, loaded.car.agencyId, reason));
       }
     }
@@ -290,13 +246,12 @@ export class BookingsService {
     return response;
   }
 
-  /** The booking with its car (deleted cars too); 404 when it does not exist or `actor` may not see it. */
-  async load(manager: EntityManager, id: string, actor: Actor): Promise<Booking> {
-    const booking = await manager.findOne(Booking, {
-      where: { ...visibleTo(actor), id },
-      relations: { car: true },
-      withDeleted: true,
-    });
+  /**
+   * The booking with its car (deleted cars too), locked for a change when `lock`; 404 when it does
+   * not exist or `actor` may not see it.
+   */
+  async load(manager: EntityManager, id: string, actor: Actor, lock = false): Promise<Booking> {
+    const booking = await this.bookings.find(manager, policies.bookings(actor), id, lock);
     if (!booking) throw new NotFoundException('Booking not found');
     return booking;
   }
@@ -309,7 +264,7 @@ export class BookingsService {
  */
 function walkIn(dto: CreateBookingDto, actor: Actor): Renter {
   return {
-    id: (actor.kind === 'open' && dto.renter.id) || randomUUID(),
+    id: (policies.keepsClientRenterId(actor) && dto.renter.id) || randomUUID(),
     name: dto.renter.name,
     email: dto.renter.email,
     account: false,
@@ -324,12 +279,4 @@ function change(
 ): Partial<BookingChange> {
   const { sub, role } = actorStamp(actor);
   return { bookingId, actorSub: sub, actorRole: role, ...moved };
-}
-
-/** The bookings `actor` may see, as find conditions. */
-function visibleTo(actor: Actor): FindOptionsWhere<Booking> {
-  // A renter's own: booked with their token, never a booking made by someone else in their name.
-  if (hasRole(actor, 'renter')) return { renterId: actor.sub, renterAccount: true };
-  const own = ownAgency(actor);
-  return own === undefined ? {} : { car: { agencyId: own } };
 }

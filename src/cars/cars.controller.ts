@@ -11,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Access, CurrentActor, Public } from '../auth/access.decorator.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { CarResponse } from './car.response.js';
 import { CarsService } from './cars.service.js';
@@ -19,6 +19,7 @@ import { CreateCarDto } from './dto/create-car.dto.js';
 import { ListCarsQuery } from './dto/list-cars.query.js';
 import { UpdateCarDto } from './dto/update-car.dto.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
+import { Audited } from '../audit/audited.decorator.js';
 
 /** Cars are created, changed and deleted by their agency, or by the admin. */
 const FLEET_MANAGERS = { roles: ['agency', 'admin'] } as const;
@@ -60,6 +61,7 @@ export class CarsController {
 
   @Post()
   @Access(FLEET_MANAGERS)
+  @Audited('car.create')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create a car (an agency: its own; the admin: for the agency it names)' })
   @Idempotent()
@@ -70,6 +72,7 @@ export class CarsController {
 
   @Patch(':id')
   @Access(FLEET_MANAGERS)
+  @Audited('car.update', { anyone: true })
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change some fields of a car' })
   @ApiUuidParam()
@@ -85,6 +88,7 @@ export class CarsController {
 
   @Delete(':id')
   @Access(FLEET_MANAGERS)
+  @Audited('car.remove')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete a car (soft: its bookings and reviews keep it)' })
   @ApiUuidParam()

@@ -1,32 +1,176 @@
-import { BadRequestException } from '@nestjs/common';
-import type { SelectQueryBuilder } from 'typeorm';
-import { hasRole, ownAgency, type Actor } from '../auth/actor.js';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Reach } from '../access/policies.js';
+import { activeAgencySql, type AgencyStatus } from '../access/standing-rule.js';
+import type { Page } from '../common/pagination.query.js';
+import type { Guard } from '../database/atomic-write.js';
 import { CarRating } from './car-rating.entity.js';
-import type { Car } from './car.entity.js';
+import { Car } from './car.entity.js';
 import type { CarSort, ListCarsQuery } from './dto/list-cars.query.js';
 
-/** Whose cars a caller sees: one agency's fleet (`own`), or the cars of active agencies only. */
-export interface CatalogueScope {
-  own?: string;
-  activeOnly?: boolean;
-}
-
-/** An agency its own fleet; renters and anonymous callers the active agencies' cars; the admin and open mode every car. */
-export function catalogueScope(actor: Actor): CatalogueScope {
-  const own = ownAgency(actor);
-  if (own !== undefined) return { own };
-  return { activeOnly: actor.kind === 'anonymous' || hasRole(actor, 'renter') };
-}
-
-export const ACTIVE_AGENCY = `EXISTS (SELECT 1 FROM agencies a WHERE a.id = car.agency_id AND a.status = 'active')`;
 const MAX_WORDS = 8;
+const HOLDING = `('Pending', 'Confirmed')`;
 
-/** The car's kept rating (car_ratings, one row per reviewed car) as `stats_average` and `stats_count`. */
-export function withStats(qb: SelectQueryBuilder<Car>): SelectQueryBuilder<Car> {
-  return qb
-    .leftJoin(CarRating, 'stats', 'stats.car_id = car.id')
-    .addSelect(averageRating('stats'), 'stats_average')
-    .addSelect('stats.review_count', 'stats_count');
+/** A car with its kept rating (car_ratings). */
+export interface CarWithStats {
+  car: Car;
+  averageRating: number | null;
+  reviewCount: number;
+}
+
+/** A live car as a booking needs it, its agency's standing, and the row version (`xmin`) it was read at. */
+export interface CarSnapshot {
+  id: string;
+  agencyId: string;
+  make: string;
+  model: string;
+  year: number;
+  images: string[];
+  pricePerDay: number;
+  available: boolean;
+  agencyStatus: AgencyStatus;
+  agencyStatusReason: string | null;
+  version: string;
+}
+
+/** The SQL condition of the cars `reach` covers, on the cars of alias `car` (parameters appended to `params`). */
+function carsWithin(reach: Reach, car: string, params: unknown[]): string {
+  switch (reach.kind) {
+    case 'all':
+      return 'true';
+    case 'agency':
+      params.push(reach.agencyId);
+      return `${car}.agency_id = $${params.length}`;
+    case 'public':
+      return activeAgencySql(`${car}.agency_id`);
+    case 'renter':
+    case 'none':
+      return 'false';
+  }
+}
+
+/**
+ * The SQL of cars: the catalogue (see catalogueSql), single reads within a reach, the snapshots
+ * bookings are made from, and the guard that re-checks one when the booking is written.
+ */
+@Injectable()
+export class CarsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One page of the catalogue within `reach` (see catalogueSql), with the total. */
+  async catalogue(query: ListCarsQuery, reach: Reach): Promise<Page<CatalogueRow>> {
+    const page = (q: ListCarsQuery) => {
+      const { sql, params } = catalogueSql(q, reach);
+      return this.dataSource.query<CatalogueRow[]>(sql, params);
+    };
+    const rows = await page(query);
+    // A page past the end carries no total: ask for the first row's.
+    const [first] = rows.length === 0 && query.offset > 0 ? await page({ ...query, offset: 0, limit: 1 }) : rows;
+    return { items: rows, total: first ? Number(first.total_count) : 0 };
+  }
+
+  /** The live car `id` with its rating, if within `reach`. */
+  async findWithStats(manager: EntityManager, id: string, reach: Reach): Promise<CarWithStats | undefined> {
+    if (reach.kind === 'renter' || reach.kind === 'none') return undefined;
+    const qb = manager
+      .createQueryBuilder(Car, 'car')
+      .leftJoin(CarRating, 'stats', 'stats.car_id = car.id')
+      .addSelect(averageRating('stats'), 'stats_average')
+      .addSelect('stats.review_count', 'stats_count')
+      .where('car.id = :id', { id });
+    if (reach.kind === 'agency') qb.andWhere('car.agency_id = :own', { own: reach.agencyId });
+    if (reach.kind === 'public') qb.andWhere(activeAgencySql('car.agency_id'));
+    const { entities, raw } = await qb.getRawAndEntities<{
+      stats_average: number | null;
+      stats_count: number | null;
+    }>();
+    if (entities.length === 0) return undefined;
+    return { car: entities[0], averageRating: raw[0].stats_average, reviewCount: raw[0].stats_count ?? 0 };
+  }
+
+  /**
+   * The live car `id` if within `reach`, locked in `manager`'s transaction: FOR SHARE (`share`: a
+   * booking or review is about to reference it) or FOR UPDATE (`update`: it is about to change).
+   */
+  async findLocked(manager: EntityManager, id: string, reach: Reach, lock: 'share' | 'update'): Promise<Car | null> {
+    if (reach.kind === 'renter' || reach.kind === 'none') return null;
+    const qb = manager
+      .createQueryBuilder(Car, 'car')
+      .where('car.id = :id', { id })
+      .setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
+    if (reach.kind === 'agency') qb.andWhere('car.agency_id = :own', { own: reach.agencyId });
+    if (reach.kind === 'public') qb.andWhere(activeAgencySql('car.agency_id'));
+    return qb.getOne();
+  }
+
+  /** How many holding bookings (Pending or Confirmed) the car has. */
+  async holdingBookings(manager: EntityManager, id: string): Promise<number> {
+    const [{ count }] = await manager.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM bookings WHERE car_id = $1 AND status IN ${HOLDING}`,
+      [id],
+    );
+    return count;
+  }
+
+  async agencyExists(manager: EntityManager, agencyId: string): Promise<boolean> {
+    const rows = await manager.query<unknown[]>('SELECT 1 FROM agencies WHERE id = $1', [agencyId]);
+    return rows.length > 0;
+  }
+
+  /** The live car `id` as a booking needs it, with its agency's standing and row version. */
+  async snapshot(id: string): Promise<CarSnapshot | undefined> {
+    const [row] = await this.dataSource.query<CarRow[]>(
+      `SELECT c.id, c.agency_id, c.make, c.model, c.year, c.images, c.price_per_day, c.available,
+              a.status AS agency_status, a.status_reason AS agency_status_reason, c.xmin::text AS version
+         FROM cars c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1 AND c.deleted_at IS NULL`,
+      [id],
+    );
+    return row && toSnapshot(row);
+  }
+
+  /**
+   * The guard of a write that references `car` (AtomicWrite.onlyIf): the car is still live, available,
+   * of an active agency and exactly as read (same row version), and stays so until the write commits:
+   * FOR SHARE conflicts with the FOR UPDATE of a removal and with every update.
+   */
+  unchanged(car: CarSnapshot): Guard {
+    return {
+      sql: `SELECT 1 FROM cars WHERE id = $1 AND xmin = $2::xid AND deleted_at IS NULL AND available
+              AND ${activeAgencySql('cars.agency_id')} FOR SHARE OF cars`,
+      params: [car.id, car.version],
+    };
+  }
+}
+
+interface CarRow {
+  id: string;
+  agency_id: string;
+  make: string;
+  model: string;
+  year: number;
+  images: string[];
+  price_per_day: string;
+  available: boolean;
+  agency_status: AgencyStatus;
+  agency_status_reason: string | null;
+  version: string;
+}
+
+function toSnapshot(row: CarRow): CarSnapshot {
+  return {
+    id: row.id,
+    agencyId: row.agency_id,
+    make: row.make,
+    model: row.model,
+    year: row.year,
+    images: row.images,
+    pricePerDay: Number(row.price_per_day),
+    available: row.available,
+    agencyStatus: row.agency_status,
+    agencyStatusReason: row.agency_status_reason,
+    version: row.version,
+  };
 }
 
 /** One row of catalogueSql: a car's columns, its rating and the total of the page's query. */
@@ -53,7 +197,7 @@ export interface CatalogueRow {
 }
 
 /**
- * The SQL of one page of the catalogue `scope` sees, narrowed by the filters and ordered by `sort`
+ * The SQL of one page of the catalogue within `reach`, narrowed by the filters and ordered by `sort`
  * (the id breaking ties), with its total on each row (`total_count`, one query). The page is chosen
  * first, on the cars' own columns, and only its rows are then read whole with their ratings.
  *
@@ -62,13 +206,10 @@ export interface CatalogueRow {
  * no earlier one can reach into the period unless that one does. One descent of the
  * bookings_holding_by_car index per candidate car, whatever the number of bookings.
  */
-export function catalogueSql(query: ListCarsQuery, scope: CatalogueScope): { sql: string; params: unknown[] } {
+export function catalogueSql(query: ListCarsQuery, reach: Reach): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where = ['c.deleted_at IS NULL'];
-  if (scope.own !== undefined) where.push(`c.agency_id = ${param(scope.own)}`);
-  if (scope.activeOnly)
-    where.push(`EXISTS (SELECT 1 FROM agencies a WHERE a.id = c.agency_id AND a.status = 'active')`);
+  const where = ['c.deleted_at IS NULL', carsWithin(reach, 'c', params)];
   if (query.agencyId) where.push(`c.agency_id = ${param(query.agencyId)}`);
   if (query.available !== undefined) where.push(`c.available = ${param(query.available)}`);
   if (query.location) where.push(`lower(c.location) = lower(${param(query.location)})`);
@@ -77,18 +218,15 @@ export function catalogueSql(query: ListCarsQuery, scope: CatalogueScope): { sql
   if (query.seatsMin !== undefined) where.push(`c.seats >= ${param(query.seatsMin)}`);
   if (query.priceMin !== undefined) where.push(`c.price_per_day >= ${param(query.priceMin)}`);
   if (query.priceMax !== undefined) where.push(`c.price_per_day <= ${param(query.priceMax)}`);
-  if (query.priceMin !== undefined && query.priceMax !== undefined && query.priceMax < query.priceMin) {
-    throw new BadRequestException('priceMax must not be below priceMin');
-  }
   for (const word of searchWords(query.q)) {
-    where.push(`${searchedText('c')} LIKE '%' || lower(unaccent(${param(word)})) || '%'`);
+    // strpos, not LIKE: the word is matched as text, whatever unaccent() and lower() make of it
+    // (a fullwidth ％ becomes %, which LIKE would read as a wildcard).
+    where.push(`strpos(${searchedText('c')}, lower(unaccent(${param(word)}))) > 0`);
   }
-  if (query.from || query.to) {
-    if (!query.from || !query.to) throw new BadRequestException('from and to must be given together');
-    if (new Date(query.to) <= new Date(query.from)) throw new BadRequestException('to must be after from');
+  if (query.from && query.to) {
     where.push(`NOT EXISTS (
         SELECT 1 FROM (SELECT b.end_date FROM bookings b
-                        WHERE b.car_id = c.id AND b.status IN ('Pending', 'Confirmed') AND b.start_date < ${param(query.to)}
+                        WHERE b.car_id = c.id AND b.status IN ${HOLDING} AND b.start_date < ${param(query.to)}
                         ORDER BY b.start_date DESC LIMIT 1) latest
          WHERE latest.end_date > ${param(query.from)})`);
   }
@@ -124,12 +262,8 @@ const ORDER: Record<CarSort, (from: string) => string> = {
   '-createdAt': (from) => `${from}.created_at DESC, ${from}.id ASC`,
 };
 
-/** The words of `q`, with LIKE's wildcards taken literally. */
+/** The words of `q`. */
 function searchWords(q?: string): string[] {
   if (!q) return [];
-  return q
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, MAX_WORDS)
-    .map((word) => word.replace(/[\\%_]/g, (char) => `\\${char}`));
+  return q.split(/\s+/).filter(Boolean).slice(0, MAX_WORDS);
 }

@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiProperty } from '@nestjs/swagger';
-import type { DataSource } from 'typeorm';
 import type { Page, PaginationQuery } from '../common/pagination.query.js';
+import { Transactions } from '../database/transactions.js';
 import { ChatMessageResponse } from './chat-message.response.js';
+import { ChatRepository } from './chat.repository.js';
 
 export class ConversationResponse {
   @ApiProperty({ format: 'uuid' }) agencyId: string;
@@ -13,18 +13,6 @@ export class ConversationResponse {
   @ApiProperty({ format: 'date-time' }) lastActivityAt: string;
 }
 
-interface ConversationRow {
-  agency_id: string;
-  agency_name: string;
-  id: string;
-  client_id: string;
-  sender: 'agency' | 'admin';
-  content: string;
-  timestamp: Date;
-  unread: number;
-  total_count: string;
-}
-
 /**
  * The admin team's support inbox over the chat: one row per agency conversation, its last message
  * and how many of the agency's messages the team has not read (chat_reads: one marker per
@@ -32,24 +20,13 @@ interface ConversationRow {
  */
 @Injectable()
 export class ChatInbox {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly chat: ChatRepository,
+    private readonly transactions: Transactions,
+  ) {}
 
   async conversations(page: PaginationQuery): Promise<Page<ConversationResponse>> {
-    const rows = await this.dataSource.query<ConversationRow[]>(
-      `SELECT last.agency_id, a.name AS agency_name, last.id, last.client_id, last.sender, last.content, last.timestamp,
-              (SELECT count(*)::int FROM chat_messages m
-                WHERE m.agency_id = last.agency_id AND m.sender = 'agency'
-                  AND m.feed_seq > coalesce(r.read_up_to, 0)) AS unread,
-              count(*) OVER () AS total_count
-         FROM (SELECT DISTINCT ON (agency_id) agency_id, id, client_id, sender, content, timestamp, feed_seq
-                 FROM chat_messages WHERE feed_seq IS NOT NULL
-                ORDER BY agency_id, feed_seq DESC) last
-         JOIN agencies a ON a.id = last.agency_id
-         LEFT JOIN chat_reads r ON r.agency_id = last.agency_id
-        ORDER BY last.feed_seq DESC
-        LIMIT $1 OFFSET $2`,
-      [page.limit, page.offset],
-    );
+    const rows = await this.chat.conversations(this.transactions.manager, page);
     return {
       items: rows.map((row) => ({
         agencyId: row.agency_id,
@@ -73,25 +50,13 @@ export class ChatInbox {
    * Marks the conversation read up to message `upTo` (its newest when absent); a marker never moves
    * back. Returns how many of the agency's messages are still unread.
    */
-  async markRead(agencyId: string, upTo?: string): Promise<{ unread: number }> {
-    const [target] = await this.dataSource.query<{ feed_seq: string }[]>(
-      upTo === undefined
-        ? `SELECT max(feed_seq)::text AS feed_seq FROM chat_messages WHERE agency_id = $1 HAVING max(feed_seq) IS NOT NULL`
-        : `SELECT feed_seq::text AS feed_seq FROM chat_messages WHERE agency_id = $1 AND id = $2 AND feed_seq IS NOT NULL`,
-      upTo === undefined ? [agencyId] : [agencyId, upTo],
-    );
-    if (!target)
-      throw new NotFoundException(upTo === undefined ? 'No conversation with that agency' : 'Message not found');
-    await this.dataSource.query(
-      `INSERT INTO chat_reads (agency_id, read_up_to, read_at) VALUES ($1, $2, now())
-       ON CONFLICT (agency_id) DO UPDATE SET read_up_to = greatest(chat_reads.read_up_to, EXCLUDED.read_up_to), read_at = now()`,
-      [agencyId, target.feed_seq],
-    );
-    const [{ unread }] = await this.dataSource.query<{ unread: number }[]>(
-      `SELECT count(*)::int AS unread FROM chat_messages m LEFT JOIN chat_reads r ON r.agency_id = m.agency_id
-        WHERE m.agency_id = $1 AND m.sender = 'agency' AND m.feed_seq > coalesce(r.read_up_to, 0)`,
-      [agencyId],
-    );
-    return { unread };
+  markRead(agencyId: string, upTo?: string): Promise<{ unread: number }> {
+    return this.transactions.run(async (manager) => {
+      const target = await this.chat.readTarget(manager, agencyId, upTo);
+      if (target === undefined) {
+        throw new NotFoundException(upTo === undefined ? 'No conversation with that agency' : 'Message not found');
+      }
+      return { unread: await this.chat.markRead(manager, agencyId, target) };
+    });
   }
 }

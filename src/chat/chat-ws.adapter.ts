@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage } from 'node:http';
 import { clientKey, type ClientLimits } from '../limits/client-limits.service.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { UPGRADE_ACTOR, type UpgradeCheck } from './upgrade.js';
 import { CHAT_FRAME_EVENT } from './chat.gateway.js';
 

@@ -21,7 +21,8 @@ import {
 } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
-import { ownAgency, type Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
+import { policies } from '../access/policies.js';
 import { UuidPipe } from '../common/id.pipes.js';
 import { PaginationQuery } from '../common/pagination.query.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
@@ -29,6 +30,7 @@ import { ToNumber } from '../common/transforms.js';
 import { ChatInbox, ConversationResponse } from './chat-inbox.service.js';
 import { ChatMessageResponse } from './chat-message.response.js';
 import { ChatService } from './chat.service.js';
+import { Audited } from '../audit/audited.decorator.js';
 
 export class ChatHistoryQuery {
   @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
@@ -91,7 +93,7 @@ export class ChatController {
     if (query.before !== undefined && query.after !== undefined)
       throw new BadRequestException('Use either before or after, not both');
     // An agency reads its own conversation, whatever it asks for.
-    return this.chat.history(query.limit, { ...query, agencyId: ownAgency(actor) ?? query.agencyId });
+    return this.chat.history(query.limit, { ...query, agencyId: policies.conversation(actor) ?? query.agencyId });
   }
 
   @Get('conversations')
@@ -106,6 +108,7 @@ export class ChatController {
 
   @Post('conversations/:agencyId/read')
   @Access({ roles: ['admin'] })
+  @Audited('conversation.read')
   @HttpCode(200)
   @ApiOperation({ summary: "Mark an agency's conversation read up to a message (its newest by default)" })
   @ApiParam({ name: 'agencyId', format: 'uuid' })

@@ -15,14 +15,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
 import { WebSocket, type WebSocketServer as Server } from 'ws';
-import { BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
-import { isUser, OPEN, type Actor } from '../auth/actor.js';
+import { BUILT_IN_AGENCY_ID, isActive } from '../access/standing-rule.js';
+import { policies } from '../access/policies.js';
+import { isUser, OPEN, type Actor } from '../access/actor.js';
 import type { Environment } from '../config/environment.js';
 import { patiently } from '../database/availability.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { viewerOf } from '../realtime/audience.js';
+import { viewerOf } from '../access/audience.js';
 import { tokenExpiry } from '../realtime/clients.js';
-import { Standing } from '../auth/standing.js';
+import { Standing } from '../access/standing.js';
 import type { ChatSender } from './chat-message.entity.js';
 import { ChatService, type RelayedChatMessage } from './chat.service.js';
 import { parseIncomingMessage } from './incoming-chat-message.js';
@@ -53,9 +54,8 @@ const OPEN_SPEAKER: Speaker = { sender: null, senderId: '' };
 
 function speakerOf(actor: Actor): Speaker {
   if (!isUser(actor)) return OPEN_SPEAKER;
-  return actor.role === 'agency'
-    ? { sender: 'agency', senderId: actor.sub, agencyId: actor.agencyId ?? undefined }
-    : { sender: 'admin', senderId: actor.sub };
+  const agencyId = policies.conversation(actor);
+  return agencyId ? { sender: 'agency', senderId: actor.sub, agencyId } : { sender: 'admin', senderId: actor.sub };
 }
 
 interface FrameWindow {
@@ -151,7 +151,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     subscription.add(tokenExpiry(actor).subscribe(() => socket.close(POLICY_VIOLATION, 'Token expired')));
     if (isUser(actor)) {
       subscription.add(
-        this.standing.suspended(actor.sub).subscribe(() => socket.close(POLICY_VIOLATION, 'Account suspended')),
+        this.standing.suspended(actor).subscribe(() => socket.close(POLICY_VIOLATION, 'Account suspended')),
       );
     }
     this.subscriptions.set(socket, subscription);
@@ -207,7 +207,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // An agency that is not active reads its conversation but writes nothing (as over REST).
     if (speaker.sender === 'agency') {
       const standing = await this.standing.agency(agencyId);
-      if (standing && standing.status !== 'active') {
+      if (standing && !isActive(standing)) {
         this.logger.warn(`Dropped a chat frame of a ${standing.status} agency (${agencyId})`);
         return;
       }
@@ -221,8 +221,14 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       );
       if (!stored) this.logger.debug(`Ignored a resend of chat message ${parsed.message.id}`);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503') {
+      const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+      if (code === '23503') {
         this.logger.warn(`Dropped a chat frame naming an agency that does not exist: ${raw.slice(0, 200)}`);
+        return;
+      }
+      // A data exception (class 22) is the frame's fault: sending it again would fail again.
+      if (code?.startsWith('22')) {
+        this.logger.warn(`Dropped a chat frame the database refused (${code}): ${raw.slice(0, 200)}`);
         return;
       }
       this.logger.error(`Could not store chat message ${parsed.message.id}: ${String(error)}`);

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere } from 'typeorm';
-import { agenciesOf, agencyAudience, type Viewer } from '../realtime/audience.js';
+import { agenciesOf, agencyAudience, type Viewer } from '../access/audience.js';
 import { Feeds } from '../realtime/feeds.js';
 import { EVERY_ITEM, type FeedItem, type OrderedFeed } from '../realtime/ordered-feed.js';
 import { CHAT_OUTBOX } from '../realtime/outbox.js';
+import { ChatRepository } from './chat.repository.js';
 import { ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
 import type { IncomingChatMessage } from './incoming-chat-message.js';
@@ -27,6 +28,7 @@ export class ChatService {
 
   constructor(
     @InjectRepository(ChatMessage) private readonly messages: Repository<ChatMessage>,
+    private readonly chat: ChatRepository,
     feeds: Feeds,
   ) {
     this.feed = feeds.open(CHAT_OUTBOX, async (seq, limit, viewer) => {
@@ -67,14 +69,7 @@ export class ChatService {
       timestamp: incoming.timestamp,
     };
     this.remember(message.id, origin);
-    // A resend inserts nothing (its trigger's announcement then wakes the relay for nothing).
-    const rows = await this.messages.query<unknown[]>(
-      `INSERT INTO chat_messages (id, client_id, sender_id, agency_id, sender, content, timestamp)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id`,
-      [message.id, message.clientId, senderId, agencyId, message.sender, message.content, message.timestamp],
-    );
-    return rows.length > 0;
+    return this.chat.insert(this.messages.manager, { ...message, senderId });
   }
 
   /**

@@ -33,6 +33,9 @@ describe('parseIncomingMessage', () => {
     [{ content: 'x', id: 7 }, 'id must be a non-empty string of at most 100 characters'],
     [{ content: 'x', id: '' }, 'id must be a non-empty string of at most 100 characters'],
     [{ content: 'x', timestamp: 'soon' }, 'timestamp must be an ISO 8601 date'],
+    [{ content: 'x', timestamp: 8_640_000_000_000_000 }, 'timestamp must be between 1970 and 9999'],
+    [{ content: 'x', timestamp: '+010000-01-01T00:00:00.000Z' }, 'timestamp must be between 1970 and 9999'],
+    [{ content: 'x', timestamp: -1 }, 'timestamp must be between 1970 and 9999'],
   ])('refuses %j: %s', (frame, error) => {
     expect(parse(frame)).toEqual({ error });
   });

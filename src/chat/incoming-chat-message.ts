@@ -13,6 +13,9 @@ export interface IncomingChatMessage {
 }
 
 const MAX_ID_LENGTH = 100;
+/** Times a client may give: what an ISO 8601 date with a four-digit year (and PostgreSQL) can hold. */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1);
 
 /**
  * Completes a frame from a client into a ChatMessage, or says why it is not one.
@@ -49,6 +52,9 @@ export function parseIncomingMessage(
   if (timestamp !== undefined) {
     time = new Date(typeof timestamp === 'string' || typeof timestamp === 'number' ? timestamp : NaN);
     if (Number.isNaN(time.getTime())) return { error: 'timestamp must be an ISO 8601 date' };
+    if (time.getTime() < EARLIEST || time.getTime() >= LATEST) {
+      return { error: 'timestamp must be between 1970 and 9999' };
+    }
   }
   return {
     message: {

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { Standing } from '../auth/standing.js';
-import { OPEN, type Actor } from '../auth/actor.js';
+import type { Standing } from '../access/standing.js';
+import { OPEN, type Actor } from '../access/actor.js';
 import { bearerToken } from '../auth/bearer-token.js';
-import { refusal, type OriginPolicy } from '../auth/origins.js';
+import { hostRefusal, refusal, type OriginPolicy } from '../auth/origins.js';
 import { isLoopback, OPEN_MODE_REMOTE_MESSAGE } from '../auth/remote-access.js';
 import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.service.js';
 
@@ -32,6 +32,8 @@ export function chatUpgradeCheck(
       };
     }
     if (verifier.mode === 'open') {
+      if (!options.origins.allowsHost(request.headers.host))
+        return { status: 403, reason: hostRefusal(request.headers.host) };
       if (!options.allowRemote && !isLoopback(options.clientAddress(request))) {
         return { status: 403, reason: OPEN_MODE_REMOTE_MESSAGE };
       }
@@ -41,7 +43,7 @@ export function chatUpgradeCheck(
     if (token === undefined) return { status: 401, reason: 'A bearer token is required (?access_token=)' };
     try {
       const user = await verifier.verify(token);
-      if (await standing.isSuspended(user.sub)) return { status: 403, reason: 'This account is suspended' };
+      if (await standing.isSuspended(user)) return { status: 403, reason: 'This account is suspended' };
       if (user.role === 'renter') return { status: 403, reason: 'The chat is between agencies and the admin team' };
       return { actor: user };
     } catch (error) {

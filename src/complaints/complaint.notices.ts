@@ -1,4 +1,4 @@
-import type { Role } from '../auth/actor.js';
+import type { Role } from '../access/actor.js';
 import type { Notice } from '../realtime/outbox.js';
 import type { ComplaintResponse } from './complaint.response.js';
 

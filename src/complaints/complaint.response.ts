@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ComplaintMessage } from './complaint-message.entity.js';
 import {
   COMPLAINT_CATEGORIES,
@@ -21,8 +21,10 @@ export class ComplaintResponse {
   @ApiProperty({ enum: COMPLAINT_CATEGORIES }) category: ComplaintCategory;
   @ApiProperty() description: string;
   @ApiProperty({ enum: COMPLAINT_STATUSES }) status: ComplaintStatus;
-  @ApiProperty({ enum: COMPLAINT_PRIORITIES }) priority: ComplaintPriority;
-  @ApiProperty({ type: 'string', nullable: true }) assignee: string | null;
+  @ApiPropertyOptional({ enum: COMPLAINT_PRIORITIES, description: 'Triage: shown to the admin team only' })
+  priority?: ComplaintPriority;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Triage: shown to the admin team only' })
+  assignee?: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -37,8 +39,12 @@ export class ComplaintMessageResponse {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
-export function toComplaintResponse(complaint: Complaint): ComplaintResponse {
-  return {
+/**
+ * A complaint as `view` reads it: the admin team with its triage (priority, assignee), the parties
+ * (the renter, the agency) without it: how the team works a case is the team's.
+ */
+export function toComplaintResponse(complaint: Complaint, view: 'admin' | 'party'): ComplaintResponse {
+  const response: ComplaintResponse = {
     id: complaint.id,
     bookingId: complaint.bookingId,
     agencyId: complaint.agencyId,
@@ -48,11 +54,10 @@ export function toComplaintResponse(complaint: Complaint): ComplaintResponse {
     category: complaint.category,
     description: complaint.description,
     status: complaint.status,
-    priority: complaint.priority,
-    assignee: complaint.assignee,
     createdAt: complaint.createdAt.toISOString(),
     updatedAt: complaint.updatedAt.toISOString(),
   };
+  return view === 'admin' ? { ...response, priority: complaint.priority, assignee: complaint.assignee } : response;
 }
 
 export function toComplaintMessageResponse(message: ComplaintMessage): ComplaintMessageResponse {

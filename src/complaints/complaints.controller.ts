@@ -11,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { PaginationQuery } from '../common/pagination.query.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
@@ -23,6 +23,7 @@ import {
   ListComplaintsQuery,
   TriageComplaintDto,
 } from './dto/complaints.dto.js';
+import { Audited } from '../audit/audited.decorator.js';
 
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
 @ApiTags('complaints')
@@ -60,10 +61,12 @@ export class ComplaintsController {
 
   @Patch(':id')
   @Access({ roles: ['admin'] })
+  @Audited('complaint.triage')
   @ApiOperation({ summary: 'Triage (admin): status open → in_review → resolved | rejected, priority, assignee' })
   @ApiUuidParam()
   @ApiOkResponse({ type: ComplaintResponse })
   @ApiConflictResponse({ description: 'A status change the workflow does not allow' })
+  @ApiBadRequestResponse({ description: 'assignee is not an account of the admin team' })
   @ApiNotFoundResponse()
   triage(
     @CurrentActor() actor: Actor,
@@ -84,9 +87,11 @@ export class ComplaintsController {
   }
 
   @Post(':id/messages')
+  @Audited('complaint.message')
   @ApiOperation({ summary: 'Write in the thread; `internal: true` is a note for the admin team (admins only)' })
   @ApiUuidParam()
   @ApiCreatedResponse({ type: ComplaintMessageResponse })
+  @ApiConflictResponse({ description: 'The complaint is resolved or rejected: its thread is closed' })
   @ApiNotFoundResponse()
   post(
     @CurrentActor() actor: Actor,

@@ -1,15 +1,22 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { audit } from '../audit/audit.js';
-import { actorStamp, hasRole, isUser, ownAgency, type Actor, type Role, type User } from '../auth/actor.js';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { actorStamp, type Actor, type Role } from '../access/actor.js';
+import { policies } from '../access/policies.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import type { Page, PaginationQuery } from '../common/pagination.query.js';
 import { AtomicWrite } from '../database/atomic-write.js';
+import { Transactions } from '../database/transactions.js';
 import { addNotice } from '../realtime/outbox.js';
 import { ComplaintMessage } from './complaint-message.entity.js';
 import { complaintNotices, type ComplaintEvent } from './complaint.notices.js';
 import { Complaint, type ComplaintStatus } from './complaint.entity.js';
+import { ComplaintsRepository } from './complaints.repository.js';
 import {
   toComplaintMessageResponse,
   toComplaintResponse,
@@ -30,22 +37,27 @@ const NEXT: Record<ComplaintStatus, readonly ComplaintStatus[]> = {
   rejected: [],
 };
 
+/** A complaint that is settled takes no more messages nor changes. */
+const CLOSED: readonly ComplaintStatus[] = ['resolved', 'rejected'];
+
 /**
  * Complaints about bookings: filed by a party (the booking's renter with an account, or its agency),
  * triaged by the admin team, discussed in a thread where the admins may also leave internal notes.
  * Every change and message is told to the other participants, in the transaction that makes it.
- * Token mode only: open mode has no parties to tell apart.
+ * Parties do not see the triage (priority, assignee). Token mode only: open mode has no parties to
+ * tell apart (policies.complaints).
  */
 @Injectable()
 export class ComplaintsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly complaints: ComplaintsRepository,
+    private readonly transactions: Transactions,
     private readonly bookings: BookingsService,
   ) {}
 
   async create(dto: CreateComplaintDto, actor: Actor): Promise<ComplaintResponse> {
-    const user = tokenUser(actor);
-    return this.dataSource.transaction(async (manager) => {
+    const user = policies.complaintParty(actor);
+    return this.transactions.run(async (manager) => {
       // 404 unless the booking is the renter's own or of the agency's cars.
       const booking = await this.bookings.load(manager, dto.bookingId, user);
       const complaint = await manager.save(
@@ -59,39 +71,30 @@ export class ComplaintsService {
           description: dto.description,
         }),
       );
-      const response = toComplaintResponse(complaint);
-      await tell(new AtomicWrite(), response, user.role, {
+      await tell(new AtomicWrite(), complaint, user.role, {
         title: 'New Complaint',
         message: `A complaint (${dto.category.replace('_', ' ')}) was filed about the booking of ${booking.car.make} ${booking.car.model}`,
       }).run(manager);
-      return response;
+      return toComplaintResponse(complaint, viewOf(actor));
     });
   }
 
   async list(query: ListComplaintsQuery, actor: Actor): Promise<Page<ComplaintResponse>> {
-    const where = visibleTo(tokenUser(actor));
-    if (query.status) where.status = query.status;
-    if (query.priority) where.priority = query.priority;
-    if (query.agencyId) where.agencyId = where.agencyId ?? query.agencyId;
-    if (query.assignee) where.assignee = query.assignee;
-    const [rows, total] = await this.dataSource.manager.findAndCount(Complaint, {
-      where,
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map(toComplaintResponse), total };
+    const { items, total } = await this.complaints.list(this.transactions.manager, policies.complaints(actor), query);
+    return { items: items.map((complaint) => toComplaintResponse(complaint, viewOf(actor))), total };
   }
 
   async findOne(id: string, actor: Actor): Promise<ComplaintResponse> {
-    return toComplaintResponse(await this.load(this.dataSource.manager, id, tokenUser(actor)));
+    return toComplaintResponse(await this.load(this.transactions.manager, id, actor), viewOf(actor));
   }
 
   /** The admin team triages: status along open → in_review → resolved | rejected, priority, assignee. */
   async triage(id: string, dto: TriageComplaintDto, actor: Actor): Promise<ComplaintResponse> {
-    const admin = tokenUser(actor);
-    return this.dataSource.transaction(async (manager) => {
-      const complaint = await this.load(manager, id, admin, true);
+    return this.transactions.run(async (manager) => {
+      const complaint = await this.load(manager, id, actor, true);
+      if (dto.assignee && !(await this.complaints.isAdmin(manager, dto.assignee))) {
+        throw new BadRequestException('assignee must be the sub of an account of the admin team');
+      }
       const before = { status: complaint.status, priority: complaint.priority, assignee: complaint.assignee };
       const statusChanges = dto.status !== undefined && dto.status !== complaint.status;
       if (statusChanges && !NEXT[complaint.status].includes(dto.status!)) {
@@ -101,45 +104,39 @@ export class ComplaintsService {
       if (dto.priority !== undefined) complaint.priority = dto.priority;
       if (dto.assignee !== undefined) complaint.assignee = dto.assignee;
       const after = { status: complaint.status, priority: complaint.priority, assignee: complaint.assignee };
-      if (JSON.stringify(before) === JSON.stringify(after)) return toComplaintResponse(complaint);
-      const response = toComplaintResponse(await manager.save(complaint));
-      const write = audit(new AtomicWrite(), admin, {
-        action: 'complaint.triage',
-        entityType: 'complaint',
-        entityId: id,
-        before,
-        after,
-      });
+      if (JSON.stringify(before) === JSON.stringify(after)) return toComplaintResponse(complaint, 'admin');
+      const saved = await manager.save(complaint);
+      const write = new AtomicWrite();
       if (statusChanges) {
-        tell(write, response, 'admin', {
+        tell(write, saved, 'admin', {
           title: 'Complaint Updated',
           message: `Your complaint about a booking is now ${complaint.status.replace('_', ' ')}`,
         });
       }
       await write.run(manager);
-      return response;
+      return toComplaintResponse(saved, 'admin');
     });
   }
 
   /** The thread, oldest first: parties see what is not internal, the admin team everything. */
   async messages(id: string, page: PaginationQuery, actor: Actor): Promise<Page<ComplaintMessageResponse>> {
-    const user = tokenUser(actor);
-    await this.load(this.dataSource.manager, id, user);
-    const [rows, total] = await this.dataSource.manager.findAndCount(ComplaintMessage, {
-      where: user.role === 'admin' ? { complaintId: id } : { complaintId: id, internal: false },
-      order: { id: 'ASC' },
-      take: page.limit,
-      skip: page.offset,
-    });
-    return { items: rows.map(toComplaintMessageResponse), total };
+    const manager = this.transactions.manager;
+    await this.load(manager, id, actor);
+    const { items, total } = await this.complaints.messages(manager, id, page, policies.isAdminTeam(actor));
+    return { items: items.map(toComplaintMessageResponse), total };
   }
 
+  /** A message in the thread (the admin team: or an internal note); a settled complaint takes none (409). */
   async post(id: string, dto: ComplaintMessageDto, actor: Actor): Promise<ComplaintMessageResponse> {
-    const user = tokenUser(actor);
     const internal = dto.internal ?? false;
-    if (internal && user.role !== 'admin') throw new ForbiddenException('Only the admin team writes internal notes');
-    return this.dataSource.transaction(async (manager) => {
-      const complaint = await this.load(manager, id, user);
+    if (internal && !policies.isAdminTeam(actor))
+      throw new ForbiddenException('Only the admin team writes internal notes');
+    return this.transactions.run(async (manager) => {
+      const complaint = await this.load(manager, id, actor, true);
+      if (CLOSED.includes(complaint.status)) {
+        throw new ConflictException(`This complaint is ${complaint.status}: its thread is closed`);
+      }
+      const user = policies.complaintParty(actor);
       const message = await manager.save(
         manager.create(ComplaintMessage, {
           complaintId: id,
@@ -155,43 +152,32 @@ export class ComplaintsService {
         message: dto.content,
         data: { message: response },
       };
-      await tell(new AtomicWrite(), toComplaintResponse(complaint), user.role, event, internal).run(manager);
+      await tell(new AtomicWrite(), complaint, user.role, event, internal).run(manager);
       return response;
     });
   }
 
-  /** The complaint `id` if `user` takes part in it; 404 otherwise. */
-  private async load(manager: EntityManager, id: string, user: User, lock = false): Promise<Complaint> {
-    const complaint = await manager.findOne(Complaint, {
-      where: { ...visibleTo(user), id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+  /** The complaint `id` if `actor` takes part in it; 404 otherwise. */
+  private async load(manager: EntityManager, id: string, actor: Actor, lock = false): Promise<Complaint> {
+    const complaint = await this.complaints.find(manager, policies.complaints(actor), id, lock);
     if (!complaint) throw new NotFoundException('Complaint not found');
     return complaint;
   }
 }
 
-/** Adds the notifications of `event` (see complaintNotices) to `write`, the change that raises it. */
+function viewOf(actor: Actor): 'admin' | 'party' {
+  return policies.isAdminTeam(actor) ? 'admin' : 'party';
+}
+
+/** Adds the notifications of `event` (see complaintNotices) to `write`, the change that raises it: the parties' view. */
 function tell(
   write: AtomicWrite,
-  complaint: ComplaintResponse,
+  complaint: Complaint,
   by: Role,
   event: ComplaintEvent,
   internal = false,
 ): AtomicWrite {
-  for (const notice of complaintNotices(complaint, by, event, internal)) addNotice(write, notice);
+  const seen = toComplaintResponse(complaint, 'party');
+  for (const notice of complaintNotices(seen, by, event, internal)) addNotice(write, notice);
   return write;
-}
-
-/** Complaints need a token: open mode has no renters, agencies and admins to tell apart. */
-function tokenUser(actor: Actor): User {
-  if (!isUser(actor)) throw new ForbiddenException('Complaints need token mode (a bearer token)');
-  return actor;
-}
-
-/** A renter's own, an agency's, every one for the admin team. */
-function visibleTo(user: User): FindOptionsWhere<Complaint> {
-  if (hasRole(user, 'renter')) return { renterSub: user.sub };
-  const own = ownAgency(user);
-  return own === undefined ? {} : { agencyId: own };
 }

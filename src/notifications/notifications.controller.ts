@@ -16,7 +16,7 @@ import {
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { Access, CurrentActor } from '../auth/access.decorator.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { ClientLimits, clientKey } from '../limits/client-limits.service.js';
 import {
   ApiBadRequestResponse,

@@ -3,9 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { merge, Subject, takeUntil, type Observable } from 'rxjs';
 import { In, IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
-import { hasRole, isUser, ownAgency, type Actor } from '../auth/actor.js';
+import { isUser, type Actor } from '../access/actor.js';
 import type { Page } from '../common/pagination.query.js';
-import { Standing } from '../auth/standing.js';
+import { Standing } from '../access/standing.js';
 import type { Environment } from '../config/environment.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import {
@@ -16,7 +16,7 @@ import {
   viewerOf,
   type AudienceKey,
   type Viewer,
-} from '../realtime/audience.js';
+} from '../access/audience.js';
 import { tokenExpiry } from '../realtime/clients.js';
 import { Feeds } from '../realtime/feeds.js';
 import { EVERY_ITEM, type FeedItem, type FollowOptions, type OrderedFeed } from '../realtime/ordered-feed.js';
@@ -103,9 +103,7 @@ export class NotificationsService implements OnApplicationShutdown {
     const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
     const options = claimed === undefined ? this.fromNow : { ...this.fromNow, after: () => this.feed.startAt(claimed) };
     const events = this.feed.follow(viewerOf(actor), options);
-    return isUser(actor)
-      ? events.pipe(takeUntil(merge(tokenExpiry(actor), this.standing.suspended(actor.sub))))
-      : events;
+    return isUser(actor) ? events.pipe(takeUntil(merge(tokenExpiry(actor), this.standing.suspended(actor)))) : events;
   }
 
   /**
@@ -114,8 +112,8 @@ export class NotificationsService implements OnApplicationShutdown {
    * concurrent transactions may commit in another order than their times.
    */
   async list(query: ListNotificationsQuery, actor: Actor): Promise<Page<NotificationResponse>> {
-    const where: FindOptionsWhere<Notification> = scope(actor);
-    if (query.unread) where.isRead = false;
+    const where = addressedTo(viewerOf(actor)).map((scope) => (query.unread ? { ...scope, isRead: false } : scope));
+    if (where.length === 0) return { items: [], total: 0 };
     const [rows, total] = await this.notifications.findAndCount({
       where,
       order: { createdAt: 'DESC', id: 'DESC' },
@@ -126,12 +124,14 @@ export class NotificationsService implements OnApplicationShutdown {
   }
 
   async markRead(id: string, actor: Actor): Promise<void> {
-    const result = await this.notifications.update({ ...scope(actor), id }, { isRead: true });
+    const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, id }));
+    const result = where.length === 0 ? { affected: 0 } : await this.notifications.update(where, { isRead: true });
     if (!result.affected) throw new NotFoundException('Notification not found');
   }
 
   async markAllRead(actor: Actor): Promise<void> {
-    await this.notifications.update({ ...scope(actor), isRead: false }, { isRead: true });
+    const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, isRead: false }));
+    if (where.length > 0) await this.notifications.update(where, { isRead: true });
   }
 
   /** The next notifications in delivery order after `seq` that `viewer` may see, as SSE events. */
@@ -151,16 +151,9 @@ export class NotificationsService implements OnApplicationShutdown {
 }
 
 /**
- * The notifications `actor` may see, as find conditions: a renter its own, an agency its agency's,
- * the admin (and open mode) every agency's. A user's own are never shown to anyone else.
+ * What `viewer` (viewerOf: the one scope) receives, as alternative find conditions (none: nothing):
+ * the list, its count, read marks and the stream's replay all use these.
  */
-function scope(actor: Actor): FindOptionsWhere<Notification> {
-  if (hasRole(actor, 'renter')) return { recipientSub: actor.sub };
-  const own = ownAgency(actor);
-  return own === undefined ? { recipientSub: IsNull() } : { agencyId: own, recipientSub: IsNull() };
-}
-
-/** What `viewer` receives, as alternative find conditions (none: nothing). */
 function addressedTo(viewer: Viewer): FindOptionsWhere<Notification>[] {
   const where: FindOptionsWhere<Notification>[] = [];
   const agencies = agenciesOf(viewer);

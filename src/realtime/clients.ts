@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { atExpiry, isUser, type Actor } from '../auth/actor.js';
+import { atExpiry, isUser, type Actor } from '../access/actor.js';
 
 /**
  * The slow-client policy of every live transport: a client may leave this much of what it was sent

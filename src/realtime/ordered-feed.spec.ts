@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Subscription } from 'rxjs';
 import type { PgBus } from '../database/pg-bus.service.js';
-import { agencyAudience, sees, userAudience, type AudienceKey, type Viewer } from './audience.js';
+import { agencyAudience, sees, userAudience, type AudienceKey, type Viewer } from '../access/audience.js';
 import { EVERY_ITEM, OrderedFeed, type FeedItem } from './ordered-feed.js';
 
 interface FeedStart {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Observable, Subject, Subscriber } from 'rxjs';
 import { Cancelled, patiently } from '../database/availability.js';
 import type { PgBus } from '../database/pg-bus.service.js';
-import { sees, type AudienceKey, type Viewer } from './audience.js';
+import { sees, type AudienceKey, type Viewer } from '../access/audience.js';
 import { CoalescedTask } from './coalesced-task.js';
 import type { OutboxRelay } from './outbox-relay.js';
 import type { OutboxTable } from './outbox.js';

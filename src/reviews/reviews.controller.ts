@@ -12,7 +12,7 @@ import {
   ApiNoContentResponse,
 } from '@nestjs/swagger';
 import { Access, CurrentActor, Public } from '../auth/access.decorator.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { CreateReviewDto } from './dto/create-review.dto.js';
@@ -21,6 +21,7 @@ import { RemoveReviewQuery, ReplyToReviewDto, UpdateReviewDto } from './dto/upda
 import { ReviewResponse } from './review.response.js';
 import { ReviewsService } from './reviews.service.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
+import { Audited } from '../audit/audited.decorator.js';
 
 @ApiTags('reviews')
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
@@ -49,6 +50,7 @@ export class ReviewsController {
 
   @Post()
   @Access({ roles: ['renter', 'admin'] })
+  @Audited('review.create')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Review a car (1 to 5 stars); a renter only a Completed booking of its own, once' })
   @Idempotent()
@@ -77,6 +79,7 @@ export class ReviewsController {
 
   @Delete(':id')
   @Access({ roles: ['renter', 'admin'] })
+  @Audited('review.remove', { anyone: true })
   @ApiBearerAuth()
   @HttpCode(204)
   @ApiOperation({

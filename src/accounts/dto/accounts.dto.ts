@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ROLES, type Role } from '../../auth/actor.js';
+import { ROLES, type Role } from '../../access/actor.js';
 import { PaginationQuery } from '../../common/pagination.query.js';
 import { Trim } from '../../common/transforms.js';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account.entity.js';
