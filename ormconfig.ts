@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './src/database/data-source.options.js';
+import { dataSourceOptions } from './src/data-source.js';
 
 /**
  * The DataSource the TypeORM CLI uses (`npm run migration:*`). Those scripts go

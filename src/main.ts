@@ -8,7 +8,7 @@ import { configureApp } from './app.setup.js';
 import { authMode, loadEnvironment, redactUrl } from './config/environment.js';
 import { runMigrations } from './database/migrate.js';
 import { openDatabase } from './database/open-database.js';
-import { demoTokenCommands, seedDemoData } from './database/seed.js';
+import { demoTokenCommands, seedDemoData } from './demo/seed.js';
 
 async function bootstrap(): Promise<void> {
   const env = loadEnvironment();

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { DEMO_AGENCIES, demoTokenCommands, seedDemoData } from '../src/database/seed.js';
+import { DEMO_AGENCIES, demoTokenCommands, seedDemoData } from '../src/demo/seed.js';
 import { signToken, TEST_SECRET } from './support/tokens.js';
 import { createTestApp } from './support/app.js';
 import { openSse } from './support/sse.js';

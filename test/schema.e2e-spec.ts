@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source.options.js';
+import { dataSourceOptions } from '../src/data-source.js';
 import { runMigrations } from '../src/database/migrate.js';
 import { createTestDatabase } from './support/database.js';
 import { migrations } from '../src/database/migrations/index.js';

@@ -7,11 +7,10 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { IsISO8601, IsOptional } from 'class-validator';
-import type { DataSource } from 'typeorm';
 import { Access } from '../auth/access.decorator.js';
-import { OVERVIEW_SQL, OverviewResponse, toOverviewResponse, type OverviewRow } from './overview.js';
+import { OverviewRepository } from './overview.repository.js';
+import { OverviewResponse, toOverviewResponse } from './overview.response.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_SPAN_DAYS = 3660;
@@ -34,7 +33,7 @@ export class OverviewQuery {
 @Access({ roles: ['admin'] })
 @Controller('admin')
 export class AdminController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly overviews: OverviewRepository) {}
 
   @Get('overview')
   @ApiOperation({ summary: 'The platform in numbers over [from, to) (admin), computed in one SQL statement' })
@@ -46,7 +45,6 @@ export class AdminController {
     if (to.getTime() - from.getTime() > MAX_SPAN_DAYS * DAY_MS) {
       throw new BadRequestException(`The period may span at most ${MAX_SPAN_DAYS} days`);
     }
-    const [row] = await this.dataSource.query<OverviewRow[]>(OVERVIEW_SQL, [from.toISOString(), to.toISOString()]);
-    return toOverviewResponse(row, from, to);
+    return toOverviewResponse(await this.overviews.overview(from, to), from, to);
   }
 }

@@ -1,5 +1,4 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Agency } from '../agencies/agency.entity.js';
 
 export const CHAT_SENDERS = ['agency', 'admin'] as const;
 export type ChatSender = (typeof CHAT_SENDERS)[number];
@@ -39,9 +38,10 @@ export class ChatMessage {
   @Column('uuid')
   agencyId: string;
 
-  @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
+  @ManyToOne('Agency', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'agency_id' })
-  agency?: Agency;
+  /** Named, not imported: the agency's foreign key, without a dependency on the agencies feature. */
+  agency?: unknown;
 
   @Column('text')
   sender: ChatSender;

@@ -1,5 +1,4 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Agency } from '../agencies/agency.entity.js';
 
 /** How far the admin team has read one agency's conversation (the support inbox's unread counts). */
 @Entity('chat_reads')
@@ -7,9 +6,10 @@ export class ChatRead {
   @PrimaryColumn('uuid')
   agencyId: string;
 
-  @ManyToOne(() => Agency, { onDelete: 'CASCADE' })
+  @ManyToOne('Agency', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'agency_id' })
-  agency?: Agency;
+  /** Named, not imported: the agency's foreign key, without a dependency on the agencies feature. */
+  agency?: unknown;
 
   /** The feed_seq of the last message read: every message up to it counts as read. */
   @Column('bigint')

@@ -5,13 +5,16 @@ import { In, IsNull, LessThan, MoreThan, Not, Repository, type FindOptionsWhere 
 import { agenciesOf, agencyAudience, type Viewer } from '../access/audience.js';
 import { Feeds } from '../realtime/feeds.js';
 import { EVERY_ITEM, type FeedItem, type OrderedFeed } from '../realtime/ordered-feed.js';
-import { CHAT_OUTBOX } from '../realtime/outbox.js';
+import type { OutboxTable } from '../realtime/outbox.js';
 import { ChatRepository } from './chat.repository.js';
 import { ChatMessage } from './chat-message.entity.js';
 import { toChatMessageResponse, type ChatMessageResponse } from './chat-message.response.js';
 import type { IncomingChatMessage } from './incoming-chat-message.js';
 
 const REMEMBERED_ORIGINS = 1000;
+
+/** The chat feed's outbox table (see OutboxRelay). */
+export const CHAT_OUTBOX: OutboxTable = { table: 'chat_messages', insertOrder: 'seq', channel: 'chat_messages' };
 
 /** A stored message in delivery order, as the frame every socket is sent (serialized once). */
 export interface RelayedChatMessage extends FeedItem {

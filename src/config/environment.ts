@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import proxyAddr from 'proxy-addr';
-import { MAX_CLIENT_BACKLOG } from '../realtime/clients.js';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -16,6 +15,14 @@ import {
   validateSync,
   ValidateBy,
 } from 'class-validator';
+
+/**
+ * The slow-client policy of every live transport: a client may leave this much of what it was sent
+ * unread (SSE: characters of events queued for it; chat: bytes buffered on its socket) before it is
+ * dropped. It reconnects and resumes where it stood (Last-Event-ID, chat history), so dropping it
+ * costs it nothing, and no process buffers without bound for a client that stopped reading.
+ */
+export const MAX_CLIENT_BACKLOG = 1024 * 1024;
 
 /** true/false, 1/0, yes/no; anything else stays a string, which @IsBoolean() then rejects. */
 const toBoolean = ({ value }: { value: unknown }): unknown => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source.options.js';
+import { connectionOptions } from './connection-options.js';
 
 const MIGRATION_LOCK = 0x6d696772; // "migr"
 
@@ -13,7 +13,7 @@ export async function runMigrations(url: string): Promise<string[]> {
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const dataSource = new DataSource(dataSourceOptions(url, { poolSize: 2, statementTimeoutMs: 0 }));
+    const dataSource = new DataSource(connectionOptions(url, { poolSize: 2, statementTimeoutMs: 0 }));
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });

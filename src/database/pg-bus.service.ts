@@ -2,7 +2,6 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { ConfigService } from '@nestjs/config';
 import pg from 'pg';
 import type { Environment } from '../config/environment.js';
-import { Metrics } from '../metrics/metrics.service.js';
 import { backoffMs } from './availability.js';
 
 /** How the listening connection shows in pg_stat_activity. */
@@ -38,14 +37,7 @@ export class PgBus implements OnModuleInit, OnApplicationShutdown {
   private readonly reconnectHandlers: (() => void)[] = [];
   private state: ListenerState = { name: 'connecting' };
 
-  constructor(
-    private readonly config: ConfigService<Environment, true>,
-    metrics: Metrics,
-  ) {
-    metrics.gauge('pg_listener_up', 'Whether the LISTEN connection to PostgreSQL is up (1) or not (0)', () =>
-      this.connected ? 1 : 0,
-    );
-  }
+  constructor(private readonly config: ConfigService<Environment, true>) {}
 
   /** Registers a handler; call it before the application starts (constructors). */
   subscribe(channel: string, handler: Handler): void {

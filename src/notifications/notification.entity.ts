@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Agency } from '../agencies/agency.entity.js';
 
 export const NOTIFICATION_TYPES = ['BOOKING', 'REVIEW', 'SYSTEM'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -36,9 +35,10 @@ export class Notification {
   @Column('text', { nullable: true })
   recipientSub: string | null;
 
-  @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
+  @ManyToOne('Agency', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'agency_id' })
-  agency?: Agency;
+  /** Named, not imported: the agency's foreign key, without a dependency on the agencies feature. */
+  agency?: unknown;
 
   @Column('text')
   type: NotificationType;

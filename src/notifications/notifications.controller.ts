@@ -35,7 +35,7 @@ import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { ListNotificationsQuery } from './list-notifications.query.js';
 import { NotificationResponse } from './notification.response.js';
 import { NotificationsService } from './notifications.service.js';
-import { MAX_CLIENT_BACKLOG } from '../realtime/clients.js';
+import { MAX_CLIENT_BACKLOG } from '../config/environment.js';
 
 const SUCCESS = { success: true } as const;
 

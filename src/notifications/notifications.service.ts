@@ -20,7 +20,7 @@ import {
 import { tokenExpiry } from '../realtime/clients.js';
 import { Feeds } from '../realtime/feeds.js';
 import { EVERY_ITEM, type FeedItem, type FollowOptions, type OrderedFeed } from '../realtime/ordered-feed.js';
-import { NOTIFICATIONS_OUTBOX } from '../realtime/outbox.js';
+import { NOTIFICATIONS_OUTBOX } from './notice.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';

@@ -8,7 +8,10 @@ interface FeedStart {
   start: bigint;
 }
 import type { OutboxRelay } from './outbox-relay.js';
-import { NOTIFICATIONS_OUTBOX } from './outbox.js';
+import type { OutboxTable } from './outbox.js';
+
+/** A feed's table, as a feature names it. */
+const NOTIFICATIONS_OUTBOX: OutboxTable = { table: 'notifications', insertOrder: 'id', channel: 'notifications' };
 
 interface Item extends FeedItem {
   n: number;

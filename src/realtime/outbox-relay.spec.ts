@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
 import type { PgBus } from '../database/pg-bus.service.js';
 import { OutboxRelay } from './outbox-relay.js';
-import { CHAT_OUTBOX, NOTIFICATIONS_OUTBOX } from './outbox.js';
+import type { OutboxTable } from './outbox.js';
+import type { OutboxRepository } from './outbox.repository.js';
+
+/** Two feeds' tables, as features name them. */
+const NOTIFICATIONS_OUTBOX: OutboxTable = { table: 'notifications', insertOrder: 'id', channel: 'notifications' };
+const CHAT_OUTBOX: OutboxTable = { table: 'chat_messages', insertOrder: 'seq', channel: 'chat_messages' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,8 +32,8 @@ function setup() {
   let running = 0;
   let overlapped = false;
   let failNext: Error | null = null;
-  const dataSource = {
-    query: async (_sql: string, [table, , , batch]: [string, string, string, number]) => {
+  const outbox = {
+    stamp: async ({ table }: OutboxTable, batch: number) => {
       calls.push({ table, batch });
       running += 1;
       overlapped ||= running > 1;
@@ -42,10 +46,10 @@ function setup() {
       }
       const stamped = Math.min(pending.get(table) ?? 0, batch);
       pending.set(table, (pending.get(table) ?? 0) - stamped);
-      return [{ stamped }];
+      return stamped;
     },
-  } as unknown as DataSource;
-  const relay = new OutboxRelay(dataSource, bus);
+  } as unknown as OutboxRepository;
+  const relay = new OutboxRelay(outbox, bus);
   const stamped = { notifications: 0, chat: 0 };
   relay.register(NOTIFICATIONS_OUTBOX, () => (stamped.notifications += 1));
   relay.register(CHAT_OUTBOX, () => (stamped.chat += 1));

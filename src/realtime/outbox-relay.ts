@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { PgBus } from '../database/pg-bus.service.js';
 import { CoalescedTask } from './coalesced-task.js';
+import { OutboxRepository } from './outbox.repository.js';
 import type { OutboxTable } from './outbox.js';
 
 /** A trigger announces new rows here (the payload is the table); every process's relay listens. */
@@ -26,7 +25,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly tasks = new Map<string, CoalescedTask>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
     bus: PgBus,
   ) {
     bus.subscribe(OUTBOX_CHANNEL, (table) => this.tasks.get(table)?.trigger());
@@ -55,11 +54,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** The newest feed_seq stamped in `feed`'s table (0 when none). */
-  async newest({ table }: OutboxTable): Promise<bigint> {
-    const [{ max }] = await this.dataSource.query<{ max: string | null }[]>(
-      `SELECT max("feed_seq")::text AS max FROM "${table}"`,
-    );
-    return BigInt(max ?? 0);
+  newest(feed: OutboxTable): Promise<bigint> {
+    return this.outbox.newest(feed);
   }
 
   /** Rows that a stopped process committed but no relay stamped yet. */
@@ -75,14 +71,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (const task of this.tasks.values()) task.trigger();
   }
 
-  /**
-   * One relay run: the function `feed_relay` of outbox.sql.ts. Returns how many rows it stamped.
-   */
-  private async stamp({ table, insertOrder, channel }: OutboxTable): Promise<number> {
-    const [{ stamped }] = await this.dataSource.query<{ stamped: number }[]>(
-      'SELECT feed_relay($1, $2, $3, $4) AS stamped',
-      [table, insertOrder, channel, RELAY_BATCH],
-    );
-    return stamped;
+  /** One relay run (the database's `feed_relay`). Returns how many rows it stamped. */
+  private stamp(feed: OutboxTable): Promise<number> {
+    return this.outbox.stamp(feed, RELAY_BATCH);
   }
 }

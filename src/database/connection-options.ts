@@ -1,45 +1,8 @@
-import { Account } from '../accounts/account.entity.js';
-import { Agency } from '../agencies/agency.entity.js';
-import { AuditEntry } from '../audit/audit-entry.entity.js';
-import { ChatRead } from '../chat/chat-read.entity.js';
-import { ComplaintMessage } from '../complaints/complaint-message.entity.js';
-import { Complaint } from '../complaints/complaint.entity.js';
-import { BookingMessage } from '../bookings/booking-message.entity.js';
-import { CarRating } from '../cars/car-rating.entity.js';
-import { BookingChange } from '../bookings/booking-change.entity.js';
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
-import { Booking } from '../bookings/booking.entity.js';
-import { Car } from '../cars/car.entity.js';
-import { ChatMessage } from '../chat/chat-message.entity.js';
-import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
-import { Notification } from '../notifications/notification.entity.js';
-import { Review } from '../reviews/review.entity.js';
 import { migrations } from './migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
-export const entities = [
-  Agency,
-  Account,
-  Car,
-  CarRating,
-  Booking,
-  BookingChange,
-  BookingMessage,
-  Review,
-  Notification,
-  ChatMessage,
-  ChatRead,
-  Complaint,
-  ComplaintMessage,
-  AuditEntry,
-  IdempotencyKey,
-];
-
-/**
- * The one TypeORM options object: the application (TypeOrmModule) and the
- * migration CLI (ormconfig.ts) both build their DataSource from it.
- */
 export interface PoolSettings {
   poolSize?: number;
   /** Longest wait for a pooled or new connection: a request never hangs on a dead database. */
@@ -72,14 +35,17 @@ export async function runtimeRole(url: string): Promise<string | undefined> {
   }
 }
 
-export function dataSourceOptions(
+/**
+ * How the API connects (pool, time limits, role) and migrates: the options every DataSource is built
+ * from. The entities are added by src/data-source.ts, which knows every feature.
+ */
+export function connectionOptions(
   url: string,
   { poolSize = 10, connectTimeoutMs = 2000, statementTimeoutMs = 10000, role }: PoolSettings = {},
 ): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities,
     migrations,
     namingStrategy: new SnakeNamingStrategy(),
     // gen_random_uuid() is built into PostgreSQL 13+; extensions are created by migrations only.

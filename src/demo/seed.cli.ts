@@ -1,7 +1,7 @@
 /** `npm run seed`: loads the demo data into an empty database (embedded unless DATABASE_URL is set). */
 import { authMode, loadEnvironment } from '../config/environment.js';
-import { runMigrations } from './migrate.js';
-import { openDatabase } from './open-database.js';
+import { runMigrations } from '../database/migrate.js';
+import { openDatabase } from '../database/open-database.js';
 import { demoTokenCommands, seedDemoData } from './seed.js';
 
 const env = loadEnvironment();

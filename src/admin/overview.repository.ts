@@ -1,43 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { BOOKING_STATUSES, type BookingStatus } from '../bookings/booking-status.js';
-import { COMPLAINT_PRIORITIES, type ComplaintPriority } from '../complaints/complaint.entity.js';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 
-export class TopAgency {
-  @ApiProperty({ format: 'uuid' }) agencyId: string;
-  @ApiProperty() name: string;
-  @ApiProperty() revenue: number;
-}
-
-export class OverviewResponse {
-  @ApiProperty({ format: 'date-time' }) from: string;
-  @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({
-    type: 'object',
-    properties: Object.fromEntries(BOOKING_STATUSES.map((status) => [status, { type: 'integer' }])),
-    description: 'Bookings created in the period, by status',
-  })
-  bookingsByStatus: Record<BookingStatus, number>;
-  @ApiProperty({ description: 'Total price of paid, Completed bookings that ended in the period' }) revenue: number;
-  @ApiProperty({
-    description:
-      'Booked car-days (Confirmed and Completed) over available car-days (cars that existed), in the period; 0..1',
-  })
-  occupancy: number;
-  @ApiProperty() bookedCarDays: number;
-  @ApiProperty() availableCarDays: number;
-  @ApiProperty({ type: 'integer' }) newAgencies: number;
-  @ApiProperty({ type: 'integer', description: 'Accounts first seen in the period' }) newUsers: number;
-  @ApiProperty({
-    type: 'object',
-    properties: Object.fromEntries(COMPLAINT_PRIORITIES.map((priority) => [priority, { type: 'integer' }])),
-    description: 'Complaints open or in review now, by priority',
-  })
-  openComplaints: Record<ComplaintPriority, number>;
-  @ApiProperty({ type: [TopAgency], description: 'The ten agencies with the most revenue in the period' })
-  topAgencies: TopAgency[];
-}
-
-interface OverviewRow {
+export interface OverviewRow {
   by_status: Record<string, number> | null;
   revenue: string | null;
   booked_days: number;
@@ -53,7 +18,7 @@ interface OverviewRow {
  * bookings by creation (bookings.created_at), paid Completed bookings by end (bookings_paid_by_end),
  * bookings that hold or held a car by period (bookings_booked_period, GiST), cars by creation.
  */
-export const OVERVIEW_SQL = `
+const OVERVIEW_SQL = `
 WITH period AS (SELECT $1::timestamptz AS lo, $2::timestamptz AS hi),
 by_status AS (
   SELECT jsonb_object_agg(status, n) AS counts
@@ -90,26 +55,14 @@ SELECT (SELECT counts FROM by_status) AS by_status,
        (SELECT counts FROM complaints_open) AS open_complaints,
        (SELECT agencies FROM top) AS top_agencies`;
 
-const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
+/** The SQL of the admin team's overview. */
+@Injectable()
+export class OverviewRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-export function toOverviewResponse(row: OverviewRow, from: Date, to: Date): OverviewResponse {
-  const byStatus = Object.fromEntries(BOOKING_STATUSES.map((status) => [status, row.by_status?.[status] ?? 0]));
-  const open = Object.fromEntries(
-    COMPLAINT_PRIORITIES.map((priority) => [priority, row.open_complaints?.[priority] ?? 0]),
-  );
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    bookingsByStatus: byStatus as Record<BookingStatus, number>,
-    revenue: Number(row.revenue ?? 0),
-    occupancy: row.available_days > 0 ? round(row.booked_days / row.available_days, 4) : 0,
-    bookedCarDays: round(row.booked_days, 2),
-    availableCarDays: round(row.available_days, 2),
-    newAgencies: row.new_agencies,
-    newUsers: row.new_users,
-    openComplaints: open as Record<ComplaintPriority, number>,
-    topAgencies: (row.top_agencies ?? []).map((agency) => ({ ...agency, revenue: Number(agency.revenue) })),
-  };
+  /** The overview of [from, to) in one statement. */
+  async overview(from: Date, to: Date): Promise<OverviewRow> {
+    const [row] = await this.dataSource.query<OverviewRow[]>(OVERVIEW_SQL, [from.toISOString(), to.toISOString()]);
+    return row;
+  }
 }
-
-export type { OverviewRow };

@@ -5,7 +5,7 @@ import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js'
 import { Car } from '../cars/car.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
-import { dataSourceOptions } from './data-source.options.js';
+import { dataSourceOptions } from '../data-source.js';
 
 type CarSeed = Pick<
   Car,

@@ -1,0 +1,37 @@
+import type { AtomicWrite } from '../database/atomic-write.js';
+import type { OutboxTable } from '../realtime/outbox.js';
+import { Notification, type NotificationType } from './notification.entity.js';
+
+/** The notifications feed's outbox table (see OutboxRelay). */
+export const NOTIFICATIONS_OUTBOX: OutboxTable = {
+  table: 'notifications',
+  insertOrder: 'id',
+  channel: 'notifications',
+};
+
+/** A notification as the service that raises it words it. */
+export interface Notice {
+  /**
+   * The agency it is about; its audience unless `recipientSub` is set (the admin team sees every
+   * agency's). Null: for the admin team alone.
+   */
+  agencyId: string | null;
+  /** Addressed to this one user (a renter) instead: only they see it. */
+  recipientSub?: string;
+  type: NotificationType;
+  title: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Adds `notice` to `write`, the change that raises it: the notification is stored with that change
+ * or not at all, and delivered live, in order, to its audience once the relay has stamped it.
+ */
+export function addNotice(write: AtomicWrite, notice: Notice): AtomicWrite {
+  return write.insert(Notification, {
+    ...notice,
+    recipientSub: notice.recipientSub ?? null,
+    data: notice.data ?? null,
+  });
+}
