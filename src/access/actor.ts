@@ -37,6 +37,15 @@ export function identityKey(user: Pick<User, 'issuer' | 'sub'>): string {
   return JSON.stringify([user.issuer, user.sub]);
 }
 
+/**
+ * An identity in the role (and agency) it acts in: what an answer produced for it may be shown to.
+ * An Idempotency-Key's answer made for a renter token is never replayed to the same person's agency
+ * token, which reaches other rows.
+ */
+export function actingKey(user: User): string {
+  return JSON.stringify([user.issuer, user.sub, user.role, user.agencyId]);
+}
+
 /** Who made a change, as recorded in a booking's history. */
 export function actorStamp(actor: Actor): { sub: string; role: string } {
   if (actor.kind === 'user') return { sub: actor.sub, role: actor.role };

@@ -11,7 +11,7 @@ import { ACTIVE, isActive } from '../access/standing-rule.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
 import { Transactions } from '../database/transactions.js';
-import { addNotice } from '../realtime/outbox.js';
+import { addNotice } from '../notifications/notice.js';
 import { agencyStatusNotice } from './agency.notices.js';
 import { Agency, BUILT_IN_AGENCY_ID } from './agency.entity.js';
 import { toAgencyResponse, type AgencyResponse } from './agency.response.js';

@@ -1,4 +1,4 @@
-import type { Notice } from '../realtime/outbox.js';
+import type { Notice } from '../notifications/notice.js';
 import type { Agency } from './agency.entity.js';
 
 const SAYS: Record<Agency['status'], string> = {

@@ -4,7 +4,7 @@ import { policies } from '../access/policies.js';
 import type { Page, PaginationQuery } from '../common/pagination.query.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { Transactions } from '../database/transactions.js';
-import { addNotice, type Notice } from '../realtime/outbox.js';
+import { addNotice, type Notice } from '../notifications/notice.js';
 import { BookingMessage } from './booking-message.entity.js';
 import { toBookingMessageResponse, type BookingMessageResponse } from './booking-message.response.js';
 import type { Booking } from './booking.entity.js';

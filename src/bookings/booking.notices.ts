@@ -1,4 +1,4 @@
-import type { Notice } from '../realtime/outbox.js';
+import type { Notice } from '../notifications/notice.js';
 import type { BookingResponse } from './booking.response.js';
 
 const carName = ({ car }: BookingResponse) => `${car.make} ${car.model}`;

@@ -9,7 +9,7 @@ import { CarsService } from '../cars/cars.service.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
 import { Transactions } from '../database/transactions.js';
-import { addNotice } from '../realtime/outbox.js';
+import { addNotice } from '../notifications/notice.js';
 import type { Page } from '../common/pagination.query.js';
 import { bookingCreatedNotice, bookingStatusNotice, renterStatusNotice } from './booking.notices.js';
 import { Booking } from './booking.entity.js';

@@ -1,5 +1,5 @@
 import type { Role } from '../access/actor.js';
-import type { Notice } from '../realtime/outbox.js';
+import type { Notice } from '../notifications/notice.js';
 import type { ComplaintResponse } from './complaint.response.js';
 
 /** What happened to a complaint, as its participants read it. */

@@ -12,7 +12,7 @@ import { BookingsService } from '../bookings/bookings.service.js';
 import type { Page, PaginationQuery } from '../common/pagination.query.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { Transactions } from '../database/transactions.js';
-import { addNotice } from '../realtime/outbox.js';
+import { addNotice } from '../notifications/notice.js';
 import { ComplaintMessage } from './complaint-message.entity.js';
 import { complaintNotices, type ComplaintEvent } from './complaint.notices.js';
 import { Complaint, type ComplaintStatus } from './complaint.entity.js';

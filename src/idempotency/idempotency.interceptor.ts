@@ -1,4 +1,4 @@
-import { identityKey, isUser, type Actor } from '../access/actor.js';
+import { actingKey, isUser, type Actor } from '../access/actor.js';
 import { createHash } from 'node:crypto';
 import {
   BadRequestException,
@@ -44,10 +44,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
-    // Keys belong to their user's whole identity (token mode), else to the address: one user never
-    // gets another's answer, whatever claims two tokens share.
+    // Keys belong to an identity in the role it acts in (token mode), else to the address: an answer
+    // is never replayed to someone, or some role, that could not have read it.
     const actor = request.actor;
-    const client = actor && isUser(actor) ? `user:${identityKey(actor)}` : (request.ip ?? '');
+    const client = actor && isUser(actor) ? `user:${actingKey(actor)}` : (request.ip ?? '');
     const route = `${request.method} ${routeOf(request)}`;
     const fingerprint = createHash('sha256')
       .update(route)

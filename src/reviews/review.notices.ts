@@ -1,4 +1,4 @@
-import type { Notice } from '../realtime/outbox.js';
+import type { Notice } from '../notifications/notice.js';
 import type { ReviewResponse } from './review.response.js';
 
 /** What the car's agency is told of a new review of `carName` ("Dacia Duster"). */

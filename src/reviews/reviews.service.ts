@@ -17,7 +17,7 @@ import type { Page } from '../common/pagination.query.js';
 import { AtomicWrite } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
 import { Transactions } from '../database/transactions.js';
-import { addNotice } from '../realtime/outbox.js';
+import { addNotice } from '../notifications/notice.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
 import type { ListReviewsQuery } from './dto/list-reviews.query.js';
 import type { UpdateReviewDto } from './dto/update-review.dto.js';
