@@ -13,9 +13,6 @@ export default {
   setupFilesAfterEnv: ['<rootDir>/test/support/openapi-check.ts'],
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 30000,
-  // A test that fails half-way may leave its application (pool, listener, timers) open; the run must
-  // still end with its verdict rather than wait for CI's time limit. A passing run leaves nothing open.
-  forceExit: true,
   // npm run test:cov: V8's own coverage works with native ESM, where Babel instrumentation does not.
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/database/migrations/*.ts'],

@@ -5,7 +5,7 @@ import { BUILT_IN_AGENCY_ID } from '../src/agencies/agency.entity.js';
 import { LISTENER_APPLICATION_NAME } from '../src/database/pg-bus.service.js';
 import { createTestApp, useTestApp } from './support/app.js';
 import { withClient } from './support/database.js';
-import { sleep, waitFor } from './support/wait.js';
+import { waitFor } from './support/wait.js';
 import { openWs, type WsClient } from './support/ws.js';
 
 const dashboardFrame = (content: string, overrides: Record<string, unknown> = {}) => ({
@@ -55,9 +55,10 @@ describe('Chat on /ws/chat', () => {
     const [received] = await admin.waitForFrames(1);
     expect(received).toEqual(stored(frame));
     expect(await secondTab.waitForFrames(1)).toEqual([received]);
-    await sleep(200);
-    expect(agency.frames).toHaveLength(0);
-    expect(await history()).toEqual([received]);
+    // A later message from another socket reaches the sender: had its own come back, it would be first.
+    admin.send(dashboardFrame('sentinel', { sender: 'admin' }));
+    expect(((await agency.waitForFrames(1)) as { content: string }[]).map((m) => m.content)).toEqual(['sentinel']);
+    expect((await history()).slice(0, 1)).toEqual([received]);
   });
 
   it('completes a frame without id or timestamp, and defaults the sender to agency', async () => {
@@ -121,8 +122,8 @@ describe('Chat on /ws/chat', () => {
     const b = await connect();
     a.send(raw);
     a.send(dashboardFrame('still here'));
+    // Frames are handled in order: the valid one after it is the sentinel.
     const frames = await b.waitForFrames(1);
-    await sleep(100);
     expect(frames).toHaveLength(1);
     expect(b.frames.map((frame) => JSON.parse(frame).content)).toEqual(['still here']);
     expect(a.socket.readyState).toBe(WebSocket.OPEN);
@@ -142,9 +143,11 @@ describe('Chat on /ws/chat', () => {
     await b.waitForFrames(1, 10_000);
     a.send(dashboardFrame('after it'));
     await b.waitForFrames(2, 10_000);
-    await sleep(300);
+    // A sentinel from b, after both: a duplicate or an echo would have come before it.
+    b.send(dashboardFrame('sentinel'));
+    expect(((await a.waitForFrames(1)) as { content: string }[]).map((m) => m.content)).toEqual(['sentinel']);
+    // One feed serves both sockets, in order: b has had everything before the sentinel by now.
     expect(b.frames.map((frame) => JSON.parse(frame).content)).toEqual(['during the outage', 'after it']);
-    expect(a.frames).toHaveLength(0);
   });
 
   it('refuses a frame over the size limit by closing with 1009', async () => {
@@ -159,8 +162,11 @@ describe('Chat on /ws/chat', () => {
     const silent = new WebSocket(t.url.replace('http', 'ws') + '/ws/chat', { autoPong: false });
     const closed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
     const healthy = await connect();
+    let pings = 0;
+    healthy.socket.on('ping', () => (pings += 1));
     expect(await closed).toBe(1006); // terminated, no close frame
-    await sleep(500);
+    // Two more pings answered: the healthy socket outlived the checks that closed the silent one.
+    await waitFor(() => (pings >= 2 ? true : undefined), 3000, 'two pings');
     expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
   });
 
@@ -245,13 +251,15 @@ describe('CHAT_HISTORY_ON_CONNECT', () => {
     const late = await openWs(t.url);
     expect(((await late.waitForFrames(3)) as { content: string }[]).map((m) => m.content)).toEqual(['m3', 'm4', 'm5']);
     sender.send(dashboardFrame('m6', { id: 'h-6' }));
-    await late.waitForFrames(4);
-    await sleep(200);
+    sender.send(dashboardFrame('m7', { id: 'h-7' }));
+    // m7 came after m6: a duplicate of the history would have come before it.
+    await late.waitForFrames(5);
     expect((late.frames.map((frame) => JSON.parse(frame)) as { content: string }[]).map((m) => m.content)).toEqual([
       'm3',
       'm4',
       'm5',
       'm6',
+      'm7',
     ]);
     await Promise.all([sender.close(), late.close()]);
     await t.close();
@@ -264,8 +272,9 @@ describe('CHAT_HISTORY_ON_CONNECT', () => {
     sender.send(dashboardFrame('before'));
     await witness.waitForFrames(1);
     const late = await openWs(t.url);
-    await sleep(300);
-    expect(late.frames).toHaveLength(0);
+    // The first frame the late socket gets is one sent after it connected: no history came before it.
+    sender.send(dashboardFrame('after'));
+    expect(((await late.waitForFrames(1)) as { content: string }[]).map((m) => m.content)).toEqual(['after']);
     await Promise.all([sender.close(), witness.close(), late.close()]);
     await t.close();
   });

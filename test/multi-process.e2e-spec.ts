@@ -6,7 +6,7 @@ import { bookingInput, carInput, createCar, reviewInput } from './support/builde
 import { day } from './support/dates.js';
 import { signToken, TEST_SECRET } from './support/tokens.js';
 import { openSse } from './support/sse.js';
-import { sleep, waitFor } from './support/wait.js';
+import { waitFor } from './support/wait.js';
 import { openWs } from './support/ws.js';
 
 /** Two application instances on one database behave as one API behind a load balancer. */
@@ -68,10 +68,11 @@ describe('Two API processes on one database', () => {
     const [relayed] = await remote.waitForFrames(1);
     expect(relayed).toMatchObject({ clientId: 'multi-1', sender: 'admin', content: 'Hello from A' });
     expect(await neighbour.waitForFrames(1)).toEqual([relayed]);
-    await sleep(200); // an absence has no condition to wait for: give a wrong echo time to arrive
-    expect(sender.frames).toHaveLength(0);
+    // A sentinel from another socket reaches the sender: an echo of its own would have come first.
+    remote.send({ id: 'multi-2', sender: 'admin', content: 'Sentinel from B' });
+    expect(await sender.waitForFrames(1)).toEqual([expect.objectContaining({ clientId: 'multi-2' })]);
     const history = await request(b.url).get('/chat/messages').expect(200);
-    expect(history.body).toEqual([relayed]);
+    expect(history.body[0]).toEqual(relayed);
     await Promise.all([sender.close(), neighbour.close(), remote.close()]);
   });
 });
@@ -118,8 +119,19 @@ describe('Two API processes in token mode', () => {
     const [forB] = await bOnA.waitForEvents(1);
     expect(forB.data).toContain(car.body.id);
     await adminOnB.waitForEvents(1);
-    await sleep(200); // an absence has no condition to wait for
-    expect(aOnA.events).toEqual([]);
+    // A sentinel for agency A, raised after: B's booking, had it reached A's stream, would be before it.
+    const carOfA = await request(a.url)
+      .post('/cars')
+      .set('Authorization', `Bearer ${tokens.A}`)
+      .send(carInput())
+      .expect(201);
+    await request(a.url)
+      .post('/bookings')
+      .set('Authorization', `Bearer ${tokens.A}`)
+      .send(bookingInput(carOfA.body.id, day(5), day(6)))
+      .expect(201);
+    const [sentinel] = await aOnA.waitForEvents(1);
+    expect(sentinel.data).toContain(carOfA.body.id);
     for (const client of [aOnA, bOnA, adminOnB]) client.close();
   });
 
@@ -133,8 +145,9 @@ describe('Two API processes in token mode', () => {
     agencyB.send({ id: '1', content: 'Thanks' }); // the same client id as the admin's: another sender
     const [reply] = await admin.waitForFrames(1);
     expect(reply).toMatchObject({ sender: 'agency', content: 'Thanks', agencyId: agencies.B });
-    await sleep(200);
-    expect(agencyA.frames).toEqual([]);
+    // A sentinel in agency A's own conversation: B's messages, had they reached A, would be before it.
+    admin.send({ id: '2', content: 'For A', agencyId: agencies.A });
+    expect(await agencyA.waitForFrames(1)).toEqual([expect.objectContaining({ content: 'For A' })]);
     await Promise.all([admin.close(), agencyA.close(), agencyB.close()]);
   });
 });

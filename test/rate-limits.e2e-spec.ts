@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { createTestApp, type TestApp } from './support/app.js';
 import { carInput } from './support/builders.js';
-import { sleep, waitFor } from './support/wait.js';
+import { waitFor } from './support/wait.js';
 import { openWs, type WsClient } from './support/ws.js';
 
 /** Another client: loopback has every 127.x address, so a second address is a second client. */
@@ -125,11 +125,14 @@ describe('Rate limits', () => {
     await start({ RATE_LIMIT_CHAT: '5' });
     const sender = await openWs(t.url);
     const receiver = await openWs(t.url);
-    sockets.push(sender, receiver);
+    const witness = await openWs(t.url);
+    sockets.push(sender, receiver, witness);
     for (let i = 1; i <= 7; i++) sender.send({ id: `m${i}`, sender: 'agency', content: `message ${i}` });
     await receiver.waitForFrames(5);
-    await sleep(300);
-    expect(receiver.frames).toHaveLength(5);
+    // A sentinel from another socket, sent after: the two dropped frames, had they been kept, would be before it.
+    witness.send({ id: 'w1', sender: 'agency', content: 'sentinel' });
+    const frames = (await receiver.waitForFrames(6)) as { content: string }[];
+    expect(frames.map((frame) => frame.content)).toEqual([1, 2, 3, 4, 5].map((i) => `message ${i}`).concat('sentinel'));
     expect(sender.socket.readyState).toBe(WebSocket.OPEN);
     for (let i = 8; i <= 10; i++) sender.send({ id: `m${i}`, sender: 'agency', content: `message ${i}` });
     await waitFor(() => sender.closeCode ?? undefined, 2000, 'the close');
