@@ -1,6 +1,6 @@
-import { ForbiddenException } from '@nestjs/common';
 import { BUILT_IN_AGENCY_ID } from './standing-rule.js';
 import { isUser, type Actor, type User } from './actor.js';
+import { NotAllowed } from '../common/domain-errors.js';
 
 /**
  * What part of a resource an actor reaches, as data: each feature's repository turns it into the
@@ -52,7 +52,7 @@ export const policies = {
   /** A renter may only cancel (before the start, see startedBookingRefusal); the other roles change status and payment. */
   bookingChange(actor: Actor, change: { status?: string; isPaid?: boolean }): void {
     if (isRenter(actor) && (change.isPaid !== undefined || (change.status ?? 'Cancelled') !== 'Cancelled')) {
-      throw new ForbiddenException('A renter may only cancel a booking');
+      throw new NotAllowed('A renter may only cancel a booking');
     }
   },
 
@@ -89,8 +89,7 @@ export const policies = {
 
   /** `mine=true` lists a renter's own reviews. */
   ownReviews(actor: Actor): string {
-    if (!isRenter(actor))
-      throw new ForbiddenException("mine=true lists a renter's own reviews: it needs a renter token");
+    if (!isRenter(actor)) throw new NotAllowed("mine=true lists a renter's own reviews: it needs a renter token");
     return actor.sub;
   },
 
@@ -113,7 +112,7 @@ export const policies = {
   /** A booking's thread: its renter and its agency write; the admin team reads. */
   threadAuthor(actor: Actor): 'renter' | 'agency' {
     if (adminOr(actor) !== undefined && actor.kind !== 'open') {
-      throw new ForbiddenException('The admin reads booking threads but does not write in them');
+      throw new NotAllowed('The admin reads booking threads but does not write in them');
     }
     return isRenter(actor) ? 'renter' : 'agency';
   },
@@ -191,6 +190,6 @@ function isAgency(actor: Actor): actor is User {
 }
 
 function tokenUser(actor: Actor, why: string): User {
-  if (!isUser(actor)) throw new ForbiddenException(why);
+  if (!isUser(actor)) throw new NotAllowed(why);
   return actor;
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { identityKey, isUser, type Actor, type User } from '../access/actor.js';
 import type { Page } from '../common/pagination.query.js';
 import { TableChanges } from '../database/table-changes.js';
@@ -6,6 +6,7 @@ import { Transactions } from '../database/transactions.js';
 import { toAccountResponse, type AccountResponse, type UserSummaryResponse } from './account.response.js';
 import { AccountsRepository } from './accounts.repository.js';
 import type { AccountStatusDto, ListUsersQuery } from './dto/accounts.dto.js';
+import { Conflict, InvalidInput, NotFound } from '../common/domain-errors.js';
 
 /** How long an identity's `last_seen_at` may lag: it is written at most this often per process. */
 const REFRESH_MS = 10 * 60 * 1000;
@@ -51,7 +52,7 @@ export class AccountsService {
   /** The account of the token presented, in the role and agency of that token (not of the token seen last). */
   async me(actor: Actor): Promise<AccountResponse> {
     const account = isUser(actor) ? await this.accounts.find(actor) : null;
-    if (!isUser(actor) || !account) throw new NotFoundException('No account: open mode has no users');
+    if (!isUser(actor) || !account) throw new NotFound('No account: open mode has no users');
     return { ...toAccountResponse(account), role: actor.role, agencyId: actor.agencyId };
   }
 
@@ -79,16 +80,14 @@ export class AccountsService {
     dto: AccountStatusDto,
     actor: Actor,
   ): Promise<AccountResponse> {
-    if (dto.status === 'suspended' && !dto.reason)
-      throw new BadRequestException('reason is required to suspend an account');
+    if (dto.status === 'suspended' && !dto.reason) throw new InvalidInput('reason is required to suspend an account');
     const saved = await this.transactions.run(async (manager) => {
       const found = await this.accounts.lockedBySub(manager, sub, issuer);
-      if (found.length === 0) throw new NotFoundException('User not found');
-      if (found.length > 1)
-        throw new ConflictException('Several issuers have an account with this sub: name the issuer');
+      if (found.length === 0) throw new NotFound('User not found');
+      if (found.length > 1) throw new Conflict('Several issuers have an account with this sub: name the issuer');
       const [account] = found;
       if (isUser(actor) && identityKey(actor) === identityKey(account)) {
-        throw new ConflictException('An admin cannot change their own account');
+        throw new Conflict('An admin cannot change their own account');
       }
       if (account.status === dto.status) return account;
       account.status = dto.status;

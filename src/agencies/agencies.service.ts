@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/actor.js';
 import { policies } from '../access/policies.js';
 import { ACTIVE, isActive } from '../access/standing-rule.js';
@@ -17,6 +11,7 @@ import { Agency, BUILT_IN_AGENCY_ID } from './agency.entity.js';
 import { toAgencyResponse, type AgencyResponse } from './agency.response.js';
 import { AgenciesRepository } from './agencies.repository.js';
 import type { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto } from './dto/agency.dto.js';
+import { Conflict, InvalidInput, NotAllowed, NotFound } from '../common/domain-errors.js';
 
 @Injectable()
 export class AgenciesService {
@@ -51,18 +46,18 @@ export class AgenciesService {
   async findOne(actor: Actor, id: string): Promise<AgencyResponse> {
     const agency = await this.agencies.find(this.transactions.manager, id);
     const whole = policies.managesAgency(actor, id);
-    if (!agency || (!whole && !isActive(agency))) throw new NotFoundException('Agency not found');
+    if (!agency || (!whole && !isActive(agency))) throw new NotFound('Agency not found');
     return this.respond(agency, whole);
   }
 
   /** The agency itself or the admin edits its profile. */
   async update(actor: Actor, id: string, dto: AgencyProfileDto): Promise<AgencyResponse> {
     if (!policies.managesAgency(actor, id)) {
-      throw new ForbiddenException('Only the agency itself or the admin may edit its profile');
+      throw new NotAllowed('Only the agency itself or the admin may edit its profile');
     }
     const saved = await this.transactions.run(async (manager) => {
       const agency = await this.agencies.find(manager, id, true);
-      if (!agency) throw new NotFoundException('Agency not found');
+      if (!agency) throw new NotFound('Agency not found');
       return manager.save(Object.assign(agency, dto));
     });
     this.changes.committed('agencies');
@@ -74,13 +69,12 @@ export class AgenciesService {
    * in the same transaction). The built-in agency of open mode stays active.
    */
   async setStatus(id: string, dto: AgencyStatusDto): Promise<AgencyResponse> {
-    if (dto.status === 'suspended' && !dto.reason)
-      throw new BadRequestException('reason is required to suspend an agency');
+    if (dto.status === 'suspended' && !dto.reason) throw new InvalidInput('reason is required to suspend an agency');
     const saved = await this.transactions.run(async (manager) => {
       const agency = await this.agencies.find(manager, id, true);
-      if (!agency) throw new NotFoundException('Agency not found');
+      if (!agency) throw new NotFound('Agency not found');
       if (id === BUILT_IN_AGENCY_ID && dto.status !== 'active') {
-        throw new ConflictException('The built-in agency of open mode stays active');
+        throw new Conflict('The built-in agency of open mode stays active');
       }
       if (agency.status === dto.status && (dto.reason ?? null) === agency.statusReason) return agency;
       agency.status = dto.status;

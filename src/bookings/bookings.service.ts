@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import { actorStamp, type Actor, type User } from '../access/actor.js';
@@ -21,6 +21,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
 import type { UpdateBookingDto } from './dto/update-booking.dto.js';
+import { Conflict, InvalidInput, NotFound } from '../common/domain-errors.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -90,15 +91,15 @@ export class BookingsService {
   async create(dto: CreateBookingDto, actor: Actor): Promise<BookingResponse> {
     const startDate = new Date(dto.startDate);
     const endDate = new Date(dto.endDate);
-    if (endDate <= startDate) throw new BadRequestException('endDate must be after startDate');
-    if (endDate.getTime() <= Date.now()) throw new BadRequestException('endDate must be in the future');
+    if (endDate <= startDate) throw new InvalidInput('endDate must be after startDate');
+    if (endDate.getTime() <= Date.now()) throw new InvalidInput('endDate must be in the future');
     // A day of grace: "today" in the renter's time zone may already be yesterday in UTC.
-    if (startDate.getTime() < Date.now() - DAY_MS) throw new BadRequestException('startDate must not be in the past');
+    if (startDate.getTime() < Date.now() - DAY_MS) throw new InvalidInput('startDate must not be in the past');
     if (endDate.getTime() - startDate.getTime() > this.maxBookingDays * DAY_MS) {
-      throw new BadRequestException(`A booking may last at most ${this.maxBookingDays} days`);
+      throw new InvalidInput(`A booking may last at most ${this.maxBookingDays} days`);
     }
     if (startDate.getTime() > Date.now() + this.maxAdvanceDays * DAY_MS) {
-      throw new BadRequestException(`startDate must be at most ${this.maxAdvanceDays} days ahead`);
+      throw new InvalidInput(`startDate must be at most ${this.maxAdvanceDays} days ahead`);
     }
     const period: BookingRequest = { dto, startDate, endDate };
     const created = policies.booksAsRenter(actor)
@@ -123,7 +124,7 @@ export class BookingsService {
       await this.bookings.lockRenter(manager, actor.sub);
       const open = await this.bookings.countOpen(manager, actor.sub);
       if (open >= this.maxOpenPerRenter) {
-        throw new ConflictException(
+        throw new Conflict(
           `You already hold ${open} open bookings (Pending or Confirmed, not yet ended): at most ${this.maxOpenPerRenter}`,
         );
       }
@@ -167,7 +168,7 @@ export class BookingsService {
       // An overlap violates bookings_no_overlap: the exception filter answers 409.
       if (await write.run(manager)) return response;
       if (attempt === CAR_READ_ATTEMPTS) {
-        throw new ConflictException('The car changed while it was being booked; please try again');
+        throw new Conflict('The car changed while it was being booked; please try again');
       }
     }
   }
@@ -183,14 +184,14 @@ export class BookingsService {
       const booking = await this.load(manager, id, actor, true);
       const statusChanges = dto.status !== undefined && dto.status !== booking.status;
       if (statusChanges && !canTransition(booking.status, dto.status!)) {
-        throw new ConflictException(`Cannot change booking status from ${booking.status} to ${dto.status}`);
+        throw new Conflict(`Cannot change booking status from ${booking.status} to ${dto.status}`);
       }
       // An early return is fine; a rental that never began cannot be complete (nor reviewed).
       if (statusChanges && dto.status === 'Completed' && booking.startDate.getTime() > Date.now()) {
-        throw new ConflictException('A booking cannot be Completed before its startDate');
+        throw new Conflict('A booking cannot be Completed before its startDate');
       }
       if (statusChanges && policies.cancelsTooLate(actor, booking.startDate)) {
-        throw new ConflictException('A booking can only be cancelled by its renter before it starts');
+        throw new Conflict('A booking can only be cancelled by its renter before it starts');
       }
       return this.apply(
         manager,
@@ -252,7 +253,7 @@ export class BookingsService {
    */
   async load(manager: EntityManager, id: string, actor: Actor, lock = false): Promise<Booking> {
     const booking = await this.bookings.find(manager, policies.bookings(actor), id, lock);
-    if (!booking) throw new NotFoundException('Booking not found');
+    if (!booking) throw new NotFound('Booking not found');
     return booking;
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { policies, within } from '../access/policies.js';
@@ -14,6 +14,7 @@ import { toCarResponse, type CarResponse } from './car.response.js';
 import type { CreateCarDto } from './dto/create-car.dto.js';
 import type { ListCarsQuery } from './dto/list-cars.query.js';
 import type { UpdateCarDto } from './dto/update-car.dto.js';
+import { Conflict, InvalidInput, NotFound } from '../common/domain-errors.js';
 
 @Injectable()
 export class CarsService {
@@ -38,16 +39,16 @@ export class CarsService {
   /** A car `actor` may not see is answered like a missing one (another agency's; in the public catalogue, an inactive agency's). */
   async findOne(id: string, actor: Actor): Promise<CarResponse> {
     const found = await this.cars.findWithStats(this.transactions.manager, id, policies.cars(actor));
-    if (!found) throw new NotFoundException('Car not found');
+    if (!found) throw new NotFound('Car not found');
     return toCarResponse(found.car, found);
   }
 
   /** An agency creates its own cars; the admin names the agency; open mode uses the built-in one. */
   async create(dto: CreateCarDto, actor: Actor): Promise<CarResponse> {
     const agencyId = policies.carOwner(actor, dto.agencyId);
-    if (!agencyId) throw new BadRequestException('agencyId is required: which agency owns the car');
+    if (!agencyId) throw new InvalidInput('agencyId is required: which agency owns the car');
     const saved = await this.transactions.run(async (manager) => {
-      if (!(await this.cars.agencyExists(manager, agencyId))) throw new BadRequestException('agencyId names no agency');
+      if (!(await this.cars.agencyExists(manager, agencyId))) throw new InvalidInput('agencyId names no agency');
       const car = manager.create(Car, { available: true, description: '', features: [], images: [], ...dto, agencyId });
       return manager.save(car);
     });
@@ -88,11 +89,11 @@ export class CarsService {
     const standing = (car: CarSnapshot) => ({ status: car.agencyStatus, reason: car.agencyStatusReason });
     if (cached && cached.available && isActive(standing(cached)) && visible(cached)) return cached;
     const car = await this.snapshots.read(id);
-    if (!car || !visible(car)) throw new NotFoundException('Car not found');
+    if (!car || !visible(car)) throw new NotFound('Car not found');
     if (!isActive(standing(car))) {
-      throw new ConflictException(bookingRefusal(standing(car), policies.seesStandingReason(actor, car.agencyId)));
+      throw new Conflict(bookingRefusal(standing(car), policies.seesStandingReason(actor, car.agencyId)));
     }
-    if (!car.available) throw new ConflictException('Car is not available for booking');
+    if (!car.available) throw new Conflict('Car is not available for booking');
     return car;
   }
 
@@ -108,9 +109,7 @@ export class CarsService {
       await this.locked(manager, id, actor, 'update');
       const holding = await this.cars.holdingBookings(manager, id);
       if (holding > 0) {
-        throw new ConflictException(
-          `Car has ${holding} pending or confirmed booking(s); cancel or complete them first`,
-        );
+        throw new Conflict(`Car has ${holding} pending or confirmed booking(s); cancel or complete them first`);
       }
       await manager.softDelete(Car, { id });
     });
@@ -119,7 +118,7 @@ export class CarsService {
 
   private async locked(manager: EntityManager, id: string, actor: Actor, lock: 'share' | 'update'): Promise<Car> {
     const car = await this.cars.findLocked(manager, id, policies.cars(actor), lock);
-    if (!car) throw new NotFoundException('Car not found');
+    if (!car) throw new NotFound('Car not found');
     return car;
   }
 }
@@ -127,11 +126,11 @@ export class CarsService {
 /** The filters that only make sense together or in order: a clear 400 before any SQL. */
 function checkCatalogueQuery(query: ListCarsQuery): void {
   if (query.priceMin !== undefined && query.priceMax !== undefined && query.priceMax < query.priceMin) {
-    throw new BadRequestException('priceMax must not be below priceMin');
+    throw new InvalidInput('priceMax must not be below priceMin');
   }
   if (query.from || query.to) {
-    if (!query.from || !query.to) throw new BadRequestException('from and to must be given together');
-    if (new Date(query.to) <= new Date(query.from)) throw new BadRequestException('to must be after from');
+    if (!query.from || !query.to) throw new InvalidInput('from and to must be given together');
+    if (new Date(query.to) <= new Date(query.from)) throw new InvalidInput('to must be after from');
   }
 }
 

@@ -1,9 +1,10 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Page, PaginationQuery } from '../common/pagination.query.js';
 import { Transactions } from '../database/transactions.js';
 import { ChatMessageResponse } from './chat-message.response.js';
 import { ChatRepository } from './chat.repository.js';
+import { NotFound } from '../common/domain-errors.js';
 
 export class ConversationResponse {
   @ApiProperty({ format: 'uuid' }) agencyId: string;
@@ -54,7 +55,7 @@ export class ChatInbox {
     return this.transactions.run(async (manager) => {
       const target = await this.chat.readTarget(manager, agencyId, upTo);
       if (target === undefined) {
-        throw new NotFoundException(upTo === undefined ? 'No conversation with that agency' : 'Message not found');
+        throw new NotFound(upTo === undefined ? 'No conversation with that agency' : 'Message not found');
       }
       return { unread: await this.chat.markRead(manager, agencyId, target) };
     });

@@ -2,12 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AllExceptionsFilter, toErrorAnswer } from './all-exceptions.filter.js';
+import { Conflict, InvalidInput, NotAllowed, NotFound } from './domain-errors.js';
 
 const queryError = (driverError: { code?: string; constraint?: string; message?: string }) =>
   new QueryFailedError('SELECT 1', [], Object.assign(new Error(driverError.message ?? 'failed'), driverError));
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
 
 describe('toErrorAnswer', () => {
+  it.each([
+    [new InvalidInput('endDate must be after startDate'), 400, 'Bad Request'],
+    [new NotAllowed('A renter may only cancel a booking'), 403, 'Forbidden'],
+    [new NotFound('Booking not found'), 404, 'Not Found'],
+    [new Conflict('This complaint is rejected: its thread is closed'), 409, 'Conflict'],
+  ])('answers a domain error (%s) with its status and message', (error, statusCode, name) => {
+    expect(toErrorAnswer(error).body).toEqual({ statusCode, message: error.message, error: name });
+  });
+
   it.each([
     ['admin shutdown (57P01)', queryError({ code: '57P01' })],
     ['cannot connect now (57P03)', queryError({ code: '57P03' })],

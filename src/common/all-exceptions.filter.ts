@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { DomainError, type DomainErrorKind } from './domain-errors.js';
 import { routeOf } from './route-of.js';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../database/availability.js';
 
@@ -19,6 +20,14 @@ export interface ErrorAnswer {
   /** For the log: which database rule a 400/409 came from. */
   constraint?: string;
 }
+
+/** What each domain error means in HTTP: the one place that decides it. */
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  'not-allowed': HttpStatus.FORBIDDEN,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
 
 /** Named constraints whose violation deserves its own message. */
 const CONSTRAINT_MESSAGES: Record<string, string> = {
@@ -65,6 +74,7 @@ export function toErrorAnswer(
     body: { statusCode, message, error: STATUS_CODES[statusCode], ...extra },
     headers: {} as Record<string, string>,
   });
+  if (exception instanceof DomainError) return answer(DOMAIN_STATUS[exception.kind], exception.message);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const payload = exception.getResponse();

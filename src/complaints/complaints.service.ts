@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { actorStamp, type Actor, type Role } from '../access/actor.js';
 import { policies } from '../access/policies.js';
@@ -29,6 +23,7 @@ import type {
   ListComplaintsQuery,
   TriageComplaintDto,
 } from './dto/complaints.dto.js';
+import { Conflict, InvalidInput, NotAllowed, NotFound } from '../common/domain-errors.js';
 
 const NEXT: Record<ComplaintStatus, readonly ComplaintStatus[]> = {
   open: ['in_review'],
@@ -93,12 +88,12 @@ export class ComplaintsService {
     return this.transactions.run(async (manager) => {
       const complaint = await this.load(manager, id, actor, true);
       if (dto.assignee && !(await this.complaints.isAdmin(manager, dto.assignee))) {
-        throw new BadRequestException('assignee must be the sub of an account of the admin team');
+        throw new InvalidInput('assignee must be the sub of an account of the admin team');
       }
       const before = { status: complaint.status, priority: complaint.priority, assignee: complaint.assignee };
       const statusChanges = dto.status !== undefined && dto.status !== complaint.status;
       if (statusChanges && !NEXT[complaint.status].includes(dto.status!)) {
-        throw new ConflictException(`Cannot move a complaint from ${complaint.status} to ${dto.status}`);
+        throw new Conflict(`Cannot move a complaint from ${complaint.status} to ${dto.status}`);
       }
       if (statusChanges) complaint.status = dto.status!;
       if (dto.priority !== undefined) complaint.priority = dto.priority;
@@ -129,12 +124,11 @@ export class ComplaintsService {
   /** A message in the thread (the admin team: or an internal note); a settled complaint takes none (409). */
   async post(id: string, dto: ComplaintMessageDto, actor: Actor): Promise<ComplaintMessageResponse> {
     const internal = dto.internal ?? false;
-    if (internal && !policies.isAdminTeam(actor))
-      throw new ForbiddenException('Only the admin team writes internal notes');
+    if (internal && !policies.isAdminTeam(actor)) throw new NotAllowed('Only the admin team writes internal notes');
     return this.transactions.run(async (manager) => {
       const complaint = await this.load(manager, id, actor, true);
       if (CLOSED.includes(complaint.status)) {
-        throw new ConflictException(`This complaint is ${complaint.status}: its thread is closed`);
+        throw new Conflict(`This complaint is ${complaint.status}: its thread is closed`);
       }
       const user = policies.complaintParty(actor);
       const message = await manager.save(
@@ -160,7 +154,7 @@ export class ComplaintsService {
   /** The complaint `id` if `actor` takes part in it; 404 otherwise. */
   private async load(manager: EntityManager, id: string, actor: Actor, lock = false): Promise<Complaint> {
     const complaint = await this.complaints.find(manager, policies.complaints(actor), id, lock);
-    if (!complaint) throw new NotFoundException('Complaint not found');
+    if (!complaint) throw new NotFound('Complaint not found');
     return complaint;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { merge, Subject, takeUntil, type Observable } from 'rxjs';
@@ -24,6 +24,7 @@ import { NOTIFICATIONS_OUTBOX } from './notice.js';
 import type { ListNotificationsQuery } from './list-notifications.query.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
+import { NotFound } from '../common/domain-errors.js';
 
 /**
  * A notification in delivery order, and the SSE event every stream that sees it is sent: built once
@@ -126,7 +127,7 @@ export class NotificationsService implements OnApplicationShutdown {
   async markRead(id: string, actor: Actor): Promise<void> {
     const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, id }));
     const result = where.length === 0 ? { affected: 0 } : await this.notifications.update(where, { isRead: true });
-    if (!result.affected) throw new NotFoundException('Notification not found');
+    if (!result.affected) throw new NotFound('Notification not found');
   }
 
   async markAllRead(actor: Actor): Promise<void> {

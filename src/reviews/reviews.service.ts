@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import { actorStamp, type Actor } from '../access/actor.js';
@@ -25,6 +19,7 @@ import { replyNotice, reviewCreatedNotice } from './review.notices.js';
 import { Review } from './review.entity.js';
 import { toReviewResponse, type ReviewResponse } from './review.response.js';
 import { ReviewsRepository } from './reviews.repository.js';
+import { Conflict, InvalidInput, NotAllowed, NotFound } from '../common/domain-errors.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -52,7 +47,7 @@ export class ReviewsService {
 
   async findOne(id: string, actor: Actor): Promise<ReviewResponse> {
     const review = await this.reviews.find(this.transactions.manager, policies.reviews(actor), id);
-    if (!review) throw new NotFoundException('Review not found');
+    if (!review) throw new NotFound('Review not found');
     return toReviewResponse(review);
   }
 
@@ -76,7 +71,7 @@ export class ReviewsService {
     await this.transactions.run(async (manager) => {
       let review: Review;
       if (policies.moderatesReviews(actor)) {
-        if (!reason) throw new BadRequestException('reason is required: why the review is removed');
+        if (!reason) throw new InvalidInput('reason is required: why the review is removed');
         review = await this.locked(manager, id);
       } else {
         review = await this.ownLocked(manager, id, actor, 'delete');
@@ -95,9 +90,9 @@ export class ReviewsService {
       const review = await this.locked(manager, id);
       const car = await manager.findOneOrFail(Car, { where: { id: review.carId }, withDeleted: true });
       if (!policies.mayReply(actor, car.agencyId)) {
-        throw new ForbiddenException("Only the car's agency may reply to its reviews");
+        throw new NotAllowed("Only the car's agency may reply to its reviews");
       }
-      if (review.replyComment !== null) throw new ConflictException('This review has a reply already');
+      if (review.replyComment !== null) throw new Conflict('This review has a reply already');
       review.replyComment = comment;
       review.replyCreatedAt = new Date();
       const response = toReviewResponse(await manager.save(review));
@@ -121,7 +116,7 @@ export class ReviewsService {
   async create(dto: CreateReviewDto, actor: Actor): Promise<ReviewResponse> {
     const author = policies.reviewAuthor(actor);
     if (!author.verified && author.sub !== undefined && dto.bookingId !== undefined) {
-      throw new BadRequestException('bookingId: only a renter reviews a booking (their own), with their own token');
+      throw new InvalidInput('bookingId: only a renter reviews a booking (their own), with their own token');
     }
     const created = await this.transactions.run(async (manager) => {
       const car = await this.cars.lockForReference(manager, dto.carId, actor);
@@ -134,7 +129,7 @@ export class ReviewsService {
       } else if (dto.bookingId !== undefined) {
         const booking = await this.bookings.find(manager, { kind: 'all' }, dto.bookingId);
         if (!booking || booking.carId !== car.id || booking.renterId !== dto.renterId) {
-          throw new BadRequestException('bookingId must name a booking of this car by this renter');
+          throw new InvalidInput('bookingId must name a booking of this car by this renter');
         }
       }
       // A second review of one booking violates the unique index: the exception filter answers 409.
@@ -152,7 +147,7 @@ export class ReviewsService {
   /** The shown review `id`, locked for a change; 404 when there is none. */
   private async locked(manager: EntityManager, id: string): Promise<Review> {
     const review = await this.reviews.locked(manager, id);
-    if (!review) throw new NotFoundException('Review not found');
+    if (!review) throw new NotFound('Review not found');
     return review;
   }
 
@@ -160,10 +155,10 @@ export class ReviewsService {
   private async ownLocked(manager: EntityManager, id: string, actor: Actor, what: 'edit' | 'delete'): Promise<Review> {
     const review = await this.locked(manager, id);
     if (!policies.mayChangeReview(actor, review)) {
-      throw new ForbiddenException(`Only the renter who wrote a review may ${what} it`);
+      throw new NotAllowed(`Only the renter who wrote a review may ${what} it`);
     }
     if (Date.now() - review.createdAt.getTime() > this.editDays * DAY_MS) {
-      throw new ForbiddenException(`A review may be changed for ${this.editDays} days after it was written`);
+      throw new NotAllowed(`A review may be changed for ${this.editDays} days after it was written`);
     }
     return review;
   }
@@ -181,14 +176,14 @@ export class ReviewsService {
   ): Promise<string> {
     const made = await this.bookings.completedOf(manager, carId, renterSub, named);
     if (made.length === 0) {
-      throw new ForbiddenException('Only a renter with a Completed booking of this car that they made may review it');
+      throw new NotAllowed('Only a renter with a Completed booking of this car that they made may review it');
     }
     const reviewed = await this.reviews.reviewed(
       manager,
       made.map((booking) => booking.id),
     );
     const open = made.find((booking) => !reviewed.has(booking.id));
-    if (!open) throw new ConflictException('This booking has been reviewed already');
+    if (!open) throw new Conflict('This booking has been reviewed already');
     return open.id;
   }
 }
