@@ -6,6 +6,7 @@ import { configureApp } from '../../src/app.setup.js';
 import { CarsListCache } from '../../src/cars/cars-list.cache.js';
 import { createTestDatabase, truncateAll } from './database.js';
 import { checkResponsesAgainstOpenApi } from './openapi-responses.js';
+import { running } from './running-apps.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -45,7 +46,16 @@ export async function createTestApp(
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${port}`, databaseUrl: url, close: () => app.close() };
+  const handle: TestApp = {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl: url,
+    close: async () => {
+      if (running.delete(handle)) await app.close();
+    },
+  };
+  running.add(handle);
+  return handle;
 }
 
 /**
