@@ -178,7 +178,7 @@ interface ValidationErrorLike {
 }
 
 /** Of a field's failed rules, the most basic one speaks: "model must be a string", not its length. */
-const RULE_PRIORITY = ['isDefined', 'isNotEmpty', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray'];
+const RULE_PRIORITY = ['isDefined', 'isNotEmpty', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isEmail'];
 
 /** One message per invalid field (nested fields named with their path). */
 function flattenConstraints(error: ValidationErrorLike, path = ''): string[] {

@@ -57,6 +57,7 @@ describe('Application', () => {
         '/audit',
         '/cars',
         '/cars/{id}',
+        '/cars/{id}/availability',
         '/chat/conversations',
         '/chat/conversations/{agencyId}/read',
         '/chat/messages',

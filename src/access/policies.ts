@@ -80,11 +80,9 @@ export const policies = {
    * How `actor` writes a review: a renter a verified one (of a Completed booking of theirs); the
    * admin team and open mode an unverified one, never in a renter's name (token mode).
    */
-  reviewAuthor(actor: Actor): { verified: true; sub: string; name?: string } | { verified: false; sub?: string } {
+  reviewAuthor(actor: Actor): { verified: boolean; sub?: string; name?: string } {
     if (!isUser(actor)) return { verified: false };
-    return actor.role === 'renter'
-      ? { verified: true, sub: actor.sub, name: actor.name }
-      : { verified: false, sub: actor.sub };
+    return { verified: actor.role === 'renter', sub: actor.sub, name: actor.name };
   },
 
   /** `mine=true` lists a renter's own reviews. */

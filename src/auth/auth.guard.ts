@@ -53,7 +53,11 @@ export class AuthGuard implements CanActivate {
         return true;
       }
       response.setHeader('WWW-Authenticate', 'Bearer realm="car-rental"');
-      throw new UnauthorizedException('A bearer token is required');
+      throw new UnauthorizedException(
+        rule.queryToken
+          ? 'A bearer token is required: Authorization: Bearer, or ?access_token= (EventSource cannot send headers)'
+          : 'A bearer token is required',
+      );
     }
     try {
       request.actor = await this.verifier.verify(token);

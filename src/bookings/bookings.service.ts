@@ -116,8 +116,8 @@ export class BookingsService {
   private createForRenter(period: BookingRequest, actor: User): Promise<BookingResponse> {
     const renter = {
       id: actor.sub,
-      name: actor.name ?? period.dto.renter.name,
-      email: actor.email ?? period.dto.renter.email,
+      name: actor.name ?? period.dto.renter?.name ?? actor.sub,
+      email: actor.email ?? period.dto.renter?.email ?? '',
       account: true,
     };
     return this.transactions.run(async (manager) => {
@@ -264,6 +264,7 @@ export class BookingsService {
  * that renter's own token books for it).
  */
 function walkIn(dto: CreateBookingDto, actor: Actor): Renter {
+  if (!dto.renter) throw new InvalidInput('renter is required: who the booking is for (name and email)');
   return {
     id: (policies.keepsClientRenterId(actor) && dto.renter.id) || randomUUID(),
     name: dto.renter.name,

@@ -15,6 +15,7 @@ import type { Actor } from '../access/actor.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { CarResponse } from './car.response.js';
 import { CarsService } from './cars.service.js';
+import { AvailabilityQuery, AvailabilityResponse } from './dto/availability.query.js';
 import { CreateCarDto } from './dto/create-car.dto.js';
 import { ListCarsQuery } from './dto/list-cars.query.js';
 import { UpdateCarDto } from './dto/update-car.dto.js';
@@ -57,6 +58,23 @@ export class CarsController {
   @ApiNotFoundResponse()
   findOne(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.cars.findOne(id, actor);
+  }
+
+  @Get(':id/availability')
+  @Public()
+  @ApiOperation({
+    summary:
+      "A car's calendar: the periods it is held (Pending and Confirmed bookings) within [from, to), no renter data",
+  })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: AvailabilityResponse })
+  @ApiNotFoundResponse()
+  availability(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Query() query: AvailabilityQuery,
+  ): Promise<AvailabilityResponse> {
+    return this.cars.availability(id, query, actor);
   }
 
   @Post()

@@ -104,6 +104,21 @@ export class CarsRepository {
     return qb.getOne();
   }
 
+  /** The periods of the car's holding bookings (Pending or Confirmed) that overlap [from, to), in order. */
+  heldPeriods(
+    manager: EntityManager,
+    id: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ start_date: Date; end_date: Date }[]> {
+    return manager.query(
+      `SELECT start_date, end_date FROM bookings
+        WHERE car_id = $1 AND status IN ${HOLDING} AND start_date < $3 AND end_date > $2
+        ORDER BY start_date`,
+      [id, from, to],
+    );
+  }
+
   /** How many holding bookings (Pending or Confirmed) the car has. */
   async holdingBookings(manager: EntityManager, id: string): Promise<number> {
     const [{ count }] = await manager.query<{ count: number }[]>(
@@ -249,9 +264,13 @@ export function catalogueSql(query: ListCarsQuery, reach: Reach): { sql: string;
 /** The average of shown reviews as the API shows it (two decimals), null when there is none. */
 const averageRating = (ratings: string) =>
   `round(${ratings}.rating_sum::numeric / NULLIF(${ratings}.review_count, 0), 2)::float8`;
-/** What `q` searches, folded as its words are: accents removed, then lower case. */
+/**
+ * What `q` searches, folded as its words are (accents removed, then lower case): the car's make,
+ * model, type, location and description, and its agency's name.
+ */
 const searchedText = (car: string) =>
-  `lower(unaccent(${car}.make || ' ' || ${car}.model || ' ' || ${car}.description))`;
+  `lower(unaccent(concat_ws(' ', ${car}.make, ${car}.model, ${car}.type, ${car}.location, ${car}.description,
+     (SELECT a.name FROM agencies a WHERE a.id = ${car}.agency_id))))`;
 
 /** ORDER BY of each sort over a relation with `id`, `price_per_day`, `created_at` and (rating sort) `rating`. */
 const ORDER: Record<CarSort, (from: string) => string> = {

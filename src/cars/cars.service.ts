@@ -12,9 +12,15 @@ import { CarsListCache, type SerializedList } from './cars-list.cache.js';
 import { CarsRepository, type CarSnapshot, type CatalogueRow } from './cars.repository.js';
 import { toCarResponse, type CarResponse } from './car.response.js';
 import type { CreateCarDto } from './dto/create-car.dto.js';
+import type { AvailabilityQuery, AvailabilityResponse } from './dto/availability.query.js';
 import type { ListCarsQuery } from './dto/list-cars.query.js';
 import type { UpdateCarDto } from './dto/update-car.dto.js';
 import { Conflict, InvalidInput, NotFound } from '../common/domain-errors.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A car's calendar is read at most a year (and a day) at a time. */
+const MAX_CALENDAR_DAYS = 366;
+const DEFAULT_CALENDAR_DAYS = 90;
 
 @Injectable()
 export class CarsService {
@@ -41,6 +47,31 @@ export class CarsService {
     const found = await this.cars.findWithStats(this.transactions.manager, id, policies.cars(actor));
     if (!found) throw new NotFound('Car not found');
     return toCarResponse(found.car, found);
+  }
+
+  /**
+   * The car's calendar: when it is held (Pending and Confirmed bookings) within [from, to), no renter
+   * data. A car `actor` may not see is a 404, as for the car itself.
+   */
+  async availability(id: string, query: AvailabilityQuery, actor: Actor): Promise<AvailabilityResponse> {
+    const from = query.from ? new Date(query.from) : new Date();
+    const to = query.to ? new Date(query.to) : new Date(from.getTime() + DEFAULT_CALENDAR_DAYS * DAY_MS);
+    if (to <= from) throw new InvalidInput('to must be after from');
+    if (to.getTime() - from.getTime() > MAX_CALENDAR_DAYS * DAY_MS) {
+      throw new InvalidInput(`to may be at most ${MAX_CALENDAR_DAYS} days after from`);
+    }
+    const manager = this.transactions.manager;
+    if (!(await this.cars.findWithStats(manager, id, policies.cars(actor)))) throw new NotFound('Car not found');
+    const held = await this.cars.heldPeriods(manager, id, from, to);
+    return {
+      carId: id,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      held: held.map((period) => ({
+        startDate: period.start_date.toISOString(),
+        endDate: period.end_date.toISOString(),
+      })),
+    };
   }
 
   /** An agency creates its own cars; the admin names the agency; open mode uses the built-in one. */

@@ -1,7 +1,7 @@
 import { Injectable, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { merge, Subject, takeUntil, type Observable } from 'rxjs';
+import { map, merge, share, Subject, take, takeUntil, type Observable } from 'rxjs';
 import { In, IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { isUser, type Actor } from '../access/actor.js';
 import type { Page } from '../common/pagination.query.js';
@@ -98,13 +98,23 @@ export class NotificationsService implements OnApplicationShutdown {
    * The SSE stream of `actor`: first where it stands (an `id` and the `retry` hint, no data), then
    * every notification it may see after `lastEventId` (or after what was delivered until now), then
    * live ones, with keepalive comments between. It ends when the token that opened it expires (the
-   * client reconnects with a fresh one), when its account is suspended, and at shutdown.
+   * client reconnects with a fresh one) or its account is suspended, after an `end` event naming
+   * why, and at shutdown.
    */
   stream(actor: Actor, lastEventId?: string): Observable<MessageEvent> {
     const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
     const options = claimed === undefined ? this.fromNow : { ...this.fromNow, after: () => this.feed.startAt(claimed) };
     const events = this.feed.follow(viewerOf(actor), options);
-    return isUser(actor) ? events.pipe(takeUntil(merge(tokenExpiry(actor), this.standing.suspended(actor)))) : events;
+    if (!isUser(actor)) return events;
+    // Why it ends, as a named event (`event: end`) the dashboard's onmessage ignores, then the end.
+    const end = merge(
+      tokenExpiry(actor).pipe(map(() => 'token expired')),
+      this.standing.suspended(actor).pipe(map(() => 'account suspended')),
+    ).pipe(take(1), share());
+    return merge(
+      events.pipe(takeUntil(end)),
+      end.pipe(map((reason): MessageEvent => ({ type: 'end', data: { reason } }))),
+    );
   }
 
   /**

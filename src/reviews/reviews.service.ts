@@ -118,14 +118,20 @@ export class ReviewsService {
     if (!author.verified && author.sub !== undefined && dto.bookingId !== undefined) {
       throw new InvalidInput('bookingId: only a renter reviews a booking (their own), with their own token');
     }
+    if (author.sub === undefined && (!dto.renterId || !dto.renterName)) {
+      throw new InvalidInput('renterId and renterName are required: who wrote the review');
+    }
     const created = await this.transactions.run(async (manager) => {
       const car = await this.cars.lockForReference(manager, dto.carId, actor);
       let fields: Partial<Review> = { comment: '', ...dto };
-      if (author.verified) {
+      if (author.verified && author.sub !== undefined) {
         const bookingId = await this.reviewableBooking(manager, car.id, author.sub, dto.bookingId);
-        fields = { ...fields, bookingId, renterId: author.sub, renterName: author.name ?? dto.renterName };
+        const renterName = author.name ?? dto.renterName ?? author.sub;
+        fields = { ...fields, bookingId, renterId: author.sub, renterName };
       } else if (author.sub !== undefined) {
-        fields = { ...fields, bookingId: null, renterId: author.sub };
+        // The admin team writes in its own name, never in a renter's.
+        const renterName = dto.renterName ?? author.name ?? 'The platform team';
+        fields = { ...fields, bookingId: null, renterId: author.sub, renterName };
       } else if (dto.bookingId !== undefined) {
         const booking = await this.bookings.find(manager, { kind: 'all' }, dto.bookingId);
         if (!booking || booking.carId !== car.id || booking.renterId !== dto.renterId) {

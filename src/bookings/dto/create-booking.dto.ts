@@ -22,6 +22,7 @@ export class RenterDto {
 
   @ApiProperty({ example: 'Amina El Idrissi', minLength: 1, maxLength: 200 })
   @Trim()
+  @IsDefined({ message: '$property is required' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -29,6 +30,7 @@ export class RenterDto {
 
   @ApiProperty({ example: 'amina@example.com', format: 'email' })
   @Trim()
+  @IsDefined({ message: '$property is required' })
   @IsEmail()
   @MaxLength(320)
   email: string;
@@ -47,11 +49,16 @@ export class CreateBookingDto {
   @IsISO8601({ strict: true }, { message: 'endDate must be an ISO 8601 date' })
   endDate: string;
 
-  @ApiProperty({ type: RenterDto })
-  @IsDefined()
+  @ApiPropertyOptional({
+    type: RenterDto,
+    description:
+      "Who the booking is for: required, except for a renter's own booking (their token names them; given, " +
+      'its name and email stand in for what the token lacks)',
+  })
+  @IsOptional()
   @ValidateNested()
   @Type(() => RenterDto)
-  renter: RenterDto;
+  renter?: RenterDto;
 
   @ApiPropertyOptional({
     type: Number,

@@ -57,7 +57,8 @@ export class ListCarsQuery extends PaginationQuery {
 
   @ApiPropertyOptional({
     maxLength: 100,
-    description: 'Words to find in make, model or description (each word; case- and accent-insensitive)',
+    description:
+      "Words to find in make, model, type, location, description or the agency's name (each word; case- and accent-insensitive)",
   })
   @IsOptional()
   @Trim()

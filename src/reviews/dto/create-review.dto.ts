@@ -7,19 +7,31 @@ export class CreateReviewDto {
   @IsUUID('all', { message: 'carId must be a UUID' })
   carId: string;
 
-  @ApiProperty({ example: 'renter-42', minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({
+    example: 'renter-42',
+    minLength: 1,
+    maxLength: 100,
+    description: 'Required in open mode; in token mode the author is the token (a renter, or the admin team)',
+  })
+  @IsOptional()
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
-  renterId: string;
+  renterId?: string;
 
-  @ApiProperty({ example: 'Youssef B.', minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({
+    example: 'Youssef B.',
+    minLength: 1,
+    maxLength: 200,
+    description: "Required in open mode; in token mode the token's name when it has one",
+  })
+  @IsOptional()
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
-  renterName: string;
+  renterName?: string;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, example: 5 })
   @ToNumber()

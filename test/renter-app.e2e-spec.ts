@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { createTestApp, type TestApp } from './support/app.js';
+import { bookingInput, carInput, reviewInput } from './support/builders.js';
+import { day, started } from './support/dates.js';
+import { openSse } from './support/sse.js';
+import { signToken, TEST_SECRET } from './support/tokens.js';
+import { waitFor } from './support/wait.js';
+
+/**
+ * What the renters' app needs to drop its mocks (issue 23, in part): the token is the renter, a
+ * car's calendar, search over what people type, a stream that says why it ends.
+ */
+describe("Token mode: the renters' app", () => {
+  let t: TestApp;
+  let agencyA: string;
+  let agencyB: string;
+  let carA: string;
+  let carB: string;
+  const tokens: Record<string, string> = {};
+  const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  const api = () => request(t.url);
+  const setStatus = (who: string, id: string, body: object) => api().put(`/bookings/${id}`).set(as(who)).send(body);
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUTH_JWT_SECRET: TEST_SECRET, MAX_OPEN_BOOKINGS_PER_RENTER: '100' });
+    tokens.admin = await signToken({ sub: 'admin-1', role: 'admin' });
+    const agency = async (body: object) =>
+      (await api().post('/agencies').set(as('admin')).send(body).expect(201)).body.id as string;
+    agencyA = await agency({ name: 'Atlas Car Rental', city: 'Marrakech' });
+    agencyB = await agency({ name: 'Bahia Rent', city: 'Rabat' });
+    tokens.A = await signToken({ sub: 'clerk-a', role: 'agency', agency_id: agencyA });
+    tokens.B = await signToken({ sub: 'clerk-b', role: 'agency', agency_id: agencyB });
+    tokens.r1 = await signToken({ sub: 'renter-1', role: 'renter', name: 'Amina', email: 'amina@example.com' });
+    tokens.r2 = await signToken({ sub: 'renter-2', role: 'renter' });
+    carA = (
+      await api()
+        .post('/cars')
+        .set(as('A'))
+        .send(carInput({ make: 'Dacia', model: 'Duster', type: 'SUV', location: 'Marrakech' }))
+        .expect(201)
+    ).body.id;
+    carB = (
+      await api()
+        .post('/cars')
+        .set(as('B'))
+        .send(carInput({ make: 'Renault', model: 'Clio', type: 'Compact', location: 'Rabat' }))
+        .expect(201)
+    ).body.id;
+  });
+  afterAll(() => t.close());
+
+  describe("a renter's identity is the token's", () => {
+    it('books without a renter object, and an agency still names its walk-in renter', async () => {
+      const { carId, startDate, endDate } = bookingInput(carA, day(1), day(2));
+      const own = await api().post('/bookings').set(as('r1')).send({ carId, startDate, endDate }).expect(201);
+      expect(own.body.renter).toEqual({ id: 'renter-1', name: 'Amina', email: 'amina@example.com' });
+      // A token without a name or e-mail: the body fills in what it lacks, else the sub and ''.
+      const bare = await api()
+        .post('/bookings')
+        .set(as('r2'))
+        .send(bookingInput(carA, day(3), day(4), { renter: undefined }))
+        .expect(201);
+      expect(bare.body.renter).toEqual({ id: 'renter-2', name: 'renter-2', email: '' });
+
+      const walkIn = await api()
+        .post('/bookings')
+        .set(as('A'))
+        .send({ carId, startDate: day(5), endDate: day(6) })
+        .expect(400);
+      expect(walkIn.body.message).toBe('renter is required: who the booking is for (name and email)');
+      const noEmail = await api()
+        .post('/bookings')
+        .set(as('A'))
+        .send({ carId, startDate: day(5), endDate: day(6), renter: { name: 'Walk-in' } })
+        .expect(400);
+      expect(noEmail.body.message).toBe('renter.email is required');
+    });
+
+    it('reviews without renterId or renterName, in the name the token carries', async () => {
+      const { start, end } = started();
+      const booking = await api()
+        .post('/bookings')
+        .set(as('r1'))
+        .send({ carId: carB, startDate: start, endDate: end })
+        .expect(201);
+      await setStatus('B', booking.body.id, { status: 'Confirmed' }).expect(200);
+      await setStatus('B', booking.body.id, { status: 'Completed' }).expect(200);
+      const review = await api().post('/reviews').set(as('r1')).send({ carId: carB, rating: 4 }).expect(201);
+      expect(review.body).toMatchObject({ renterId: 'renter-1', renterName: 'Amina', bookingId: booking.body.id });
+    });
+  });
+
+  describe("a car's calendar", () => {
+    it('lists the periods a car is held, without renter data, within at most 366 days', async () => {
+      const hold = async (who: string, start: string, end: string) =>
+        (await api().post('/bookings').set(as(who)).send({ carId: carB, startDate: start, endDate: end }).expect(201))
+          .body.id as string;
+      const pending = await hold('r2', day(10), day(12));
+      const confirmed = await hold('r1', day(20), day(21, 18));
+      const cancelled = await hold('r2', day(30), day(31));
+      await setStatus('B', confirmed, { status: 'Confirmed' }).expect(200);
+      await setStatus('B', cancelled, { status: 'Cancelled' }).expect(200);
+      expect(pending).toBeDefined();
+
+      const calendar = await api()
+        .get(`/cars/${carB}/availability?from=${day(0)}&to=${day(60)}`)
+        .expect(200);
+      expect(calendar.body).toEqual({
+        carId: carB,
+        from: day(0),
+        to: day(60),
+        held: [
+          { startDate: day(10), endDate: day(12) },
+          { startDate: day(20), endDate: day(21, 18) },
+        ],
+      });
+      // Only what overlaps the period.
+      const narrow = await api()
+        .get(`/cars/${carB}/availability?from=${day(11)}&to=${day(20)}`)
+        .expect(200);
+      expect(narrow.body.held).toEqual([{ startDate: day(10), endDate: day(12) }]);
+      // Defaults: from now, 90 days.
+      const standard = await api().get(`/cars/${carB}/availability`).expect(200);
+      expect(new Date(standard.body.to).getTime() - new Date(standard.body.from).getTime()).toBe(90 * 86_400_000);
+
+      const tooLong = await api()
+        .get(`/cars/${carB}/availability?from=${day(0)}&to=${day(367)}`)
+        .expect(400);
+      expect(tooLong.body.message).toBe('to may be at most 366 days after from');
+      await api()
+        .get(`/cars/${carB}/availability?from=${day(5)}&to=${day(5)}`)
+        .expect(400);
+      await api().get(`/cars/${carB}/availability?from=soon`).expect(400);
+      await api().get('/cars/00000000-0000-4000-8000-00000000ffff/availability').expect(404);
+    });
+
+    it("answers a hidden agency's car like a missing one, except to the agency and the admin team", async () => {
+      await api().patch(`/agencies/${agencyB}/status`).set(as('admin')).send({ status: 'pending' }).expect(200);
+      try {
+        await api().get(`/cars/${carB}/availability`).expect(404);
+        await api().get(`/cars/${carB}/availability`).set(as('r1')).expect(404);
+        await api().get(`/cars/${carB}/availability`).set(as('A')).expect(404);
+        await api().get(`/cars/${carB}/availability`).set(as('B')).expect(200);
+        await api().get(`/cars/${carB}/availability`).set(as('admin')).expect(200);
+      } finally {
+        await api().patch(`/agencies/${agencyB}/status`).set(as('admin')).send({ status: 'active' }).expect(200);
+      }
+    });
+  });
+
+  describe('search that finds what people type', () => {
+    it('matches the type, the location and the agency name too, accents and case aside', async () => {
+      const found = async (q: string) =>
+        (
+          (
+            await api()
+              .get(`/cars?q=${encodeURIComponent(q)}`)
+              .expect(200)
+          ).body as { id: string }[]
+        ).map((car) => car.id);
+      expect(await found('marrakech')).toEqual([carA]);
+      expect(await found('suv')).toEqual([carA]);
+      expect(await found('RABAT')).toEqual([carB]);
+      expect(await found('bahia')).toEqual([carB]);
+      expect(await found('Atlas dúster')).toEqual([carA]);
+      expect(await found('atlas clio')).toEqual([]);
+    });
+  });
+
+  describe('the stream tells why it ends', () => {
+    it("sends `event: end` with the reason before a suspension closes a renter's stream", async () => {
+      tokens.r3 = await signToken({ sub: 'renter-3', role: 'renter' });
+      await api().get('/users/me').set(as('r3')).expect(200);
+      const stream = await openSse(`${t.url}/notifications/sse?access_token=${tokens.r3}`);
+      const ended = new Promise((resolve) => stream.response.once('end', resolve));
+      await api()
+        .patch('/users/renter-3/status')
+        .set(as('admin'))
+        .send({ status: 'suspended', reason: 'Chargebacks' })
+        .expect(200);
+      await ended;
+      expect(stream.events).toEqual([
+        expect.objectContaining({ event: 'end', data: '{"reason":"account suspended"}' }),
+      ]);
+      await api().patch('/users/renter-3/status').set(as('admin')).send({ status: 'active' }).expect(200);
+    });
+
+    it('sends `event: end` when the token that opened it expires, and says ?access_token= is accepted', async () => {
+      const soon = await signToken({ sub: 'renter-1', role: 'renter' }, { expiresIn: '2s' });
+      const stream = await openSse(`${t.url}/notifications/sse?access_token=${soon}`);
+      await waitFor(() => stream.events[0], 5000, 'the end event');
+      expect(stream.events).toEqual([expect.objectContaining({ event: 'end', data: '{"reason":"token expired"}' })]);
+      stream.close();
+      const refused = await api().get('/notifications/sse').expect(401);
+      expect(refused.body.message).toContain('?access_token=');
+    });
+  });
+});
+
+describe("Open mode keeps the dashboard's required fields", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('still needs a renter for a booking and renterId and renterName for a review', async () => {
+    const car = (await request(t.url).post('/cars').send(carInput()).expect(201)).body.id as string;
+    const booking = await request(t.url)
+      .post('/bookings')
+      .send(bookingInput(car, day(1), day(2), { renter: undefined }))
+      .expect(400);
+    expect(booking.body.message).toBe('renter is required: who the booking is for (name and email)');
+    const review = await request(t.url)
+      .post('/reviews')
+      .send(reviewInput(car, { renterId: undefined }))
+      .expect(400);
+    expect(review.body.message).toBe('renterId and renterName are required: who wrote the review');
+    await request(t.url).post('/reviews').send(reviewInput(car)).expect(201);
+  });
+});
