@@ -76,6 +76,7 @@ describe('Application', () => {
         '/reviews/{id}/reply',
         '/users',
         '/users/me',
+        '/users/{sub}',
         '/users/{sub}/status',
       ].sort(),
     );

@@ -91,6 +91,68 @@ describe("Token mode: the renters' app", () => {
     });
   });
 
+  describe('profiles', () => {
+    it('keeps what a user says of themselves, validated, with the display name derived when the token has none', async () => {
+      const me = await api().get('/users/me').set(as('r2')).expect(200);
+      expect(me.body).toMatchObject({ sub: 'renter-2', name: '', email: '', firstName: '', locale: '' });
+      const updated = await api()
+        .patch('/users/me')
+        .set(as('r2'))
+        .send({
+          firstName: 'Salma',
+          lastName: 'Bennani',
+          phone: '+212 600 000 000',
+          locale: 'fr-MA',
+          avatarUrl: 'https://cdn.example.com/a.png',
+          sub: 'someone-else',
+          status: 'active',
+        })
+        .expect(200);
+      expect(updated.body).toMatchObject({
+        sub: 'renter-2',
+        name: 'Salma Bennani',
+        firstName: 'Salma',
+        lastName: 'Bennani',
+        phone: '+212 600 000 000',
+        locale: 'fr-MA',
+        avatarUrl: 'https://cdn.example.com/a.png',
+      });
+      // The token's own name stays the display name.
+      const named = await api().patch('/users/me').set(as('r1')).send({ firstName: 'A.' }).expect(200);
+      expect(named.body).toMatchObject({ name: 'Amina', firstName: 'A.' });
+      for (const [body, field] of [
+        [{ locale: 'français' }, 'locale'],
+        [{ avatarUrl: 'javascript:alert(1)' }, 'avatarUrl'],
+        [{ phone: 'call me' }, 'phone'],
+        [{ firstName: 'x'.repeat(101) }, 'firstName'],
+      ] as const) {
+        const refused = await api().patch('/users/me').set(as('r2')).send(body).expect(400);
+        expect(refused.body.message).toMatch(new RegExp(`^${field}`));
+      }
+      const cleared = await api().patch('/users/me').set(as('r2')).send({ avatarUrl: '', phone: '' }).expect(200);
+      expect(cleared.body).toMatchObject({ avatarUrl: '', phone: '', firstName: 'Salma' });
+    });
+
+    it('gives the admin team one account with its counts and status, and no one else', async () => {
+      const one = await api().get('/users/renter-1').set(as('admin')).expect(200);
+      expect(one.body).toMatchObject({
+        sub: 'renter-1',
+        role: 'renter',
+        status: 'active',
+        name: 'Amina',
+        bookingCount: expect.any(Number),
+        reviewCount: 1,
+      });
+      expect(one.body.bookingCount).toBeGreaterThan(0);
+      await api().get('/users/renter-1').set(as('r1')).expect(403);
+      await api().get('/users/renter-1').set(as('A')).expect(403);
+      await api().get('/users/nobody').set(as('admin')).expect(404);
+      // An agency's public data is never null either.
+      const agency = await api().get(`/agencies/${agencyB}`).expect(200);
+      expect(agency.body).toMatchObject({ city: 'Rabat', phone: '', email: '' });
+    });
+  });
+
   describe("a car's calendar", () => {
     it('lists the periods a car is held, without renter data, within at most 366 days', async () => {
       const hold = async (who: string, start: string, end: string) =>

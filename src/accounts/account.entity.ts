@@ -36,6 +36,23 @@ export class Account {
   @Column('text', { default: 'active' })
   status: AccountStatus;
 
+  /** The profile the user keeps themselves (PATCH /users/me). */
+  @Column('text', { nullable: true })
+  firstName: string | null;
+
+  @Column('text', { nullable: true })
+  lastName: string | null;
+
+  @Column('text', { nullable: true })
+  phone: string | null;
+
+  /** A BCP 47 language tag (`fr`, `en-GB`): the language they read. */
+  @Column('text', { nullable: true })
+  locale: string | null;
+
+  @Column('text', { nullable: true })
+  avatarUrl: string | null;
+
   @Column('timestamptz', { default: () => 'now()' })
   firstSeenAt: Date;
 

@@ -24,7 +24,7 @@ import {
 import { Access, CurrentActor } from '../auth/access.decorator.js';
 import type { Page } from '../common/pagination.query.js';
 import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
-import { AccountStatusDto, ListUsersQuery } from './dto/accounts.dto.js';
+import { AccountStatusDto, ListUsersQuery, UpdateProfileDto } from './dto/accounts.dto.js';
 import type { Actor } from '../access/actor.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AccountResponse, UserSummaryResponse } from './account.response.js';
@@ -93,10 +93,35 @@ export class AccountsController {
   }
 
   @Get('me')
-  @ApiOperation({ summary: 'The account of the token used (kept from the tokens this API has seen)' })
+  @ApiOperation({ summary: "The account of the token used, in that token's role (kept from the tokens seen)" })
   @ApiOkResponse({ type: AccountResponse })
   @ApiNotFoundResponse({ description: 'Open mode: no accounts' })
   me(@CurrentActor() actor: Actor): Promise<AccountResponse> {
     return this.accounts.me(actor);
+  }
+
+  @Patch('me')
+  @Audited('user.profile')
+  @ApiOperation({ summary: "Edit your own profile (first and last name, phone, locale, avatar URL; '' clears one)" })
+  @ApiOkResponse({ type: AccountResponse })
+  @ApiNotFoundResponse({ description: 'Open mode: no accounts' })
+  updateMe(@CurrentActor() actor: Actor, @Body() dto: UpdateProfileDto): Promise<AccountResponse> {
+    return this.accounts.updateMe(actor, dto);
+  }
+
+  @Get(':sub')
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'One account (admin), with its bookings and reviews counted and its status' })
+  @ApiParam({ name: 'sub', description: "The account's sub" })
+  @ApiQuery({
+    name: 'issuer',
+    required: false,
+    description: 'The issuer, when accounts of several issuers share the sub',
+  })
+  @ApiOkResponse({ type: UserSummaryResponse })
+  @ApiNotFoundResponse({ description: 'No account with that sub' })
+  @ApiConflictResponse({ description: 'Several issuers have an account with that sub: name the issuer' })
+  findOne(@Param('sub', SubPipe) sub: string, @Query('issuer', IssuerPipe) issuer: string | undefined) {
+    return this.accounts.findBySub(sub, issuer);
   }
 }

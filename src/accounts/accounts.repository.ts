@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { Repository, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { User } from '../access/actor.js';
 import type { Page } from '../common/pagination.query.js';
 import { Account } from './account.entity.js';
@@ -39,18 +39,29 @@ export class AccountsRepository {
     });
   }
 
+  /** Writes the profile fields given ('' clears one) of an identity's row. */
+  async updateProfile(
+    manager: EntityManager,
+    identity: Pick<User, 'issuer' | 'sub'>,
+    profile: Partial<Account>,
+  ): Promise<void> {
+    const fields = Object.fromEntries(
+      Object.entries(profile).map(([key, value]) => [key, value === '' ? null : value]),
+    );
+    if (Object.keys(fields).length > 0)
+      await manager.update(Account, { issuer: identity.issuer, sub: identity.sub }, fields);
+  }
+
+  /** The accounts with this sub (of `issuer` when given), with their bookings and reviews counted. */
+  async withCounts(sub: string, issuer?: string): Promise<AccountWithCounts[]> {
+    const qb = this.counted().where('u.sub = :sub', { sub });
+    if (issuer !== undefined) qb.andWhere('u.issuer = :issuer', { issuer });
+    return this.read(qb);
+  }
+
   /** A page of accounts, newest seen first, with their bookings and reviews counted. */
   async list(query: ListUsersQuery): Promise<Page<AccountWithCounts>> {
-    const qb = this.accounts
-      .createQueryBuilder('u')
-      .addSelect(
-        '(SELECT count(*) FROM bookings b WHERE b.renter_id = u.sub AND b.renter_account)::int',
-        'booking_count',
-      )
-      .addSelect(
-        '(SELECT count(*) FROM reviews r WHERE r.renter_id = u.sub AND r.booking_id IS NOT NULL)::int',
-        'review_count',
-      );
+    const qb = this.counted();
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.agencyId) qb.andWhere('u.agency_id = :agencyId', { agencyId: query.agencyId });
     if (query.status) qb.andWhere('u.status = :status', { status: query.status });
@@ -64,14 +75,29 @@ export class AccountsRepository {
       .addOrderBy('u.issuer')
       .limit(query.limit)
       .offset(query.offset);
+    return { items: await this.read(qb), total };
+  }
+
+  /** Accounts with the bookings they made as renters and the reviews they wrote. */
+  private counted(): SelectQueryBuilder<Account> {
+    return this.accounts
+      .createQueryBuilder('u')
+      .addSelect(
+        '(SELECT count(*) FROM bookings b WHERE b.renter_id = u.sub AND b.renter_account)::int',
+        'booking_count',
+      )
+      .addSelect(
+        '(SELECT count(*) FROM reviews r WHERE r.renter_id = u.sub AND r.booking_id IS NOT NULL)::int',
+        'review_count',
+      );
+  }
+
+  private async read(qb: SelectQueryBuilder<Account>): Promise<AccountWithCounts[]> {
     const { entities, raw } = await qb.getRawAndEntities<{ booking_count: number; review_count: number }>();
-    return {
-      items: entities.map((account, index) => ({
-        account,
-        bookingCount: raw[index].booking_count,
-        reviewCount: raw[index].review_count,
-      })),
-      total,
-    };
+    return entities.map((account, index) => ({
+      account,
+      bookingCount: raw[index].booking_count,
+      reviewCount: raw[index].review_count,
+    }));
   }
 }

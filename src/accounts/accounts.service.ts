@@ -5,7 +5,7 @@ import { TableChanges } from '../database/table-changes.js';
 import { Transactions } from '../database/transactions.js';
 import { toAccountResponse, type AccountResponse, type UserSummaryResponse } from './account.response.js';
 import { AccountsRepository } from './accounts.repository.js';
-import type { AccountStatusDto, ListUsersQuery } from './dto/accounts.dto.js';
+import type { AccountStatusDto, ListUsersQuery, UpdateProfileDto } from './dto/accounts.dto.js';
 import { Conflict, InvalidInput, NotFound } from '../common/domain-errors.js';
 
 /** How long an identity's `last_seen_at` may lag: it is written at most this often per process. */
@@ -54,6 +54,22 @@ export class AccountsService {
     const account = isUser(actor) ? await this.accounts.find(actor) : null;
     if (!isUser(actor) || !account) throw new NotFound('No account: open mode has no users');
     return { ...toAccountResponse(account), role: actor.role, agencyId: actor.agencyId };
+  }
+
+  /** The presenting user writes their own profile; the answer is /users/me's. */
+  async updateMe(actor: Actor, dto: UpdateProfileDto): Promise<AccountResponse> {
+    if (!isUser(actor)) throw new NotFound('No account: open mode has no users');
+    await this.transactions.run((manager) => this.accounts.updateProfile(manager, actor, dto));
+    return this.me(actor);
+  }
+
+  /** One account (admin), with its bookings and reviews counted; `issuer` when several issuers share the sub. */
+  async findBySub(sub: string, issuer: string | undefined): Promise<UserSummaryResponse> {
+    const found = await this.accounts.withCounts(sub, issuer);
+    if (found.length === 0) throw new NotFound('User not found');
+    if (found.length > 1) throw new Conflict('Several issuers have an account with this sub: name the issuer');
+    const [{ account, bookingCount, reviewCount }] = found;
+    return { ...toAccountResponse(account), bookingCount, reviewCount };
   }
 
   /** The accounts (admin), newest seen first, with their bookings and reviews counted. */

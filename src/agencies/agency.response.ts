@@ -1,13 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AGENCY_STATUSES, type Agency, type AgencyStatus } from './agency.entity.js';
 
-/** What anyone may read of an active agency; the admin and the agency itself also get the private fields. */
+/**
+ * What anyone may read of an active agency; the admin and the agency itself also get the private
+ * fields. Strings are never null: '' when unknown (statusReason, a reason that may not exist, excepted).
+ */
 export class AgencyResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ minLength: 1, maxLength: 100 }) name: string;
-  @ApiProperty({ type: 'string', nullable: true }) city: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) phone: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) email: string | null;
+  @ApiProperty({ description: "'' when unknown" }) city: string;
+  @ApiProperty({ description: "'' when unknown" }) phone: string;
+  @ApiProperty({ description: "'' when unknown" }) email: string;
   @ApiProperty({ type: 'number', nullable: true, description: 'Average rating over its cars’ shown reviews' })
   averageRating: number | null;
   @ApiProperty({ type: 'integer' }) reviewCount: number;
@@ -15,9 +18,9 @@ export class AgencyResponse {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({ enum: AGENCY_STATUSES, description: 'Admin and the agency itself' }) status?: AgencyStatus;
   @ApiPropertyOptional({ type: 'string', nullable: true }) statusReason?: string | null;
-  @ApiPropertyOptional({ type: 'string', nullable: true }) legalName?: string | null;
-  @ApiPropertyOptional({ type: 'string', nullable: true }) registrationNumber?: string | null;
-  @ApiPropertyOptional({ type: 'string', nullable: true }) address?: string | null;
+  @ApiPropertyOptional({ description: "'' when unknown" }) legalName?: string;
+  @ApiPropertyOptional({ description: "'' when unknown" }) registrationNumber?: string;
+  @ApiPropertyOptional({ description: "'' when unknown" }) address?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
 }
 
@@ -31,9 +34,9 @@ export function toAgencyResponse(agency: Agency, stats: AgencyStats, whole: bool
   const shown: AgencyResponse = {
     id: agency.id,
     name: agency.name,
-    city: agency.city,
-    phone: agency.phone,
-    email: agency.email,
+    city: agency.city ?? '',
+    phone: agency.phone ?? '',
+    email: agency.email ?? '',
     ...stats,
     createdAt: agency.createdAt.toISOString(),
   };
@@ -42,9 +45,9 @@ export function toAgencyResponse(agency: Agency, stats: AgencyStats, whole: bool
     ...shown,
     status: agency.status,
     statusReason: agency.statusReason,
-    legalName: agency.legalName,
-    registrationNumber: agency.registrationNumber,
-    address: agency.address,
+    legalName: agency.legalName ?? '',
+    registrationNumber: agency.registrationNumber ?? '',
+    address: agency.address ?? '',
     updatedAt: agency.updatedAt.toISOString(),
   };
 }

@@ -9,6 +9,7 @@ import { NotificationsByCreation1795900000000 } from './1795900000000-Notificati
 import { RentersAndProfiles1796000000000 } from './1796000000000-RentersAndProfiles.js';
 import { PlatformCasework1796100000000 } from './1796100000000-PlatformCasework.js';
 import { AccessAndAudit1796200000000 } from './1796200000000-AccessAndAudit.js';
+import { Profiles1796300000000 } from './1796300000000-Profiles.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   RentersAndProfiles1796000000000,
   PlatformCasework1796100000000,
   AccessAndAudit1796200000000,
+  Profiles1796300000000,
 ];
