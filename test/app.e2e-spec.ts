@@ -70,6 +70,7 @@ describe('Application', () => {
         '/notifications',
         '/notifications/read-all',
         '/notifications/sse',
+        '/notifications/{id}',
         '/notifications/{id}/read',
         '/reviews',
         '/reviews/{id}',

@@ -230,6 +230,43 @@ describe("Token mode: the renters' app", () => {
     });
   });
 
+  describe('notifications a client can route', () => {
+    it('carry a category and the path of what they are about, filter by category, and can be removed', async () => {
+      const booking = await api()
+        .post('/bookings')
+        .set(as('r2'))
+        .send({ carId: carA, startDate: day(40), endDate: day(41) })
+        .expect(201);
+      await setStatus('A', booking.body.id, { status: 'Confirmed' }).expect(200);
+      const mine = (await api().get('/notifications').set(as('r2')).expect(200)).body as {
+        id: string;
+        type: string;
+        category: string;
+        link: string;
+      }[];
+      expect(mine[0]).toMatchObject({ type: 'BOOKING', category: 'booking', link: `/bookings/${booking.body.id}` });
+
+      const reviews = await api().get('/notifications?category=review').set(as('B')).expect(200);
+      expect(reviews.body.length).toBeGreaterThan(0);
+      for (const n of reviews.body as { category: string; link: string }[]) {
+        expect(n.category).toBe('review');
+        expect(n.link).toMatch(/^\/reviews\/[0-9a-f-]{36}$/);
+      }
+      const bookings = await api().get('/notifications?category=booking').set(as('B')).expect(200);
+      expect((bookings.body as { category: string }[]).every((n) => n.category === 'booking')).toBe(true);
+      await api().get('/notifications?category=everything').set(as('B')).expect(400);
+
+      // Removed from its reader's inbox only; another reader answers 404, as for any notification not theirs.
+      await api().delete(`/notifications/${mine[0].id}`).set(as('A')).expect(404);
+      expect((await api().delete(`/notifications/${mine[0].id}`).set(as('r2')).expect(200)).body).toEqual({
+        success: true,
+      });
+      await api().delete(`/notifications/${mine[0].id}`).set(as('r2')).expect(404);
+      const after = (await api().get('/notifications').set(as('r2')).expect(200)).body as { id: string }[];
+      expect(after.map((n) => n.id)).not.toContain(mine[0].id);
+    });
+  });
+
   describe('the stream tells why it ends', () => {
     it("sends `event: end` with the reason before a suspension closes a renter's stream", async () => {
       tokens.r3 = await signToken({ sub: 'renter-3', role: 'renter' });

@@ -12,6 +12,8 @@ export function agencyStatusNotice(agency: Agency): Notice {
   return {
     agencyId: agency.id,
     type: 'SYSTEM',
+    category: 'agency',
+    link: `/agencies/${agency.id}`,
     title: 'Agency Status Changed',
     message: `Your agency ${SAYS[agency.status]}${agency.statusReason ? ` (${agency.statusReason})` : ''}`,
     data: { agencyId: agency.id, status: agency.status, reason: agency.statusReason },

@@ -64,6 +64,8 @@ function messageNotice(booking: Booking, message: BookingMessageResponse, fromRe
     agencyId: booking.car.agencyId,
     ...(fromRenter ? {} : { recipientSub: booking.renterId }),
     type: 'BOOKING',
+    category: 'message',
+    link: `/bookings/${booking.id}/messages`,
     title: 'New Message',
     message: fromRenter
       ? `${booking.renterName} wrote about their booking of ${car}: ${message.content}`

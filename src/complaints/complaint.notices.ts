@@ -21,7 +21,13 @@ export function complaintNotices(
   event: ComplaintEvent,
   internal = false,
 ): Notice[] {
-  const base = { type: 'SYSTEM' as const, title: event.title, message: event.message };
+  const base = {
+    type: 'SYSTEM' as const,
+    category: 'complaint' as const,
+    link: `/complaints/${complaint.id}`,
+    title: event.title,
+    message: event.message,
+  };
   const data = { complaint, ...event.data };
   const notices: Notice[] = [];
   const toAgency = !internal && by !== 'agency';

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { NOTIFICATION_CATEGORIES, type NotificationCategory } from './notification.entity.js';
 import { PaginationQuery } from '../common/pagination.query.js';
 import { ToBoolean } from '../common/transforms.js';
 
@@ -9,4 +10,9 @@ export class ListNotificationsQuery extends PaginationQuery {
   @ToBoolean()
   @IsBoolean()
   unread?: boolean;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_CATEGORIES, description: 'Only notifications of this category' })
+  @IsOptional()
+  @IsIn(NOTIFICATION_CATEGORIES, { message: `category must be one of ${NOTIFICATION_CATEGORIES.join(', ')}` })
+  category?: NotificationCategory;
 }

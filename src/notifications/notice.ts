@@ -1,6 +1,6 @@
 import type { AtomicWrite } from '../database/atomic-write.js';
 import type { OutboxTable } from '../realtime/outbox.js';
-import { Notification, type NotificationType } from './notification.entity.js';
+import { Notification, type NotificationCategory, type NotificationType } from './notification.entity.js';
 
 /** The notifications feed's outbox table (see OutboxRelay). */
 export const NOTIFICATIONS_OUTBOX: OutboxTable = {
@@ -19,6 +19,10 @@ export interface Notice {
   /** Addressed to this one user (a renter) instead: only they see it. */
   recipientSub?: string;
   type: NotificationType;
+  /** What it is about, for a client to route it. */
+  category: NotificationCategory;
+  /** The API path of what it is about (`/bookings/<id>`). */
+  link: string;
   title: string;
   message: string;
   data?: Record<string, unknown>;

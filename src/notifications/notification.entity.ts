@@ -3,6 +3,18 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 export const NOTIFICATION_TYPES = ['BOOKING', 'REVIEW', 'SYSTEM'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
+/** What a notification is about, for a client to route it (finer than `type`, which the dashboard knows). */
+export const NOTIFICATION_CATEGORIES = [
+  'booking',
+  'review',
+  'message',
+  'complaint',
+  'agency',
+  'account',
+  'system',
+] as const;
+export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
+
 /**
  * An outbox table (src/realtime/outbox.ts). The id is a bigint identity (creation order). `feedSeq`
  * is delivery order: the outbox relay stamps it once the row is committed, and it is the SSE event id, so a reconnecting client replays
@@ -10,6 +22,10 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
  */
 @Entity('notifications')
 @Check('notifications_type_known', `"type" IN ('BOOKING', 'REVIEW', 'SYSTEM')`)
+@Check(
+  'notifications_category_known',
+  `"category" IN ('booking', 'review', 'message', 'complaint', 'agency', 'account', 'system')`,
+)
 @Index(['agencyId', 'id'])
 @Index('notifications_by_feed_seq', ['feedSeq'], { unique: true })
 @Index('notifications_by_agency_feed_seq', ['agencyId', 'feedSeq'])
@@ -42,6 +58,13 @@ export class Notification {
 
   @Column('text')
   type: NotificationType;
+
+  @Column('text', { default: 'system' })
+  category: NotificationCategory;
+
+  /** The API path of what it is about (`/bookings/<id>`); '' when it is about nothing one can open. */
+  @Column('text', { default: '' })
+  link: string;
 
   @Column('text')
   title: string;

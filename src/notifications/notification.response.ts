@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NOTIFICATION_TYPES, type Notification, type NotificationType } from './notification.entity.js';
+import {
+  NOTIFICATION_CATEGORIES,
+  NOTIFICATION_TYPES,
+  type Notification,
+  type NotificationCategory,
+  type NotificationType,
+} from './notification.entity.js';
 
 export class NotificationResponse {
   @ApiProperty({ description: 'Increasing sequence number, also the SSE event id' }) id: string;
@@ -11,6 +17,10 @@ export class NotificationResponse {
   })
   agencyId: string | null;
   @ApiProperty({ enum: NOTIFICATION_TYPES }) type: NotificationType;
+  @ApiProperty({ enum: NOTIFICATION_CATEGORIES, description: 'What it is about (an addition to `type`)' })
+  category: NotificationCategory;
+  @ApiProperty({ example: '/bookings/5f0c…', description: "The API path of what it is about; '' when none" })
+  link: string;
   @ApiProperty() title: string;
   @ApiProperty() message: string;
   @ApiProperty() isRead: boolean;
@@ -28,6 +38,8 @@ export function toNotificationResponse(row: Notification): NotificationResponse 
     id: String(row.id),
     agencyId: row.agencyId,
     type: row.type,
+    category: row.category,
+    link: row.link,
     title: row.title,
     message: row.message,
     isRead: row.isRead,

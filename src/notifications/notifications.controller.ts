@@ -1,17 +1,18 @@
 import {
   Controller,
-  Get,
   createParamDecorator,
+  Delete,
   type ExecutionContext,
+  Get,
   HttpCode,
   Ip,
+  type MessageEvent,
   Param,
   Post,
   Query,
   Sse,
   SseSignal,
   UseInterceptors,
-  type MessageEvent,
 } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
@@ -116,6 +117,17 @@ export class NotificationsController {
   @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean', example: true } } } })
   async markAllRead(@CurrentActor() actor: Actor) {
     await this.notifications.markAllRead(actor);
+    return SUCCESS;
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Remove one notification from your inbox' })
+  @ApiSequenceParam()
+  @ApiBadRequestResponse({ description: 'Malformed id' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean', example: true } } } })
+  @ApiNotFoundResponse()
+  async remove(@CurrentActor() actor: Actor, @Param('id', SequenceIdPipe) id: string) {
+    await this.notifications.remove(id, actor);
     return SUCCESS;
   }
 

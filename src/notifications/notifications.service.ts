@@ -123,7 +123,11 @@ export class NotificationsService implements OnApplicationShutdown {
    * concurrent transactions may commit in another order than their times.
    */
   async list(query: ListNotificationsQuery, actor: Actor): Promise<Page<NotificationResponse>> {
-    const where = addressedTo(viewerOf(actor)).map((scope) => (query.unread ? { ...scope, isRead: false } : scope));
+    const where = addressedTo(viewerOf(actor)).map((scope) => ({
+      ...scope,
+      ...(query.unread ? { isRead: false } : {}),
+      ...(query.category ? { category: query.category } : {}),
+    }));
     if (where.length === 0) return { items: [], total: 0 };
     const [rows, total] = await this.notifications.findAndCount({
       where,
@@ -137,6 +141,13 @@ export class NotificationsService implements OnApplicationShutdown {
   async markRead(id: string, actor: Actor): Promise<void> {
     const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, id }));
     const result = where.length === 0 ? { affected: 0 } : await this.notifications.update(where, { isRead: true });
+    if (!result.affected) throw new NotFound('Notification not found');
+  }
+
+  /** Removes one notification from the reader's inbox (within the same scope as reading it). */
+  async remove(id: string, actor: Actor): Promise<void> {
+    const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, id }));
+    const result = where.length === 0 ? { affected: 0 } : await this.notifications.delete(where);
     if (!result.affected) throw new NotFound('Notification not found');
   }
 

@@ -6,6 +6,8 @@ export function reviewCreatedNotice(review: ReviewResponse, carName: string, age
   return {
     agencyId,
     type: 'REVIEW',
+    category: 'review',
+    link: `/reviews/${review.id}`,
     title: 'New Review',
     message: `New ${review.rating}-star review for ${carName} from ${review.renterName}`,
     data: { review },
@@ -18,6 +20,8 @@ export function replyNotice(review: ReviewResponse, carName: string, agencyId: s
     agencyId,
     recipientSub: review.renterId,
     type: 'REVIEW',
+    category: 'review',
+    link: `/reviews/${review.id}`,
     title: 'Reply to Your Review',
     message: `The agency replied to your review of ${carName}: ${review.reply?.comment ?? ''}`,
     data: { review },

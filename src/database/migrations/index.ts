@@ -10,6 +10,7 @@ import { RentersAndProfiles1796000000000 } from './1796000000000-RentersAndProfi
 import { PlatformCasework1796100000000 } from './1796100000000-PlatformCasework.js';
 import { AccessAndAudit1796200000000 } from './1796200000000-AccessAndAudit.js';
 import { Profiles1796300000000 } from './1796300000000-Profiles.js';
+import { NotificationCategories1796400000000 } from './1796400000000-NotificationCategories.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   PlatformCasework1796100000000,
   AccessAndAudit1796200000000,
   Profiles1796300000000,
+  NotificationCategories1796400000000,
 ];
