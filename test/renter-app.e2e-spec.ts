@@ -230,6 +230,64 @@ describe("Token mode: the renters' app", () => {
     });
   });
 
+  describe('agencies as lists', () => {
+    it('lists active agencies publicly with q and a page, and every one with its status for the admin team', async () => {
+      const pending = (
+        await api()
+          .post('/agencies')
+          .set(as('admin'))
+          .send({ name: 'Casa Wheels', city: 'Casablanca', status: 'pending' })
+      ).body.id as string;
+      tokens.P = await signToken({ sub: 'clerk-p', role: 'agency', agency_id: pending });
+      const names = (response: { body: { name: string }[] }) => response.body.map((agency) => agency.name);
+
+      const open = await api().get('/agencies').expect(200);
+      // Oldest first: Atlas was registered before Bahia.
+      expect(names(open).filter((name) => name !== 'Built-in agency')).toEqual(['Atlas Car Rental', 'Bahia Rent']);
+      expect(names(open)).not.toContain('Casa Wheels');
+      expect(open.body[0]).not.toHaveProperty('status');
+      expect(open.headers['x-total-count']).toBe(String(open.body.length));
+      const atlas = (open.body as { name: string }[]).find((agency) => agency.name === 'Atlas Car Rental');
+      expect(atlas).toMatchObject({
+        city: 'Marrakech',
+        website: '',
+        contactName: '',
+        bookingCount: expect.any(Number),
+      });
+      expect(names(await api().get('/agencies?q=marrakech').expect(200))).toEqual(['Atlas Car Rental']);
+      expect(names(await api().get('/agencies?q=BAHIA').set(as('r1')).expect(200))).toEqual(['Bahia Rent']);
+      const page = await api().get('/agencies?limit=1&offset=1').expect(200);
+      expect(page.body).toHaveLength(1);
+      expect(page.headers['x-total-count']).toBe(open.headers['x-total-count']);
+
+      const all = await api().get('/agencies?status=pending').set(as('admin')).expect(200);
+      expect(all.body).toEqual([expect.objectContaining({ name: 'Casa Wheels', status: 'pending' })]);
+      expect(await api().get('/agencies?status=pending').expect(200).then(names)).toEqual([]);
+      // The pending agency sees itself in the list, whole, and completes its own profile.
+      expect(names(await api().get('/agencies?q=casa').set(as('P')).expect(200))).toEqual(['Casa Wheels']);
+      const profile = await api()
+        .patch(`/agencies/${pending}`)
+        .set(as('P'))
+        .send({ website: 'https://casawheels.example', contactName: 'Omar', legalName: 'Casa Wheels SARL' })
+        .expect(200);
+      expect(profile.body).toMatchObject({ website: 'https://casawheels.example', contactName: 'Omar' });
+      await api().patch(`/agencies/${pending}`).set(as('P')).send({ website: 'ftp://x' }).expect(400);
+      await api().post('/cars').set(as('P')).send(carInput()).expect(403);
+
+      // An application refused: a reason is required, and the agency stays out of every public list.
+      await api().patch(`/agencies/${pending}/status`).set(as('admin')).send({ status: 'rejected' }).expect(400);
+      const rejected = await api()
+        .patch(`/agencies/${pending}/status`)
+        .set(as('admin'))
+        .send({ status: 'rejected', reason: 'Registration extract missing' })
+        .expect(200);
+      expect(rejected.body).toMatchObject({ status: 'rejected', statusReason: 'Registration extract missing' });
+      await api().patch(`/agencies/${pending}`).set(as('P')).send({ phone: '1' }).expect(403);
+      await api().get(`/agencies/${pending}`).expect(404);
+      expect(names(await api().get('/agencies?q=casa').expect(200))).toEqual([]);
+    });
+  });
+
   describe('notifications a client can route', () => {
     it('carry a category and the path of what they are about, filter by category, and can be removed', async () => {
       const booking = await api()

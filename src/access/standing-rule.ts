@@ -1,10 +1,11 @@
 /**
  * An agency's standing, the one rule every route and the chat apply: only an active agency is
  * listed publicly (its profile, cars and reviews), takes bookings and writes anything. A pending
- * agency may still complete what its application needs; a suspended one reads, and talks to the
- * admin team. The SQL form (activeAgencySql) and the TypeScript form (isActive) say the same thing.
+ * agency may still complete its profile (what its application needs: mayWrite); a suspended or
+ * rejected one reads. The SQL form (activeAgencySql) and the TypeScript form (isActive) say the
+ * same thing.
  */
-export const AGENCY_STATUSES = ['pending', 'active', 'suspended'] as const;
+export const AGENCY_STATUSES = ['pending', 'active', 'suspended', 'rejected'] as const;
 export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
 
 /**
@@ -28,6 +29,14 @@ export function isActive(standing: Pick<AgencyStanding, 'status'> | null | undef
 /** SQL: the agency whose id is in `agencyColumn` is active (the same rule as isActive). */
 export function activeAgencySql(agencyColumn: string): string {
   return `EXISTS (SELECT 1 FROM agencies a WHERE a.id = ${agencyColumn} AND a.status = '${ACTIVE}')`;
+}
+
+/**
+ * Whether an agency in `standing` may write: an active one anything; a pending one only what its
+ * application needs (routes that say so, `forApplication`).
+ */
+export function mayWrite(standing: Pick<AgencyStanding, 'status'>, forApplication: boolean): boolean {
+  return isActive(standing) || (forApplication && standing.status === 'pending');
 }
 
 /** What an agency that is not active is told when it tries to write (its own reason included). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -16,7 +16,9 @@ import type { Actor } from '../access/actor.js';
 import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import { AgenciesService } from './agencies.service.js';
 import { AgencyResponse } from './agency.response.js';
-import { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto } from './dto/agency.dto.js';
+import { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto, ListAgenciesQuery } from './dto/agency.dto.js';
+import type { Page } from '../common/pagination.query.js';
+import { TotalCountInterceptor } from '../common/total-count.interceptor.js';
 import { Audited } from '../audit/audited.decorator.js';
 
 @ApiTags('agencies')
@@ -38,12 +40,14 @@ export class AgenciesController {
   }
 
   @Get()
-  @Access({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Every agency (admin)' })
-  @ApiOkResponse({ type: [AgencyResponse] })
-  @ApiForbiddenResponse({ description: 'Not the admin' })
-  list(): Promise<AgencyResponse[]> {
-    return this.agencies.list();
+  @Public()
+  @UseInterceptors(TotalCountInterceptor)
+  @ApiOperation({
+    summary: 'List agencies: active ones (public profile) for everyone, every one whole for the admin team; q, status',
+  })
+  @ApiOkResponse({ type: [AgencyResponse], description: 'Plain array, oldest first; the total is in X-Total-Count' })
+  list(@CurrentActor() actor: Actor, @Query() query: ListAgenciesQuery): Promise<Page<AgencyResponse>> {
+    return this.agencies.list(query, actor);
   }
 
   @Get(':id')
@@ -59,7 +63,7 @@ export class AgenciesController {
   }
 
   @Patch(':id')
-  @Access({ roles: ['admin', 'agency'] })
+  @Access({ roles: ['admin', 'agency'], forApplication: true })
   @Audited('agency.update')
   @ApiOperation({ summary: 'Edit the profile (the agency itself, or the admin)' })
   @ApiUuidParam()

@@ -10,7 +10,8 @@ import { agencyStatusNotice } from './agency.notices.js';
 import { Agency, BUILT_IN_AGENCY_ID } from './agency.entity.js';
 import { toAgencyResponse, type AgencyResponse } from './agency.response.js';
 import { AgenciesRepository } from './agencies.repository.js';
-import type { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto } from './dto/agency.dto.js';
+import type { Page } from '../common/pagination.query.js';
+import type { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto, ListAgenciesQuery } from './dto/agency.dto.js';
 import { Conflict, InvalidInput, NotAllowed, NotFound } from '../common/domain-errors.js';
 
 @Injectable()
@@ -29,14 +30,23 @@ export class AgenciesService {
     return this.respond(agency, true);
   }
 
-  async list(): Promise<AgencyResponse[]> {
+  /**
+   * The agencies `actor` may list: the public the active ones (their public profile), an agency
+   * those and itself, the admin team every one whole; with `q`, `status` and a page.
+   */
+  async list(query: ListAgenciesQuery, actor: Actor): Promise<Page<AgencyResponse>> {
     const manager = this.transactions.manager;
-    const agencies = await this.agencies.all(manager);
+    const { items, total } = await this.agencies.list(manager, policies.agencies(actor), query);
     const stats = await this.agencies.stats(
       manager,
-      agencies.map((agency) => agency.id),
+      items.map((agency) => agency.id),
     );
-    return agencies.map((agency) => toAgencyResponse(agency, stats.get(agency.id)!, true));
+    return {
+      items: items.map((agency) =>
+        toAgencyResponse(agency, stats.get(agency.id)!, policies.managesAgency(actor, agency.id)),
+      ),
+      total,
+    };
   }
 
   /**
@@ -69,7 +79,9 @@ export class AgenciesService {
    * in the same transaction). The built-in agency of open mode stays active.
    */
   async setStatus(id: string, dto: AgencyStatusDto): Promise<AgencyResponse> {
-    if (dto.status === 'suspended' && !dto.reason) throw new InvalidInput('reason is required to suspend an agency');
+    if ((dto.status === 'suspended' || dto.status === 'rejected') && !dto.reason) {
+      throw new InvalidInput(`reason is required to ${dto.status === 'suspended' ? 'suspend' : 'reject'} an agency`);
+    }
     const saved = await this.transactions.run(async (manager) => {
       const agency = await this.agencies.find(manager, id, true);
       if (!agency) throw new NotFound('Agency not found');

@@ -5,7 +5,7 @@ export { AGENCY_STATUSES, BUILT_IN_AGENCY_ID, type AgencyStatus } from '../acces
 
 /** An agency on the platform: it owns cars, and through them their bookings, reviews and notifications. */
 @Entity('agencies')
-@Check('agencies_status_known', `"status" IN ('pending', 'active', 'suspended')`)
+@Check('agencies_status_known', `"status" IN ('pending', 'active', 'suspended', 'rejected')`)
 export class Agency {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -38,6 +38,13 @@ export class Agency {
 
   @Column('text', { nullable: true })
   city: string | null;
+
+  @Column('text', { nullable: true })
+  website: string | null;
+
+  /** Who to ask at the agency. */
+  @Column('text', { nullable: true })
+  contactName: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

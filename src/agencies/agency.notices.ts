@@ -5,6 +5,7 @@ const SAYS: Record<Agency['status'], string> = {
   active: 'is active: its cars are in the catalogue and take bookings',
   pending: 'is pending review: its cars are not in the catalogue yet',
   suspended: 'is suspended: its cars are out of the catalogue and take no bookings',
+  rejected: 'application was not accepted',
 };
 
 /** What an agency is told when the admin changes its status. */

@@ -15,6 +15,9 @@ export class AgencyResponse {
   averageRating: number | null;
   @ApiProperty({ type: 'integer' }) reviewCount: number;
   @ApiProperty({ type: 'integer', description: 'Cars in its fleet (deleted ones not counted)' }) carCount: number;
+  @ApiProperty({ type: 'integer', description: 'Bookings of its cars, every status' }) bookingCount: number;
+  @ApiProperty({ description: "'' when unknown" }) website: string;
+  @ApiProperty({ description: "Who to ask at the agency; '' when unknown" }) contactName: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({ enum: AGENCY_STATUSES, description: 'Admin and the agency itself' }) status?: AgencyStatus;
   @ApiPropertyOptional({ type: 'string', nullable: true }) statusReason?: string | null;
@@ -28,6 +31,7 @@ export interface AgencyStats {
   averageRating: number | null;
   reviewCount: number;
   carCount: number;
+  bookingCount: number;
 }
 
 export function toAgencyResponse(agency: Agency, stats: AgencyStats, whole: boolean): AgencyResponse {
@@ -37,6 +41,8 @@ export function toAgencyResponse(agency: Agency, stats: AgencyStats, whole: bool
     city: agency.city ?? '',
     phone: agency.phone ?? '',
     email: agency.email ?? '',
+    website: agency.website ?? '',
+    contactName: agency.contactName ?? '',
     ...stats,
     createdAt: agency.createdAt.toISOString(),
   };

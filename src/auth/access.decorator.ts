@@ -11,6 +11,8 @@ export interface AccessRule {
   queryToken?: boolean;
   /** The handler checks its caller itself (GET /metrics takes METRICS_TOKEN as well as tokens). */
   selfChecked?: boolean;
+  /** A write a pending agency may make: what its application needs (its own profile). */
+  forApplication?: boolean;
 }
 
 export const ACCESS_KEY = 'access';

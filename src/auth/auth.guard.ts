@@ -13,7 +13,7 @@ import { ANONYMOUS, OPEN, type Actor } from '../access/actor.js';
 import { bearerToken } from './bearer-token.js';
 import { RETRY_AFTER_SECONDS } from '../database/availability.js';
 import { Standing } from '../access/standing.js';
-import { isActive, writeRefusal } from '../access/standing-rule.js';
+import { mayWrite, writeRefusal } from '../access/standing-rule.js';
 import { InvalidTokenError, KeysUnavailableError, TokenVerifier } from './token-verifier.service.js';
 
 /** Methods that change nothing: an agency that is not active may still use them. */
@@ -81,7 +81,7 @@ export class AuthGuard implements CanActivate {
     }
     if (user.agencyId && !READS.has(request.method)) {
       const agency = await this.standing.agency(user.agencyId);
-      if (agency && !isActive(agency)) throw new ForbiddenException(writeRefusal(agency));
+      if (agency && !mayWrite(agency, rule.forApplication ?? false)) throw new ForbiddenException(writeRefusal(agency));
     }
     return true;
   }

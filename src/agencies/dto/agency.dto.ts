@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { PaginationQuery } from '../../common/pagination.query.js';
 import { IsOptionalNotNull, Trim } from '../../common/transforms.js';
 import { AGENCY_STATUSES, type AgencyStatus } from '../agency.entity.js';
 
@@ -54,6 +55,40 @@ export class AgencyProfileDto {
   @IsString()
   @MaxLength(100)
   city?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, format: 'uri', maxLength: 500 })
+  @IsOptional()
+  @Trim()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'website must be an http(s) URL' })
+  @MaxLength(500)
+  website?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 100 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  contactName?: string | null;
+}
+
+export class ListAgenciesQuery extends PaginationQuery {
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description: 'Words in the name, legal name or city (case- and accent-insensitive)',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({
+    enum: AGENCY_STATUSES,
+    description: 'The admin team: any; everyone else sees active agencies only',
+  })
+  @IsOptional()
+  @IsIn(AGENCY_STATUSES, { message: `status must be one of ${AGENCY_STATUSES.join(', ')}` })
+  status?: AgencyStatus;
 }
 
 export class CreateAgencyDto extends OmitType(AgencyProfileDto, ['name'] as const) {
@@ -75,7 +110,7 @@ export class AgencyStatusDto {
   @IsIn(AGENCY_STATUSES, { message: `status must be one of ${AGENCY_STATUSES.join(', ')}` })
   status: AgencyStatus;
 
-  @ApiPropertyOptional({ maxLength: 500, description: 'Why (required to suspend)' })
+  @ApiPropertyOptional({ maxLength: 500, description: 'Why (required to suspend or reject)' })
   @IsOptional()
   @Trim()
   @IsString()

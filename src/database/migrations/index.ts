@@ -11,6 +11,7 @@ import { PlatformCasework1796100000000 } from './1796100000000-PlatformCasework.
 import { AccessAndAudit1796200000000 } from './1796200000000-AccessAndAudit.js';
 import { Profiles1796300000000 } from './1796300000000-Profiles.js';
 import { NotificationCategories1796400000000 } from './1796400000000-NotificationCategories.js';
+import { AgencyListsAndRejection1796500000000 } from './1796500000000-AgencyListsAndRejection.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   AccessAndAudit1796200000000,
   Profiles1796300000000,
   NotificationCategories1796400000000,
+  AgencyListsAndRejection1796500000000,
 ];
