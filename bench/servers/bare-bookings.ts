@@ -2,7 +2,7 @@
  * Baseline for POST /bookings: node:http + pg doing the same durable work as the API in one
  * transaction — the car read FOR SHARE, the booking INSERT under the same exclusion constraint, the
  * notification INSERT — with no framework and no ORM, on the same schema: the tables' triggers send
- * the same NOTIFYs on commit as for the API's writes (feed_outbox, cars_changed). With BARE_LOCK=1
+ * the same NOTIFYs on commit as for the API's writes (feed_outbox, table_changes). With BARE_LOCK=1
  * it also takes one global pg_advisory_xact_lock first, the other way to make notification ids follow
  * commit order (every writer waits for the previous one): the cost of that lock, on its own.
  */

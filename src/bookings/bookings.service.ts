@@ -82,7 +82,7 @@ export class BookingsService {
    * that holds that renter's lock, see below): the car is
    * read first (usually from this process's CarSnapshots), then the booking, its first history entry
    * and the agency's notification (the outbox row) are written together, only if the car is still as
-   * read, and it stays locked FOR SHARE until they commit (CarsService.unchanged). A car changed
+   * read, and it stays locked FOR SHARE until they commit (CarsRepository.unchanged). A car changed
    * meanwhile means a fresh read and another try. Overlaps are refused by the database's exclusion
    * constraint, so concurrent requests cannot both win.
    * A renter books as itself (its token names the renter), at most MAX_OPEN_BOOKINGS_PER_RENTER open
