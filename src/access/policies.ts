@@ -98,7 +98,7 @@ export const policies = {
 
   /** The admin team removes any review (moderation, with a reason); a renter only their own. */
   moderatesReviews(actor: Actor): boolean {
-    return adminOr(actor) !== undefined && actor.kind !== 'open';
+    return isAdmin(actor);
   },
 
   /** The car's agency replies to its reviews (open mode: the built-in agency). */
@@ -109,7 +109,7 @@ export const policies = {
 
   /** A booking's thread: its renter and its agency write; the admin team reads. */
   threadAuthor(actor: Actor): 'renter' | 'agency' {
-    if (adminOr(actor) !== undefined && actor.kind !== 'open') {
+    if (isAdmin(actor)) {
       throw new NotAllowed('The admin reads booking threads but does not write in them');
     }
     return isRenter(actor) ? 'renter' : 'agency';
@@ -128,7 +128,7 @@ export const policies = {
 
   /** Internal notes and triage fields are the admin team's. */
   isAdminTeam(actor: Actor): boolean {
-    return isUser(actor) && actor.role === 'admin';
+    return isAdmin(actor);
   },
 
   /** Agencies: the admin team (and open mode) every agency whole; an agency itself whole; everyone else active ones' public profile. */
@@ -148,25 +148,6 @@ export const policies = {
   },
 };
 
-/** Whether a row of agency `agencyId`, with `renterSub` and `renterAccount` where it has them, is within `reach`. */
-export function within(
-  reach: Reach,
-  row: { agencyId: string; agencyActive: boolean; renterSub?: string | null; renterAccount?: boolean },
-): boolean {
-  switch (reach.kind) {
-    case 'all':
-      return true;
-    case 'agency':
-      return row.agencyId === reach.agencyId;
-    case 'renter':
-      return row.renterSub === reach.sub && row.renterAccount !== false;
-    case 'public':
-      return row.agencyActive;
-    case 'none':
-      return false;
-  }
-}
-
 function adminOr(actor: Actor): Reach | undefined {
   return actor.kind === 'open' || (isUser(actor) && actor.role === 'admin') ? ALL : undefined;
 }
@@ -177,6 +158,10 @@ function agencyOf(actor: Actor): Reach | undefined {
 
 function renterOf(actor: Actor): Reach | undefined {
   return isRenter(actor) ? { kind: 'renter', sub: actor.sub } : undefined;
+}
+
+function isAdmin(actor: Actor): boolean {
+  return isUser(actor) && actor.role === 'admin';
 }
 
 function isRenter(actor: Actor): actor is User {

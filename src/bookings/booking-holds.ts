@@ -83,22 +83,15 @@ export class BookingHolds implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** One batch, in one transaction, in the audit trail as the system's (a status change). */
   private expireBatch(): Promise<number> {
-    let expired = 0;
-    return this.transactions
-      .request(
-        async () => {
-          const manager = this.transactions.manager;
-          const holds = await this.repository.expiredHolds(manager, this.holdMinutes, BATCH);
-          for (const booking of holds) {
-            await this.bookings.apply(manager, booking, { status: 'Cancelled' }, SYSTEM, HOLD_EXPIRED);
-          }
-          expired = holds.length;
-        },
-        {
-          open: (manager) =>
-            this.trail.state(manager, { ...auditContext('booking.expire', SYSTEM), reason: HOLD_EXPIRED }),
-        },
-      )
-      .then(() => expired);
+    const expire = async () => {
+      const manager = this.transactions.manager;
+      const holds = await this.repository.expiredHolds(manager, this.holdMinutes, BATCH);
+      for (const booking of holds) {
+        await this.bookings.apply(manager, booking, { status: 'Cancelled' }, SYSTEM, HOLD_EXPIRED);
+      }
+      return holds.length;
+    };
+    const context = { ...auditContext('booking.expire', SYSTEM), reason: HOLD_EXPIRED };
+    return this.transactions.request(expire, { open: (manager) => this.trail.state(manager, context) });
   }
 }

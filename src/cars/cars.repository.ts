@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Reach } from '../access/policies.js';
 import { activeAgencySql, type AgencyStatus } from '../access/standing-rule.js';
 import type { Page } from '../common/pagination.query.js';
@@ -34,20 +34,33 @@ export interface CarSnapshot {
   version: string;
 }
 
-/** The SQL condition of the cars `reach` covers, on the cars of alias `car` (parameters appended to `params`). */
-function carsWithin(reach: Reach, car: string, params: unknown[]): string {
+/**
+ * The SQL condition of the cars `reach` covers, on the cars of alias `car`: the one translation of
+ * the reach, for the catalogue's SQL and for single reads alike. `param` turns the agency id into a
+ * placeholder of the caller's style ($n, or :name in a query builder).
+ */
+function carsWithin(reach: Reach, car: string, param: (value: unknown) => string): string {
   switch (reach.kind) {
     case 'all':
       return 'true';
     case 'agency':
-      params.push(reach.agencyId);
-      return `${car}.agency_id = $${params.length}`;
+      return `${car}.agency_id = ${param(reach.agencyId)}`;
     case 'public':
       return activeAgencySql(`${car}.agency_id`);
     case 'renter':
     case 'none':
       return 'false';
   }
+}
+
+/** The live car `id` within `reach`, as a query builder over `car`. */
+function carWithin(manager: EntityManager, id: string, reach: Reach): SelectQueryBuilder<Car> {
+  const qb = manager.createQueryBuilder(Car, 'car').where('car.id = :id', { id });
+  const own = (value: unknown) => {
+    qb.setParameter('own', value);
+    return ':own';
+  };
+  return qb.andWhere(carsWithin(reach, 'car', own));
 }
 
 /**
@@ -70,21 +83,21 @@ export class CarsRepository {
     return { items: rows, total: first ? Number(first.total_count) : 0 };
   }
 
+  /** Whether the live car `id` is within `reach`. */
+  visible(manager: EntityManager, id: string, reach: Reach): Promise<boolean> {
+    return carWithin(manager, id, reach).getExists();
+  }
+
   /** The live car `id` with its rating, if within `reach`. */
   async findWithStats(manager: EntityManager, id: string, reach: Reach): Promise<CarWithStats | undefined> {
-    if (reach.kind === 'renter' || reach.kind === 'none') return undefined;
-    const qb = manager
-      .createQueryBuilder(Car, 'car')
+    const { entities, raw } = await carWithin(manager, id, reach)
       .leftJoin(CarRating, 'stats', 'stats.car_id = car.id')
       .addSelect(averageRating('stats'), 'stats_average')
       .addSelect('stats.review_count', 'stats_count')
-      .where('car.id = :id', { id });
-    if (reach.kind === 'agency') qb.andWhere('car.agency_id = :own', { own: reach.agencyId });
-    if (reach.kind === 'public') qb.andWhere(activeAgencySql('car.agency_id'));
-    const { entities, raw } = await qb.getRawAndEntities<{
-      stats_average: number | null;
-      stats_count: number | null;
-    }>();
+      .getRawAndEntities<{
+        stats_average: number | null;
+        stats_count: number | null;
+      }>();
     if (entities.length === 0) return undefined;
     return { car: entities[0], averageRating: raw[0].stats_average, reviewCount: raw[0].stats_count ?? 0 };
   }
@@ -94,14 +107,9 @@ export class CarsRepository {
    * booking or review is about to reference it) or FOR UPDATE (`update`: it is about to change).
    */
   async findLocked(manager: EntityManager, id: string, reach: Reach, lock: 'share' | 'update'): Promise<Car | null> {
-    if (reach.kind === 'renter' || reach.kind === 'none') return null;
-    const qb = manager
-      .createQueryBuilder(Car, 'car')
-      .where('car.id = :id', { id })
-      .setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
-    if (reach.kind === 'agency') qb.andWhere('car.agency_id = :own', { own: reach.agencyId });
-    if (reach.kind === 'public') qb.andWhere(activeAgencySql('car.agency_id'));
-    return qb.getOne();
+    return carWithin(manager, id, reach)
+      .setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write')
+      .getOne();
   }
 
   /** The periods of the car's holding bookings (Pending or Confirmed) that overlap [from, to), in order. */
@@ -224,7 +232,7 @@ export interface CatalogueRow {
 export function catalogueSql(query: ListCarsQuery, reach: Reach): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where = ['c.deleted_at IS NULL', carsWithin(reach, 'c', params)];
+  const where = ['c.deleted_at IS NULL', carsWithin(reach, 'c', param)];
   if (query.agencyId) where.push(`c.agency_id = ${param(query.agencyId)}`);
   if (query.available !== undefined) where.push(`c.available = ${param(query.available)}`);
   if (query.location) where.push(`lower(c.location) = lower(${param(query.location)})`);

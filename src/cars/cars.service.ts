@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
-import { policies, within } from '../access/policies.js';
+import { policies } from '../access/policies.js';
 import { bookingRefusal, isActive } from '../access/standing-rule.js';
 import type { Guard } from '../database/atomic-write.js';
 import { TableChanges } from '../database/table-changes.js';
@@ -61,7 +61,7 @@ export class CarsService {
       throw new InvalidInput(`to may be at most ${MAX_CALENDAR_DAYS} days after from`);
     }
     const manager = this.transactions.manager;
-    if (!(await this.cars.findWithStats(manager, id, policies.cars(actor)))) throw new NotFound('Car not found');
+    if (!(await this.cars.visible(manager, id, policies.cars(actor)))) throw new NotFound('Car not found');
     const held = await this.cars.heldPeriods(manager, id, from, to);
     return {
       carId: id,
@@ -113,9 +113,9 @@ export class CarsService {
    */
   async forBooking(id: string, actor: Actor, fresh: boolean): Promise<CarSnapshot> {
     const reach = policies.cars(actor);
-    const visible = (car: CarSnapshot) =>
-      // A car of an agency that is not active is found, then refused with a 409 (not a 404).
-      within(reach, { agencyId: car.agencyId, agencyActive: true });
+    // Whatever its agency's standing (an inactive agency's car is found, then refused with a 409),
+    // only an agency's own reach is narrower than every car.
+    const visible = (car: CarSnapshot) => reach.kind !== 'agency' || car.agencyId === reach.agencyId;
     const cached = fresh ? undefined : this.snapshots.cached(id);
     const standing = (car: CarSnapshot) => ({ status: car.agencyStatus, reason: car.agencyStatusReason });
     if (cached && cached.available && isActive(standing(cached)) && visible(cached)) return cached;

@@ -16,6 +16,7 @@ import { catchError, from, lastValueFrom, mergeMap, of, throwError, type Observa
 import { toErrorAnswer } from '../common/all-exceptions.filter.js';
 import { routeOf } from '../common/route-of.js';
 import { Transactions } from '../database/transactions.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
 import { IdempotencyService } from './idempotency.service.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -33,6 +34,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly idempotency: IdempotencyService,
+    private readonly keys: IdempotencyRepository,
     private readonly transactions: Transactions,
   ) {}
 
@@ -76,7 +78,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private run(next: CallHandler, client: string, key: string): Observable<unknown> {
     const write = this.transactions.request(() => lastValueFrom(next.handle(), { defaultValue: undefined }), {
       // Every route this guards is a creating POST: 201.
-      close: (manager, body) => this.idempotency.complete(manager, client, key, HttpStatus.CREATED, body),
+      close: (manager, body) => this.keys.answer(manager, client, key, HttpStatus.CREATED, body),
     });
     return from(write).pipe(
       catchError((error: unknown) => {
@@ -84,8 +86,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         // The write was rolled back: a refusal is stored on its own, a failure frees the key.
         const settle =
           body.statusCode < 500
-            ? this.idempotency.complete(undefined, client, key, body.statusCode, body)
-            : this.idempotency.release(client, key);
+            ? this.keys.answer(undefined, client, key, body.statusCode, body)
+            : this.keys.release(client, key);
         // Settle the key, then answer with the original error.
         return from(settle.catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)));
       }),

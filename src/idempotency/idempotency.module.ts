@@ -9,6 +9,6 @@ import { IdempotencyService } from './idempotency.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKey])],
   providers: [IdempotencyRepository, IdempotencyService, IdempotencyInterceptor],
-  exports: [IdempotencyService, IdempotencyInterceptor],
+  exports: [IdempotencyService, IdempotencyRepository, IdempotencyInterceptor],
 })
 export class IdempotencyModule {}

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
@@ -41,21 +40,5 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
     if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (existing.statusCode === null) return { kind: 'in-progress' };
     return { kind: 'replay', statusCode: existing.statusCode, body: existing.body };
-  }
-
-  /** Stores the answer in `manager`'s transaction (the write's own, for a success: both commit or neither), or alone. */
-  complete(
-    manager: EntityManager | undefined,
-    client: string,
-    key: string,
-    statusCode: number,
-    body: unknown,
-  ): Promise<void> {
-    return this.keys.answer(manager, client, key, statusCode, body);
-  }
-
-  /** The request failed in a way a retry may fix (a 5xx): forget the key so the retry runs. */
-  release(client: string, key: string): Promise<void> {
-    return this.keys.release(client, key);
   }
 }

@@ -123,11 +123,10 @@ export class NotificationsService implements OnApplicationShutdown {
    * concurrent transactions may commit in another order than their times.
    */
   async list(query: ListNotificationsQuery, actor: Actor): Promise<Page<NotificationResponse>> {
-    const where = addressedTo(viewerOf(actor)).map((scope) => ({
-      ...scope,
+    const where = scoped(actor, {
       ...(query.unread ? { isRead: false } : {}),
       ...(query.category ? { category: query.category } : {}),
-    }));
+    });
     if (where.length === 0) return { items: [], total: 0 };
     const [rows, total] = await this.notifications.findAndCount({
       where,
@@ -139,20 +138,20 @@ export class NotificationsService implements OnApplicationShutdown {
   }
 
   async markRead(id: string, actor: Actor): Promise<void> {
-    const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, id }));
+    const where = scoped(actor, { id });
     const result = where.length === 0 ? { affected: 0 } : await this.notifications.update(where, { isRead: true });
     if (!result.affected) throw new NotFound('Notification not found');
   }
 
   /** Removes one notification from the reader's inbox (within the same scope as reading it). */
   async remove(id: string, actor: Actor): Promise<void> {
-    const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, id }));
+    const where = scoped(actor, { id });
     const result = where.length === 0 ? { affected: 0 } : await this.notifications.delete(where);
     if (!result.affected) throw new NotFound('Notification not found');
   }
 
   async markAllRead(actor: Actor): Promise<void> {
-    const where = addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, isRead: false }));
+    const where = scoped(actor, { isRead: false });
     if (where.length > 0) await this.notifications.update(where, { isRead: true });
   }
 
@@ -170,6 +169,11 @@ export class NotificationsService implements OnApplicationShutdown {
       data: JSON.stringify(toNotificationResponse(row)),
     }));
   }
+}
+
+/** The notifications `actor` may see (see addressedTo), narrowed by `also`. */
+function scoped(actor: Actor, also: FindOptionsWhere<Notification>): FindOptionsWhere<Notification>[] {
+  return addressedTo(viewerOf(actor)).map((scope) => ({ ...scope, ...also }));
 }
 
 /**
