@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -13,6 +14,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { CarsModule } from './cars/cars.module.js';
 import { ChatModule } from './chat/chat.module.js';
+import { KnownQueryGuard } from './common/known-query.guard.js';
 import { redactAccessToken } from './auth/bearer-token.js';
 import { validateEnvironment, type Environment } from './config/environment.js';
 import { dataSourceOptions } from './data-source.js';
@@ -116,6 +118,7 @@ export class AppModule {
         ComplaintsModule,
         AdminModule,
       ],
+      providers: [{ provide: APP_GUARD, useClass: KnownQueryGuard }],
     };
   }
 }

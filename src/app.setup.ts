@@ -151,6 +151,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       if (['post', 'put', 'patch', 'delete'].includes(method)) {
         operation.responses['429'] ??= { description: 'More than RATE_LIMIT_WRITES writes a minute from this client' };
       }
+      operation.responses['400'] ??= { description: 'An unknown query parameter (the message names it)' };
       if (route !== '/metrics') {
         operation.responses['503'] ??= { description: 'Database unavailable, retry shortly (Retry-After)' };
       }

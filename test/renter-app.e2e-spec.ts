@@ -230,6 +230,28 @@ describe("Token mode: the renters' app", () => {
     });
   });
 
+  describe('lists that say when a parameter is wrong', () => {
+    it('answers an unknown query parameter with a 400 naming it, on lists, single reads and writes', async () => {
+      const search = await api().get('/cars?search=dacia&minPrice=10').expect(400);
+      expect(search.body.message).toMatch(/^Unknown query parameters: search, minPrice \(this route takes .*\bq\b/);
+      const one = await api().get(`/cars/${carA}?expand=agency`).set(as('r1')).expect(400);
+      expect(one.body.message).toBe('Unknown query parameter: expand (this route takes none)');
+      await api().get('/bookings?sort=asc').set(as('A')).expect(400);
+      const write = await api().patch(`/cars/${carA}?force=true`).set(as('A')).send({ seats: 7 }).expect(400);
+      expect(write.body.message).toContain('force');
+      expect((await api().get(`/cars/${carA}`).expect(200)).body.seats).not.toBe(7);
+      // What the routes document is accepted: a DTO's fields, a named query argument, the stream's token.
+      await api().get('/cars?q=dacia&limit=1').expect(200);
+      await api()
+        .get('/users/renter-1?issuer=')
+        .set(as('admin'))
+        .expect((response) => expect(response.status).not.toBe(400));
+      const stream = await openSse(`${t.url}/notifications/sse?access_token=${tokens.r1}&lastEventId=0`);
+      expect(stream.response.statusCode).toBe(200);
+      stream.close();
+    });
+  });
+
   describe('agencies as lists', () => {
     it('lists active agencies publicly with q and a page, and every one with its status for the admin team', async () => {
       const pending = (
