@@ -7,7 +7,7 @@
  *   BENCH_SIZES=1000,5000   fan-out sizes (default 1000,5000,10000)
  *   BENCH_SECONDS=10        duration of each GET /cars run
  *   BENCH_TRIALS=5          events per fan-out size (the median trial is reported)
- *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, sse, ws, auth, search)
+ *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, lists, sse, ws, auth, search)
  *   BENCH_SEARCH_SIZES=10000,1000000   bookings of the two seed:scale data sets of the renter search
  *   BENCH_CPU_PROF=1        write --cpu-prof profiles of the API processes to bench/results/profiles
  */
@@ -16,6 +16,7 @@ import { createCars } from './harness/cars.js';
 import { logger, printTable, timestamp, writeResults } from './harness/common.js';
 import { ServerProcess } from './harness/processes.js';
 import { fanoutRows, type FanoutRow } from './scenarios/fanout.js';
+import { benchListRoutes, listRoutesRows, type ListRoutesResult } from './scenarios/list-routes.js';
 import { benchGetCars, getCarsRows, type GetCarsResult } from './scenarios/get-cars.js';
 import { benchPostBookings, postBookingsRows, type PostBookingsResult } from './scenarios/post-bookings.js';
 import { benchSseFanout } from './scenarios/sse-fanout.js';
@@ -26,7 +27,7 @@ import { benchRenterSearch, searchRows, type SearchRow } from './scenarios/rente
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,sse,ws,auth,search').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,lists,sse,ws,auth,search').split(','));
 const SEARCH_SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,1000000').split(',').map(Number);
 /** The fan-out size at which token mode is compared with open mode. */
 const AUTH_SIZE = SIZES.includes(5000) ? 5000 : SIZES[SIZES.length - 1];
@@ -38,6 +39,7 @@ interface Results {
   sizes: number[];
   getCars?: GetCarsResult;
   postBookings?: PostBookingsResult;
+  lists?: ListRoutesResult;
   sse?: FanoutRow[];
   ws?: FanoutRow[];
   tokenMode?: TokenModeResult;
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     const carIds = await createCars(api.url, 100);
     if (ONLY.has('cars')) results.getCars = await benchGetCars(api.url, database.url, SECONDS);
     if (ONLY.has('bookings')) results.postBookings = await benchPostBookings(api.url, database, carIds);
+    if (ONLY.has('lists')) results.lists = await benchListRoutes(api.url, carIds, SECONDS);
     await api.stop();
     if (ONLY.has('sse')) results.sse = await benchSseFanout(database.url, carIds, SIZES, TRIALS);
     if (ONLY.has('ws')) results.ws = await benchWsBroadcast(database.url, SIZES, TRIALS);
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     ['benchmark', 'API', 'bare', 'ratio (API/bare)', 'target'],
     ...(results.getCars ? getCarsRows(results.getCars) : []),
     ...(results.postBookings ? postBookingsRows(results.postBookings) : []),
+    ...(results.lists ? listRoutesRows(results.lists) : []),
     ...fanoutRows('SSE', results.sse ?? []),
     ...fanoutRows('WebSocket', results.ws ?? []),
     ...(results.tokenMode ? tokenModeRows(results.tokenMode) : []),

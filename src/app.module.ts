@@ -20,6 +20,7 @@ import { validateEnvironment, type Environment } from './config/environment.js';
 import { dataSourceOptions } from './data-source.js';
 import { runtimeRole } from './database/connection-options.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FavoritesModule } from './favorites/favorites.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LimitsModule } from './limits/limits.module.js';
@@ -110,6 +111,7 @@ export class AppModule {
         AccountsModule,
         AgenciesModule,
         CarsModule,
+        FavoritesModule,
         BookingsModule,
         ReviewsModule,
         NotificationsModule,

@@ -11,6 +11,7 @@ import { ChatMessage } from './chat/chat-message.entity.js';
 import { ChatRead } from './chat/chat-read.entity.js';
 import { ComplaintMessage } from './complaints/complaint-message.entity.js';
 import { Complaint } from './complaints/complaint.entity.js';
+import { Favorite } from './favorites/favorite.entity.js';
 import { connectionOptions, type PoolSettings } from './database/connection-options.js';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity.js';
 import { Notification } from './notifications/notification.entity.js';
@@ -30,6 +31,7 @@ export const entities = [
   ChatRead,
   Complaint,
   ComplaintMessage,
+  Favorite,
   AuditEntry,
   IdempotencyKey,
 ];

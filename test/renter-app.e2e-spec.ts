@@ -347,6 +347,174 @@ describe("Token mode: the renters' app", () => {
     });
   });
 
+  describe('favourites', () => {
+    it("keep a renter's own cars in the catalogue's shape; a deleted or hidden car drops out", async () => {
+      const agencyC = (await api().post('/agencies').set(as('admin')).send({ name: 'Corniche Cars' }).expect(201)).body
+        .id as string;
+      tokens.C = await signToken({ sub: 'clerk-c', role: 'agency', agency_id: agencyC });
+      const carC = (
+        await api()
+          .post('/cars')
+          .set(as('C'))
+          .send(carInput({ make: 'Kia' }))
+          .expect(201)
+      ).body.id;
+      const doomed = (
+        await api()
+          .post('/cars')
+          .set(as('A'))
+          .send(carInput({ make: 'Fiat' }))
+          .expect(201)
+      ).body.id;
+      for (const car of [carA, carB, carC, doomed]) {
+        await api().put(`/users/me/favorites/${car}`).set(as('r1')).expect(200, { success: true });
+      }
+      await api().put(`/users/me/favorites/${carA}`).set(as('r1')).expect(200); // again: no change
+      const all = await api().get('/users/me/favorites').set(as('r1')).expect(200);
+      expect(all.headers['x-total-count']).toBe('4');
+      expect(new Set(all.body.map((car: { id: string }) => car.id))).toEqual(new Set([carA, carB, carC, doomed]));
+      expect(all.body.find((car: { id: string }) => car.id === carA)).toMatchObject({
+        make: 'Dacia',
+        agency: { id: agencyA, name: 'Atlas Car Rental', city: 'Marrakech' },
+        reviewCount: expect.any(Number),
+      });
+      const page = await api().get('/users/me/favorites?limit=1&offset=1').set(as('r1')).expect(200);
+      expect(page.body).toEqual([all.body[1]]);
+      expect((await api().get('/users/me/favorites').set(as('r2')).expect(200)).body).toEqual([]);
+
+      await api().delete(`/cars/${doomed}`).set(as('A')).expect(200);
+      await api()
+        .patch(`/agencies/${agencyC}/status`)
+        .set(as('admin'))
+        .send({ status: 'suspended', reason: 'Audit' })
+        .expect(200);
+      const left = await api().get('/users/me/favorites').set(as('r1')).expect(200);
+      expect(left.body.map((car: { id: string }) => car.id).sort()).toEqual([carA, carB].sort());
+      expect(left.headers['x-total-count']).toBe('2');
+      await api().put(`/users/me/favorites/${carC}`).set(as('r2')).expect(404);
+      await api().put(`/users/me/favorites/${doomed}`).set(as('r2')).expect(404);
+
+      await api().delete(`/users/me/favorites/${carB}`).set(as('r1')).expect(200, { success: true });
+      await api().delete(`/users/me/favorites/${carB}`).set(as('r1')).expect(200); // absent: no change
+      expect(
+        (await api().get('/users/me/favorites').set(as('r1')).expect(200)).body.map((car: { id: string }) => car.id),
+      ).toEqual([carA]);
+
+      await api().put('/users/me/favorites/not-a-uuid').set(as('r1')).expect(400);
+      await api().put('/users/me/favorites/00000000-0000-4000-8000-000000000000').set(as('r1')).expect(404);
+      await api().put(`/users/me/favorites/${carA}`).set(as('A')).expect(403);
+      await api().get('/users/me/favorites').set(as('admin')).expect(403);
+      await api().get('/users/me/favorites').expect(401);
+    });
+  });
+
+  describe('embedded summaries', () => {
+    it("show a booking's car, a review's car, a car's agency and a complaint's parties by name", async () => {
+      const one = await api().get(`/cars/${carA}`).expect(200);
+      expect(one.body.agency).toEqual({ id: agencyA, name: 'Atlas Car Rental', city: 'Marrakech' });
+      const listed = await api().get('/cars?q=duster').expect(200);
+      expect(listed.body[0].agency).toEqual({ id: agencyA, name: 'Atlas Car Rental', city: 'Marrakech' });
+      const created = await api()
+        .post('/cars')
+        .set(as('B'))
+        .send(carInput({ make: 'Seat' }))
+        .expect(201);
+      expect(created.body.agency).toEqual({ id: agencyB, name: 'Bahia Rent', city: 'Rabat' });
+
+      const booking = await api()
+        .post('/bookings')
+        .set(as('r1'))
+        .send({ carId: carA, startDate: day(50), endDate: day(51) })
+        .expect(201);
+      const carSummary = { id: carA, make: 'Dacia', model: 'Duster', type: 'SUV', seats: 5, fuelType: 'Hybrid' };
+      expect(booking.body.car).toMatchObject(carSummary);
+      const mine = await api().get('/bookings').set(as('r1')).expect(200);
+      expect(mine.body.find((b: { id: string }) => b.id === booking.body.id).car).toMatchObject(carSummary);
+
+      const reviews = await api().get(`/reviews?carId=${carB}`).expect(200);
+      expect(reviews.body[0].car).toEqual({ id: carB, make: 'Renault', model: 'Clio', images: expect.any(Array) });
+      const review = await api().post('/reviews').set(as('admin')).send({ carId: carA, rating: 5 }).expect(201);
+      expect(review.body.car).toMatchObject({ id: carA, make: 'Dacia', model: 'Duster' });
+
+      const complaint = await api()
+        .post('/complaints')
+        .set(as('r1'))
+        .send({ bookingId: booking.body.id, category: 'vehicle_condition', description: 'A scratched door' })
+        .expect(201);
+      expect(complaint.body).toMatchObject({ agencyName: 'Atlas Car Rental', renterName: 'Amina', subject: '' });
+      const seen = await api().get(`/complaints/${complaint.body.id}`).set(as('A')).expect(200);
+      expect(seen.body).toMatchObject({ agencyName: 'Atlas Car Rental', renterName: 'Amina' });
+    });
+  });
+
+  describe('support for everyone', () => {
+    it('takes support requests without a booking from renters and agencies, each seen by its party and the admin team', async () => {
+      const fromRenter = await api()
+        .post('/complaints')
+        .set(as('r2'))
+        .send({ category: 'billing', subject: 'Remboursement en attente', description: 'Charged twice' })
+        .expect(201);
+      expect(fromRenter.body).toMatchObject({
+        bookingId: null,
+        agencyId: null,
+        agencyName: '',
+        renterSub: 'renter-2',
+        renterName: 'Salma Bennani',
+        subject: 'Remboursement en attente',
+        status: 'open',
+      });
+      const fromAgency = await api()
+        .post('/complaints')
+        .set(as('B'))
+        .send({ category: 'other', subject: 'Invoice address', description: 'Our invoices show an old address' })
+        .expect(201);
+      expect(fromAgency.body).toMatchObject({
+        bookingId: null,
+        agencyId: agencyB,
+        agencyName: 'Bahia Rent',
+        renterSub: null,
+      });
+
+      const noSubject = await api()
+        .post('/complaints')
+        .set(as('r2'))
+        .send({ category: 'billing', description: 'Charged twice' })
+        .expect(400);
+      expect(noSubject.body.message).toBe('subject is required: what a support request (no bookingId) is about');
+      await api()
+        .post('/complaints')
+        .set(as('admin'))
+        .send({ category: 'other', subject: 'x', description: 'y' })
+        .expect(403);
+
+      const ids = (response: request.Response) => response.body.map((c: { id: string }) => c.id);
+      expect(ids(await api().get('/complaints').set(as('r2')).expect(200))).toEqual([fromRenter.body.id]);
+      expect(ids(await api().get('/complaints').set(as('B')).expect(200))).toEqual([fromAgency.body.id]);
+      expect(ids(await api().get('/complaints').set(as('A')).expect(200))).not.toContain(fromRenter.body.id);
+      await api().get(`/complaints/${fromRenter.body.id}`).set(as('r1')).expect(404);
+
+      // The admin team's lists: q over subject and description (accents and case aside), category.
+      expect(ids(await api().get('/complaints?q=REMBOURSEMENT').set(as('admin')).expect(200))).toEqual([
+        fromRenter.body.id,
+      ]);
+      expect(ids(await api().get('/complaints?q=old%20address').set(as('admin')).expect(200))).toEqual([
+        fromAgency.body.id,
+      ]);
+      const billing = await api().get('/complaints?category=billing').set(as('admin')).expect(200);
+      expect(ids(billing)).toEqual([fromRenter.body.id]);
+      await api().get('/complaints?category=refund').set(as('admin')).expect(400);
+      const told = await api().get('/notifications?category=complaint').set(as('admin')).expect(200);
+      expect(told.body.map((n: { title: string }) => n.title)).toContain('New Support Request');
+
+      await api().patch(`/complaints/${fromRenter.body.id}`).set(as('admin')).send({ status: 'in_review' }).expect(200);
+      const renterTold = await api().get('/notifications?category=complaint').set(as('r2')).expect(200);
+      expect(renterTold.body[0]).toMatchObject({
+        message: 'Your support request is now in review',
+        link: `/complaints/${fromRenter.body.id}`,
+      });
+    });
+  });
+
   describe('the stream tells why it ends', () => {
     it("sends `event: end` with the reason before a suspension closes a renter's stream", async () => {
       tokens.r3 = await signToken({ sub: 'renter-3', role: 'renter' });

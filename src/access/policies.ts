@@ -62,6 +62,12 @@ export const policies = {
   },
 
   /** Whether `actor` is the renter of a booking (they are then not told of their own change). */
+  /** A renter keeps favourites: their own list, by identity. */
+  favoritesOwner(actor: Actor): User {
+    if (!isRenter(actor)) throw new NotAllowed("Favourites are a renter's own: they need a renter token");
+    return actor;
+  },
+
   isTheRenter(actor: Actor, renterId: string): boolean {
     return isRenter(actor) && actor.sub === renterId;
   },

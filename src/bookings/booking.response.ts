@@ -7,6 +7,9 @@ class BookingCarResponse {
   @ApiProperty() make: string;
   @ApiProperty() model: string;
   @ApiProperty({ type: 'integer' }) year: number;
+  @ApiProperty() type: string;
+  @ApiProperty({ type: 'integer' }) seats: number;
+  @ApiProperty() fuelType: string;
   @ApiProperty({ type: [String] }) images: string[];
 }
 
@@ -30,15 +33,28 @@ export class BookingResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+/** What a booking shows of its car. */
+export type BookingCar = Pick<
+  Booking['car'],
+  'id' | 'make' | 'model' | 'year' | 'type' | 'seats' | 'fuelType' | 'images'
+>;
+
 /** `booking.car` must be loaded (soft-deleted cars included). */
-export function toBookingResponse(
-  booking: Omit<Booking, 'car'> & { car: Pick<Booking['car'], 'id' | 'make' | 'model' | 'year' | 'images'> },
-): BookingResponse {
+export function toBookingResponse(booking: Omit<Booking, 'car'> & { car: BookingCar }): BookingResponse {
   const { car } = booking;
   return {
     id: booking.id,
     carId: booking.carId,
-    car: { id: car.id, make: car.make, model: car.model, year: car.year, images: car.images },
+    car: {
+      id: car.id,
+      make: car.make,
+      model: car.model,
+      year: car.year,
+      type: car.type,
+      seats: car.seats,
+      fuelType: car.fuelType,
+      images: car.images,
+    },
     startDate: booking.startDate.toISOString(),
     endDate: booking.endDate.toISOString(),
     renter: { id: booking.renterId, name: booking.renterName, email: booking.renterEmail },

@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Car } from './car.entity.js';
 
+export class CarAgencyResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: "'' when the agency has not given it" }) city: string;
+}
+
 export class CarResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid', description: 'The agency that owns the car' }) agencyId: string;
@@ -19,16 +25,19 @@ export class CarResponse {
   @ApiProperty({ type: Number, nullable: true, description: 'Mean review rating, null without reviews' })
   averageRating: number | null;
   @ApiProperty({ type: 'integer' }) reviewCount: number;
+  @ApiProperty({ type: CarAgencyResponse, description: 'The agency that owns the car, in short' })
+  agency: CarAgencyResponse;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export interface RatingStats {
+export interface CarFacts {
   averageRating: number | null;
   reviewCount: number;
+  agency: { name: string; city: string | null };
 }
 
-export function toCarResponse(car: Car, stats: RatingStats = { averageRating: null, reviewCount: 0 }): CarResponse {
+export function toCarResponse(car: Car, facts: CarFacts): CarResponse {
   return {
     id: car.id,
     agencyId: car.agencyId,
@@ -44,8 +53,9 @@ export function toCarResponse(car: Car, stats: RatingStats = { averageRating: nu
     description: car.description,
     features: car.features,
     images: car.images,
-    averageRating: stats.averageRating,
-    reviewCount: stats.reviewCount,
+    averageRating: facts.averageRating,
+    reviewCount: facts.reviewCount,
+    agency: { id: car.agencyId, name: facts.agency.name, city: facts.agency.city ?? '' },
     createdAt: car.createdAt.toISOString(),
     updatedAt: car.updatedAt.toISOString(),
   };

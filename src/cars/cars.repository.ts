@@ -5,6 +5,7 @@ import type { Reach } from '../access/policies.js';
 import { activeAgencySql, type AgencyStatus } from '../access/standing-rule.js';
 import type { Page } from '../common/pagination.query.js';
 import type { Guard } from '../database/atomic-write.js';
+import { Agency } from '../agencies/agency.entity.js';
 import { CarRating } from './car-rating.entity.js';
 import { Car } from './car.entity.js';
 import type { CarSort, ListCarsQuery } from './dto/list-cars.query.js';
@@ -12,11 +13,18 @@ import type { CarSort, ListCarsQuery } from './dto/list-cars.query.js';
 const MAX_WORDS = 8;
 const HOLDING = `('Pending', 'Confirmed')`;
 
-/** A car with its kept rating (car_ratings). */
+/** A car with its kept rating (car_ratings) and its agency's name and city. */
 export interface CarWithStats {
   car: Car;
   averageRating: number | null;
   reviewCount: number;
+  agency: { name: string; city: string | null };
+}
+
+/** Whose favourites a catalogue page is limited to. */
+export interface FavoritesOf {
+  issuer: string;
+  sub: string;
 }
 
 /** A live car as a booking needs it, its agency's standing, and the row version (`xmin`) it was read at. */
@@ -26,6 +34,9 @@ export interface CarSnapshot {
   make: string;
   model: string;
   year: number;
+  type: string;
+  seats: number;
+  fuelType: string;
   images: string[];
   pricePerDay: number;
   available: boolean;
@@ -72,9 +83,9 @@ export class CarsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** One page of the catalogue within `reach` (see catalogueSql), with the total. */
-  async catalogue(query: ListCarsQuery, reach: Reach): Promise<Page<CatalogueRow>> {
+  async catalogue(query: ListCarsQuery, reach: Reach, favoritesOf?: FavoritesOf): Promise<Page<CatalogueRow>> {
     const page = (q: ListCarsQuery) => {
-      const { sql, params } = catalogueSql(q, reach);
+      const { sql, params } = catalogueSql(q, reach, favoritesOf);
       return this.dataSource.query<CatalogueRow[]>(sql, params);
     };
     const rows = await page(query);
@@ -88,18 +99,29 @@ export class CarsRepository {
     return carWithin(manager, id, reach).getExists();
   }
 
-  /** The live car `id` with its rating, if within `reach`. */
+  /** The live car `id` with its rating and agency, if within `reach`. */
   async findWithStats(manager: EntityManager, id: string, reach: Reach): Promise<CarWithStats | undefined> {
     const { entities, raw } = await carWithin(manager, id, reach)
       .leftJoin(CarRating, 'stats', 'stats.car_id = car.id')
+      .innerJoin(Agency, 'agency', 'agency.id = car.agency_id')
       .addSelect(averageRating('stats'), 'stats_average')
       .addSelect('stats.review_count', 'stats_count')
+      .addSelect('agency.name', 'agency_name')
+      .addSelect('agency.city', 'agency_city')
       .getRawAndEntities<{
         stats_average: number | null;
         stats_count: number | null;
+        agency_name: string;
+        agency_city: string | null;
       }>();
     if (entities.length === 0) return undefined;
-    return { car: entities[0], averageRating: raw[0].stats_average, reviewCount: raw[0].stats_count ?? 0 };
+    const [row] = raw;
+    return {
+      car: entities[0],
+      averageRating: row.stats_average,
+      reviewCount: row.stats_count ?? 0,
+      agency: { name: row.agency_name, city: row.agency_city },
+    };
   }
 
   /**
@@ -136,15 +158,20 @@ export class CarsRepository {
     return count;
   }
 
-  async agencyExists(manager: EntityManager, agencyId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>('SELECT 1 FROM agencies WHERE id = $1', [agencyId]);
-    return rows.length > 0;
+  /** The agency's name and city, if it exists. */
+  async agencySummary(
+    manager: EntityManager,
+    agencyId: string,
+  ): Promise<{ name: string; city: string | null } | undefined> {
+    return (
+      (await manager.findOne(Agency, { where: { id: agencyId }, select: { name: true, city: true } })) ?? undefined
+    );
   }
 
   /** The live car `id` as a booking needs it, with its agency's standing and row version. */
   async snapshot(id: string): Promise<CarSnapshot | undefined> {
     const [row] = await this.dataSource.query<CarRow[]>(
-      `SELECT c.id, c.agency_id, c.make, c.model, c.year, c.images, c.price_per_day, c.available,
+      `SELECT c.id, c.agency_id, c.make, c.model, c.year, c.type, c.seats, c.fuel_type, c.images, c.price_per_day, c.available,
               a.status AS agency_status, a.status_reason AS agency_status_reason, c.xmin::text AS version
          FROM cars c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1 AND c.deleted_at IS NULL`,
       [id],
@@ -172,6 +199,9 @@ interface CarRow {
   make: string;
   model: string;
   year: number;
+  type: string;
+  seats: number;
+  fuel_type: string;
   images: string[];
   price_per_day: string;
   available: boolean;
@@ -187,6 +217,9 @@ function toSnapshot(row: CarRow): CarSnapshot {
     make: row.make,
     model: row.model,
     year: row.year,
+    type: row.type,
+    seats: row.seats,
+    fuelType: row.fuel_type,
     images: row.images,
     pricePerDay: Number(row.price_per_day),
     available: row.available,
@@ -216,6 +249,8 @@ export interface CatalogueRow {
   updated_at: Date;
   average_rating: number | null;
   review_count: number | null;
+  agency_name: string;
+  agency_city: string | null;
   total_count: string;
 }
 
@@ -229,10 +264,18 @@ export interface CatalogueRow {
  * no earlier one can reach into the period unless that one does. One descent of the
  * bookings_holding_by_car index per candidate car, whatever the number of bookings.
  */
-export function catalogueSql(query: ListCarsQuery, reach: Reach): { sql: string; params: unknown[] } {
+export function catalogueSql(
+  query: ListCarsQuery,
+  reach: Reach,
+  favoritesOf?: FavoritesOf,
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   const where = ['c.deleted_at IS NULL', carsWithin(reach, 'c', param)];
+  if (favoritesOf) {
+    where.push(`EXISTS (SELECT 1 FROM favorites f
+                 WHERE f.issuer = ${param(favoritesOf.issuer)} AND f.sub = ${param(favoritesOf.sub)} AND f.car_id = c.id)`);
+  }
   if (query.agencyId) where.push(`c.agency_id = ${param(query.agencyId)}`);
   if (query.available !== undefined) where.push(`c.available = ${param(query.available)}`);
   if (query.location) where.push(`lower(c.location) = lower(${param(query.location)})`);
@@ -261,9 +304,11 @@ export function catalogueSql(query: ListCarsQuery, reach: Reach): { sql: string;
      WHERE ${where.join('\n       AND ')}
      ORDER BY ${ORDER[sort]('c')}
      LIMIT ${param(query.limit)} OFFSET ${param(query.offset)}`;
-  const sql = `SELECT car.*, ${averageRating('stats')} AS average_rating, stats.review_count, page.total_count
+  const sql = `SELECT car.*, ${averageRating('stats')} AS average_rating, stats.review_count,
+         agency.name AS agency_name, agency.city AS agency_city, page.total_count
     FROM (${page}) page
     JOIN cars car ON car.id = page.id
+    JOIN agencies agency ON agency.id = car.agency_id
     LEFT JOIN car_ratings stats ON stats.car_id = car.id
    ORDER BY ${ORDER[sort]('page')}`;
   return { sql, params };

@@ -9,11 +9,12 @@ import { Transactions } from '../database/transactions.js';
 import { Car } from './car.entity.js';
 import { CarSnapshots } from './car-snapshots.js';
 import { CarsListCache, type SerializedList } from './cars-list.cache.js';
-import { CarsRepository, type CarSnapshot, type CatalogueRow } from './cars.repository.js';
+import { CarsRepository, type CarSnapshot, type CatalogueRow, type FavoritesOf } from './cars.repository.js';
+import type { Page, PaginationQuery } from '../common/pagination.query.js';
 import { toCarResponse, type CarResponse } from './car.response.js';
 import type { CreateCarDto } from './dto/create-car.dto.js';
 import type { AvailabilityQuery, AvailabilityResponse } from './dto/availability.query.js';
-import type { ListCarsQuery } from './dto/list-cars.query.js';
+import { ListCarsQuery } from './dto/list-cars.query.js';
 import type { UpdateCarDto } from './dto/update-car.dto.js';
 import { Conflict, InvalidInput, NotFound } from '../common/domain-errors.js';
 
@@ -40,6 +41,13 @@ export class CarsService {
       const { items, total } = await this.cars.catalogue(query, reach);
       return { items: items.map(toCatalogueResponse), total };
     });
+  }
+
+  /** The favourites of `user` in the catalogue's shape: only the cars `actor` may see (a hidden or deleted one drops out). */
+  async favoritesOf(user: FavoritesOf, page: PaginationQuery, actor: Actor): Promise<Page<CarResponse>> {
+    const query = Object.assign(new ListCarsQuery(), { limit: page.limit, offset: page.offset });
+    const { items, total } = await this.cars.catalogue(query, policies.cars(actor), user);
+    return { items: items.map(toCatalogueResponse), total };
   }
 
   /** A car `actor` may not see is answered like a missing one (another agency's; in the public catalogue, an inactive agency's). */
@@ -79,12 +87,13 @@ export class CarsService {
     const agencyId = policies.carOwner(actor, dto.agencyId);
     if (!agencyId) throw new InvalidInput('agencyId is required: which agency owns the car');
     const saved = await this.transactions.run(async (manager) => {
-      if (!(await this.cars.agencyExists(manager, agencyId))) throw new InvalidInput('agencyId names no agency');
+      const agency = await this.cars.agencySummary(manager, agencyId);
+      if (!agency) throw new InvalidInput('agencyId names no agency');
       const car = manager.create(Car, { available: true, description: '', features: [], images: [], ...dto, agencyId });
-      return manager.save(car);
+      return toCarResponse(await manager.save(car), { averageRating: null, reviewCount: 0, agency });
     });
     this.changes.committed('cars');
-    return toCarResponse(saved);
+    return saved;
   }
 
   async update(id: string, dto: UpdateCarDto, actor: Actor): Promise<CarResponse> {
@@ -183,6 +192,7 @@ function toCatalogueResponse(row: CatalogueRow): CarResponse {
     images: row.images,
     averageRating: row.average_rating,
     reviewCount: row.review_count ?? 0,
+    agency: { id: row.agency_id, name: row.agency_name, city: row.agency_city ?? '' },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

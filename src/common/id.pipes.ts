@@ -17,8 +17,9 @@ export class SequenceIdPipe implements PipeTransform<string, string> {
   }
 }
 
-/** Documents the `:id` of a car, booking or review route. */
-export const ApiUuidParam = () => ApiParam({ name: 'id', format: 'uuid', schema: { type: 'string', format: 'uuid' } });
+/** Documents the `:id` (or another named UUID parameter) of a car, booking or review route. */
+export const ApiUuidParam = (name = 'id') =>
+  ApiParam({ name, format: 'uuid', schema: { type: 'string', format: 'uuid' } });
 
 /** Documents the `:id` of a notification route. */
 export const ApiSequenceParam = () =>

@@ -1,5 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { Car } from '../cars/car.entity.js';
 import type { Review } from './review.entity.js';
+
+/** What a review shows of its car. */
+export type ReviewCar = Pick<Car, 'id' | 'make' | 'model' | 'images'>;
+
+class ReviewCarResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() make: string;
+  @ApiProperty() model: string;
+  @ApiProperty({ type: [String] }) images: string[];
+}
 
 export interface ReviewReplyResponse {
   comment: string;
@@ -9,6 +20,7 @@ export interface ReviewReplyResponse {
 export class ReviewResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) carId: string;
+  @ApiProperty({ type: ReviewCarResponse, description: 'The car reviewed, in short' }) car: ReviewCarResponse;
   @ApiProperty({
     format: 'uuid',
     nullable: true,
@@ -32,10 +44,13 @@ export class ReviewResponse {
   reply: ReviewReplyResponse | null;
 }
 
-export function toReviewResponse(review: Review): ReviewResponse {
+/** `car` is the review's car (deleted or not); a list passes each review's loaded `car`. */
+export function toReviewResponse(review: Review, car: ReviewCar | undefined = review.car): ReviewResponse {
+  if (!car) throw new Error(`The car of review ${review.id} is not loaded`);
   return {
     id: review.id,
     carId: review.carId,
+    car: { id: car.id, make: car.make, model: car.model, images: car.images },
     bookingId: review.bookingId,
     renterId: review.renterId,
     renterName: review.renterName,

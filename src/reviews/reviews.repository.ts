@@ -35,6 +35,7 @@ export class ReviewsRepository {
     if (query.carId) where.carId = query.carId;
     const [items, total] = await manager.findAndCount(Review, {
       where,
+      relations: { car: true },
       withDeleted: true,
       order: { createdAt: 'DESC', id: 'ASC' },
       take: query.limit,
@@ -44,7 +45,11 @@ export class ReviewsRepository {
   }
 
   find(manager: EntityManager, reach: Reach, id: string): Promise<Review | null> {
-    return manager.findOne(Review, { where: { ...reviewsWithin(reach), id }, withDeleted: true });
+    return manager.findOne(Review, {
+      where: { ...reviewsWithin(reach), id },
+      relations: { car: true },
+      withDeleted: true,
+    });
   }
 
   /** The shown review `id`, locked for a change. */

@@ -42,7 +42,7 @@ export class ReviewsService {
   async list(query: ListReviewsQuery, actor: Actor): Promise<Page<ReviewResponse>> {
     const reach = query.mine ? { kind: 'renter' as const, sub: policies.ownReviews(actor) } : policies.reviews(actor);
     const { items, total } = await this.reviews.list(this.transactions.manager, reach, query);
-    return { items: items.map(toReviewResponse), total };
+    return { items: items.map((review) => toReviewResponse(review)), total };
   }
 
   async findOne(id: string, actor: Actor): Promise<ReviewResponse> {
@@ -57,7 +57,8 @@ export class ReviewsService {
       const review = await this.ownLocked(manager, id, actor, 'edit');
       if (dto.rating !== undefined) review.rating = dto.rating;
       if (dto.comment !== undefined) review.comment = dto.comment;
-      return toReviewResponse(await manager.save(review));
+      const car = await manager.findOneOrFail(Car, { where: { id: review.carId }, withDeleted: true });
+      return toReviewResponse(await manager.save(review), car);
     });
     this.changes.committed('reviews');
     return updated;
@@ -95,7 +96,7 @@ export class ReviewsService {
       if (review.replyComment !== null) throw new Conflict('This review has a reply already');
       review.replyComment = comment;
       review.replyCreatedAt = new Date();
-      const response = toReviewResponse(await manager.save(review));
+      const response = toReviewResponse(await manager.save(review), car);
       // A verified review's renter wrote it with their own token: they have a feed.
       if (review.bookingId !== null) {
         await addNotice(new AtomicWrite(), replyNotice(response, `${car.make} ${car.model}`, car.agencyId)).run(
@@ -140,7 +141,7 @@ export class ReviewsService {
       }
       // A second review of one booking violates the unique index: the exception filter answers 409.
       const review = await manager.save(manager.create(Review, fields));
-      const response = toReviewResponse(review);
+      const response = toReviewResponse(review, car);
       await addNotice(new AtomicWrite(), reviewCreatedNotice(response, `${car.make} ${car.model}`, car.agencyId)).run(
         manager,
       );

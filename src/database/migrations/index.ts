@@ -12,6 +12,7 @@ import { AccessAndAudit1796200000000 } from './1796200000000-AccessAndAudit.js';
 import { Profiles1796300000000 } from './1796300000000-Profiles.js';
 import { NotificationCategories1796400000000 } from './1796400000000-NotificationCategories.js';
 import { AgencyListsAndRejection1796500000000 } from './1796500000000-AgencyListsAndRejection.js';
+import { Favorites1796600000000 } from './1796600000000-Favorites.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Profiles1796300000000,
   NotificationCategories1796400000000,
   AgencyListsAndRejection1796500000000,
+  Favorites1796600000000,
 ];
