@@ -132,6 +132,17 @@ export const policies = {
     return tokenUser(actor, 'Complaints need token mode (a bearer token)');
   },
 
+  /**
+   * Who a support request (a complaint about no booking) is from: a renter, or an agency. The admin
+   * team answers them and files none.
+   */
+  supportRequester(actor: Actor): { user: User; renterSub: string | null; agencyId: string | null } {
+    const user = policies.complaintParty(actor);
+    if (user.role === 'renter') return { user, renterSub: user.sub, agencyId: null };
+    if (user.role === 'agency') return { user, renterSub: null, agencyId: user.agencyId };
+    throw new NotAllowed('The admin team answers support requests; it files none (bookingId names a booking)');
+  },
+
   /** Internal notes and triage fields are the admin team's. */
   isAdminTeam(actor: Actor): boolean {
     return isAdmin(actor);

@@ -32,11 +32,19 @@ export function activeAgencySql(agencyColumn: string): string {
 }
 
 /**
- * Whether an agency in `standing` may write: an active one anything; a pending one only what its
- * application needs (routes that say so, `forApplication`).
+ * What a write is for: the agency's business (only an active agency) or its application (a pending
+ * one too: its own profile). The chat with the admin team is no such write: every agency keeps it.
  */
-export function mayWrite(standing: Pick<AgencyStanding, 'status'>, forApplication: boolean): boolean {
-  return isActive(standing) || (forApplication && standing.status === 'pending');
+export type WritePurpose = 'business' | 'application';
+
+/** Whether an agency in `standing` may make a write for `purpose`. */
+export function mayWrite(standing: Pick<AgencyStanding, 'status'>, purpose: WritePurpose): boolean {
+  switch (purpose) {
+    case 'business':
+      return isActive(standing);
+    case 'application':
+      return isActive(standing) || standing.status === 'pending';
+  }
 }
 
 /** What an agency that is not active is told when it tries to write (its own reason included). */

@@ -63,7 +63,7 @@ export class AgenciesController {
   }
 
   @Patch(':id')
-  @Access({ roles: ['admin', 'agency'], forApplication: true })
+  @Access({ roles: ['admin', 'agency'], purpose: 'application' })
   @Audited('agency.update')
   @ApiOperation({ summary: 'Edit the profile (the agency itself, or the admin)' })
   @ApiUuidParam()

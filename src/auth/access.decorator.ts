@@ -1,6 +1,7 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor, Role } from '../access/actor.js';
+import type { WritePurpose } from '../access/standing-rule.js';
 
 export interface AccessRule {
   /** Callers without a token are let in (token mode): the public catalogue, health, docs. */
@@ -11,8 +12,8 @@ export interface AccessRule {
   queryToken?: boolean;
   /** The handler checks its caller itself (GET /metrics takes METRICS_TOKEN as well as tokens). */
   selfChecked?: boolean;
-  /** A write a pending agency may make: what its application needs (its own profile). */
-  forApplication?: boolean;
+  /** What the route's writes are for, when not the agency's business (see mayWrite): an agency that is not active may still make them. */
+  purpose?: WritePurpose;
 }
 
 export const ACCESS_KEY = 'access';

@@ -81,7 +81,7 @@ export class AuthGuard implements CanActivate {
     }
     if (user.agencyId && !READS.has(request.method)) {
       const agency = await this.standing.agency(user.agencyId);
-      if (agency && !mayWrite(agency, rule.forApplication ?? false)) throw new ForbiddenException(writeRefusal(agency));
+      if (agency && !mayWrite(agency, rule.purpose ?? 'business')) throw new ForbiddenException(writeRefusal(agency));
     }
     return true;
   }

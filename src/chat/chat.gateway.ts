@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
 import { WebSocket, type WebSocketServer as Server } from 'ws';
-import { BUILT_IN_AGENCY_ID, isActive } from '../access/standing-rule.js';
+import { BUILT_IN_AGENCY_ID } from '../access/standing-rule.js';
 import { policies } from '../access/policies.js';
 import { isUser, OPEN, type Actor } from '../access/actor.js';
 import type { Environment } from '../config/environment.js';
@@ -204,14 +204,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.logger.warn(`Dropped an admin chat frame without agencyId (which conversation?): ${raw.slice(0, 200)}`);
       return;
     }
-    // An agency that is not active reads its conversation but writes nothing (as over REST).
-    if (speaker.sender === 'agency') {
-      const standing = await this.standing.agency(agencyId);
-      if (standing && !isActive(standing)) {
-        this.logger.warn(`Dropped a chat frame of a ${standing.status} agency (${agencyId})`);
-        return;
-      }
-    }
+    // Whatever its standing, an agency talks to the admin team here: the one channel a suspended or
+    // refused agency needs (its other writes are refused: mayWrite).
     const message = { ...parsed.message, sender };
     try {
       // While the database is down or restarting the message waits (this socket's later ones queue behind it).

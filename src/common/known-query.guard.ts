@@ -46,7 +46,7 @@ export class KnownQueryGuard implements CanActivate {
       handler.name,
     ) ?? []) as (new () => unknown)[];
     for (const [key, arg] of Object.entries(args)) {
-      if (Number(key.split(':')[0]) !== RouteParamtypes.QUERY) continue;
+      if (key.split(':')[0] !== String(RouteParamtypes.QUERY)) continue;
       if (typeof arg.data === 'string') names.add(arg.data);
       else if (types[arg.index]) {
         for (const rule of getMetadataStorage().getTargetValidationMetadatas(types[arg.index], '', true, false)) {

@@ -11,9 +11,9 @@ export interface ComplaintEvent {
 
 /**
  * Who is told of `event`, done by someone of role `by`: every participant but the one who did it —
- * the agency (whose notifications the admin team sees too), the renter when they have an account,
- * and the admin team on its own when it would not see the agency's. An internal note is the admin
- * team's alone.
+ * the agency (whose notifications the admin team sees too) when there is one, the renter when they
+ * have an account, and the admin team on its own when it would not see the agency's. An internal
+ * note is the admin team's alone.
  */
 export function complaintNotices(
   complaint: ComplaintResponse,
@@ -30,7 +30,7 @@ export function complaintNotices(
   };
   const data = { complaint, ...event.data };
   const notices: Notice[] = [];
-  const toAgency = !internal && by !== 'agency';
+  const toAgency = !internal && by !== 'agency' && complaint.agencyId !== null;
   if (toAgency) notices.push({ ...base, agencyId: complaint.agencyId, data });
   if (!internal && complaint.renterSub && by !== 'renter') {
     notices.push({ ...base, agencyId: complaint.agencyId, recipientSub: complaint.renterSub, data });

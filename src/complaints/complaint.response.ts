@@ -12,10 +12,19 @@ import {
 
 export class ComplaintResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) bookingId: string;
-  @ApiProperty({ format: 'uuid' }) agencyId: string;
-  @ApiProperty({ type: 'string', nullable: true, description: "The booking's renter, when they have an account" })
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'null: a support request' })
+  bookingId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: "null: a renter's support request" })
+  agencyId: string | null;
+  @ApiProperty({ description: "The agency's name ('' without an agency)" }) agencyName: string;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: "The booking's renter when they have an account, or the renter asking for support",
+  })
   renterSub: string | null;
+  @ApiProperty({ description: "The renter's display name ('' when unknown)" }) renterName: string;
+  @ApiProperty({ description: "What a support request is about ('' when not given)" }) subject: string;
   @ApiProperty() filedBySub: string;
   @ApiProperty({ enum: ['renter', 'agency'] }) filedByRole: string;
   @ApiProperty({ enum: COMPLAINT_CATEGORIES }) category: ComplaintCategory;
@@ -48,7 +57,10 @@ export function toComplaintResponse(complaint: Complaint, view: 'admin' | 'party
     id: complaint.id,
     bookingId: complaint.bookingId,
     agencyId: complaint.agencyId,
+    agencyName: complaint.agencyName ?? '',
     renterSub: complaint.renterSub,
+    renterName: complaint.renterName ?? '',
+    subject: complaint.subject,
     filedBySub: complaint.filedBySub,
     filedByRole: complaint.filedByRole,
     category: complaint.category,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { IsNull, Raw, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Reach } from '../access/policies.js';
 import type { Page, PaginationQuery } from '../common/pagination.query.js';
 import { ComplaintMessage } from './complaint-message.entity.js';
@@ -21,6 +21,9 @@ export function complaintsWithin(reach: Reach): FindOptionsWhere<Complaint> {
   }
 }
 
+/** The text column contains `q`, accents and case aside; strpos: `%` and `_` are taken literally. */
+const matches = (q: string) => Raw((column) => `strpos(lower(unaccent(${column})), lower(unaccent(:q))) > 0`, { q });
+
 /** The SQL of complaints and their threads. */
 @Injectable()
 export class ComplaintsRepository {
@@ -30,8 +33,15 @@ export class ComplaintsRepository {
     if (query.priority) where.priority = query.priority;
     if (query.agencyId) where.agencyId = where.agencyId ?? query.agencyId;
     if (query.assignee) where.assignee = query.assignee;
+    if (query.category) where.category = query.category;
     const [items, total] = await manager.findAndCount(Complaint, {
-      where,
+      // q: in the subject or in the description, accents and case aside.
+      where: query.q
+        ? [
+            { ...where, subject: matches(query.q) },
+            { ...where, description: matches(query.q) },
+          ]
+        : where,
       order: { createdAt: 'DESC', id: 'ASC' },
       take: query.limit,
       skip: query.offset,

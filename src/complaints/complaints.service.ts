@@ -50,12 +50,15 @@ export class ComplaintsService {
     private readonly bookings: BookingsService,
   ) {}
 
+  /** A complaint about a booking (by one of its parties), or without one a support request (by a renter or an agency). */
   async create(dto: CreateComplaintDto, actor: Actor): Promise<ComplaintResponse> {
+    if (dto.bookingId === undefined) return this.requestSupport(dto, actor);
+    const bookingId = dto.bookingId;
     const user = policies.complaintParty(actor);
     return this.transactions.run(async (manager) => {
       // 404 unless the booking is the renter's own or of the agency's cars.
-      const booking = await this.bookings.load(manager, dto.bookingId, user);
-      const complaint = await manager.save(
+      const booking = await this.bookings.load(manager, bookingId, user);
+      const { id } = await manager.save(
         manager.create(Complaint, {
           bookingId: booking.id,
           agencyId: booking.car.agencyId,
@@ -63,12 +66,40 @@ export class ComplaintsService {
           filedBySub: user.sub,
           filedByRole: user.role,
           category: dto.category,
+          subject: dto.subject ?? '',
           description: dto.description,
         }),
       );
+      const complaint = await this.load(manager, id, actor);
       await tell(new AtomicWrite(), complaint, user.role, {
         title: 'New Complaint',
         message: `A complaint (${dto.category.replace('_', ' ')}) was filed about the booking of ${booking.car.make} ${booking.car.model}`,
+      }).run(manager);
+      return toComplaintResponse(complaint, viewOf(actor));
+    });
+  }
+
+  private async requestSupport(dto: CreateComplaintDto, actor: Actor): Promise<ComplaintResponse> {
+    const { user, renterSub, agencyId } = policies.supportRequester(actor);
+    if (!dto.subject) throw new InvalidInput('subject is required: what a support request (no bookingId) is about');
+    const subject = dto.subject;
+    return this.transactions.run(async (manager) => {
+      const { id } = await manager.save(
+        manager.create(Complaint, {
+          bookingId: null,
+          agencyId,
+          renterSub,
+          filedBySub: user.sub,
+          filedByRole: user.role,
+          category: dto.category,
+          subject,
+          description: dto.description,
+        }),
+      );
+      const complaint = await this.load(manager, id, actor);
+      await tell(new AtomicWrite(), complaint, user.role, {
+        title: 'New Support Request',
+        message: `A support request (${dto.category.replace('_', ' ')}): ${subject}`,
       }).run(manager);
       return toComplaintResponse(complaint, viewOf(actor));
     });
@@ -105,7 +136,7 @@ export class ComplaintsService {
       if (statusChanges) {
         tell(write, saved, 'admin', {
           title: 'Complaint Updated',
-          message: `Your complaint about a booking is now ${complaint.status.replace('_', ' ')}`,
+          message: `Your ${complaint.bookingId ? 'complaint about a booking' : 'support request'} is now ${complaint.status.replace('_', ' ')}`,
         });
       }
       await write.run(manager);

@@ -14,9 +14,21 @@ import {
 const oneOf = (name: string, values: readonly string[]) => ({ message: `${name} must be one of ${values.join(', ')}` });
 
 export class CreateComplaintDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The booking complained about; without it, a support request' })
+  @IsOptional()
   @IsUUID('all', { message: 'bookingId must be a UUID' })
-  bookingId: string;
+  bookingId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'What it is about: required for a support request (no bookingId)',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  subject?: string;
 
   @ApiProperty({ enum: COMPLAINT_CATEGORIES })
   @IsIn(COMPLAINT_CATEGORIES, oneOf('category', COMPLAINT_CATEGORIES))
@@ -55,6 +67,21 @@ export class TriageComplaintDto {
 }
 
 export class ListComplaintsQuery extends PaginationQuery {
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Words in the subject or the description (accents and case aside)',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: COMPLAINT_CATEGORIES })
+  @IsOptional()
+  @IsIn(COMPLAINT_CATEGORIES, oneOf('category', COMPLAINT_CATEGORIES))
+  category?: ComplaintCategory;
+
   @ApiPropertyOptional({ enum: COMPLAINT_STATUSES })
   @IsOptional()
   @IsIn(COMPLAINT_STATUSES, oneOf('status', COMPLAINT_STATUSES))

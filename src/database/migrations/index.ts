@@ -13,6 +13,7 @@ import { Profiles1796300000000 } from './1796300000000-Profiles.js';
 import { NotificationCategories1796400000000 } from './1796400000000-NotificationCategories.js';
 import { AgencyListsAndRejection1796500000000 } from './1796500000000-AgencyListsAndRejection.js';
 import { Favorites1796600000000 } from './1796600000000-Favorites.js';
+import { SupportRequests1796700000000 } from './1796700000000-SupportRequests.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   NotificationCategories1796400000000,
   AgencyListsAndRejection1796500000000,
   Favorites1796600000000,
+  SupportRequests1796700000000,
 ];
