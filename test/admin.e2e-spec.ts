@@ -116,15 +116,21 @@ describe("Token mode: the admin team's casework", () => {
           .expect(409);
         // The suspension's reason is the admin team's note to the agency: a renter is not told it.
         expect(booking.body.message).toBe('This car cannot be booked at the moment');
-        // Its chat socket reads but what it sends is not relayed.
+        // The chat stays its line to the admin team: what it sends is stored and delivered (on the other process too).
         const admin = await openWs(a.url, `/ws/chat?access_token=${tokens.admin}`);
         const clerk = await openWs(b.url, `/ws/chat?access_token=${tokens.C}`);
         clerk.send({ id: 'c-1', sender: 'agency', content: 'Still here' });
+        expect(await admin.waitForFrames(1)).toEqual([
+          expect.objectContaining({ sender: 'agency', content: 'Still here' }),
+        ]);
         admin.send({ id: 'a-1', sender: 'admin', agencyId: id, content: 'We know' });
         expect(await clerk.waitForFrames(1)).toEqual([expect.objectContaining({ content: 'We know' })]);
         await Promise.all([admin.close(), clerk.close()]);
-        const stored = await sql<{ content: string }>('SELECT content FROM chat_messages WHERE agency_id = $1', [id]);
-        expect(stored).toEqual([{ content: 'We know' }]);
+        const stored = await sql<{ content: string }>(
+          'SELECT content FROM chat_messages WHERE agency_id = $1 ORDER BY seq',
+          [id],
+        );
+        expect(stored).toEqual([{ content: 'Still here' }, { content: 'We know' }]);
 
         // The stream opened before stayed open and heard each change, live.
         const events = await stream.waitForEvents(2);
@@ -351,11 +357,12 @@ describe("Token mode: the admin team's casework", () => {
         await Promise.all([socketA.close(), socketB.close(), admin.close()]);
       }
       const inbox = await api().get('/chat/conversations').set(as('admin')).expect(200);
-      // Newest activity first; the suspended agency's conversation of the first test comes last.
+      // Newest activity first; the suspended agency's conversation of the first test comes last (its
+      // message, sent while suspended, unread).
       expect(inbox.body.map((c: { agencyId: string; unread: number }) => [c.agencyId, c.unread])).toEqual([
         [agencyA, 2],
         [agencyB, 1],
-        [expect.any(String), 0],
+        [expect.any(String), 1],
       ]);
       expect(inbox.body[0].lastMessage).toMatchObject({ sender: 'admin', content: 'Yes' });
       const firstOfB = (await api().get(`/chat/messages?agencyId=${agencyB}`).set(as('admin')).expect(200)).body[0];
@@ -368,7 +375,7 @@ describe("Token mode: the admin team's casework", () => {
       await api().post(`/chat/conversations/${agencyB}/read`).set(as('admin')).send({ upTo: 'nope' }).expect(404);
       await api().post(`/chat/conversations/${agencyB}/read`).set(as('admin')).send({ upTo: firstOfB.id }).expect(200);
       const after = await api().get('/chat/conversations').set(as('admin')).expect(200);
-      expect(after.body.map((c: { unread: number }) => c.unread)).toEqual([0, 0, 0]);
+      expect(after.body.map((c: { unread: number }) => c.unread)).toEqual([0, 0, 1]);
       await api().get('/chat/conversations').set(as('A')).expect(403);
     });
   });
@@ -453,6 +460,149 @@ describe("Token mode: the admin team's casework", () => {
       }
       await api().get('/admin/overview').set(as('A')).expect(403);
       await api().get('/admin/overview').set(as('r1')).expect(403);
+    });
+
+    it('gives series per month, week or day, by car type and agency, from rollups kept in step with the writes', async () => {
+      const url = await createTestDatabase();
+      const other = await createTestApp({ ...SETTINGS, ROLLUP_FOLD_SECONDS: '3600' }, url);
+      try {
+        const admin = { Authorization: `Bearer ${await signToken({ sub: 'admin-1', role: 'admin' })}` };
+        const x = '00000000-0000-4000-8000-00000000000a';
+        const y = '00000000-0000-4000-8000-00000000000b';
+        const c1 = '00000000-0000-4000-8000-0000000000c1';
+        const c2 = '00000000-0000-4000-8000-0000000000c2';
+        const run = (text: string, params: unknown[] = []) => withClient(url, (client) => client.query(text, params));
+        await run(`INSERT INTO agencies (id, name) VALUES ($1, 'X'), ($2, 'Y')`, [x, y]);
+        // c1 (SUV of X) exists all along; c2 (Sedan of Y) from February 1st.
+        await run(
+          `INSERT INTO cars (id, agency_id, make, model, year, type, seats, fuel_type, price_per_day, location, created_at)
+           VALUES ($1, $3, 'A', 'A', 2020, 'SUV', 5, 'Diesel', 10, 'R', '2029-01-01'),
+                  ($2, $4, 'B', 'B', 2020, 'Sedan', 5, 'Diesel', 10, 'R', '2030-02-01')`,
+          [c1, c2, x, y],
+        );
+        const rows: [string, string, string, string, number, boolean, string][] = [
+          [c1, '2030-01-10', '2030-01-12', 'Completed', 100, true, '2030-01-05'], // Jan: 2 days, +100
+          // Booked before its car existed: only Feb 1-3 counts (2 days); its 140 comes in February (its end).
+          [c2, '2030-01-20', '2030-02-03', 'Completed', 140, true, '2030-01-15'],
+          [c1, '2030-02-27', '2030-03-02', 'Confirmed', 30, false, '2030-02-20'], // Feb 27-28, Mar 1
+          [c1, '2030-03-10', '2030-03-11', 'Cancelled', 10, false, '2030-03-01'], // not booked
+        ];
+        for (const [car, start, end, status, price, paid, created] of rows) {
+          await run(
+            `INSERT INTO bookings (car_id, start_date, end_date, renter_id, renter_name, renter_email, status,
+                                   total_price, is_paid, created_at, updated_at)
+             VALUES ($1, $2, $3, 'r', 'R', 'r@example.com', $4, $5, $6, $7, $7)`,
+            [car, start, end, status, price, paid, created],
+          );
+        }
+        await run(
+          `INSERT INTO users (sub, issuer, role, first_seen_at)
+           VALUES ('u1', '', 'renter', '2030-01-03'), ('u2', '', 'renter', '2030-03-15'), ('u3', '', 'renter', '2029-12-31')`,
+        );
+        const point = (
+          start: string,
+          end: string,
+          created: number,
+          revenue: number,
+          accounts: number,
+          booked: number,
+          available: number,
+        ) => ({
+          start,
+          end,
+          bookingsCreated: created,
+          revenue,
+          newAccounts: accounts,
+          occupancy: available > 0 ? Math.round((booked / available) * 10_000) / 10_000 : 0,
+          bookedCarDays: booked,
+          availableCarDays: available,
+        });
+        const expected = {
+          from: '2030-01-01',
+          to: '2030-04-01',
+          interval: 'month',
+          points: [
+            point('2030-01-01', '2030-02-01', 2, 100, 1, 2, 31),
+            point('2030-02-01', '2030-03-01', 1, 140, 0, 4, 56),
+            point('2030-03-01', '2030-04-01', 1, 0, 1, 1, 62),
+          ],
+          groups: [
+            {
+              key: 'Sedan',
+              label: 'Sedan',
+              points: [
+                point('2030-01-01', '2030-02-01', 1, 0, 0, 0, 0),
+                point('2030-02-01', '2030-03-01', 0, 140, 0, 2, 28),
+                point('2030-03-01', '2030-04-01', 0, 0, 0, 0, 31),
+              ],
+            },
+            {
+              key: 'SUV',
+              label: 'SUV',
+              points: [
+                point('2030-01-01', '2030-02-01', 1, 100, 0, 2, 31),
+                point('2030-02-01', '2030-03-01', 1, 0, 0, 2, 28),
+                point('2030-03-01', '2030-04-01', 1, 0, 0, 1, 31),
+              ],
+            },
+          ],
+        };
+        const series = (query: string) =>
+          request(other.url).get(`/admin/overview/series?${query}`).set(admin).expect(200);
+        const byType = 'from=2030-01-01&to=2030-03-31T12:00:00Z&interval=month&by=type';
+        // Before any fold (the deltas), after one (the rollups), and recomputed from the tables: the same figures.
+        expect((await series(byType)).body).toEqual(expected);
+        const [{ count }] = (await run(`SELECT count(*)::int AS count FROM rollup_deltas`)).rows;
+        expect(count).toBeGreaterThan(0);
+        await run(`SELECT fold_rollups(1000000)`);
+        expect((await run(`SELECT count(*)::int AS count FROM rollup_deltas`)).rows[0].count).toBe(0);
+        expect((await series(byType)).body).toEqual(expected);
+        await run(`SELECT rebuild_rollups()`);
+        expect((await series(byType)).body).toEqual(expected);
+
+        const byAgency = await series('from=2030-01-01&to=2030-04-01&by=agency');
+        expect(byAgency.body.groups.map((g: { key: string; label: string }) => [g.key, g.label])).toEqual([
+          [x, 'X'],
+          [y, 'Y'],
+        ]);
+        const weekly = await series('from=2030-01-01&to=2030-01-15&interval=week');
+        expect(weekly.body.points.map((p: { start: string; end: string }) => [p.start, p.end])).toEqual([
+          ['2030-01-01', '2030-01-07'], // Tuesday to the first Monday
+          ['2030-01-07', '2030-01-14'],
+          ['2030-01-14', '2030-01-15'],
+        ]);
+        const daily = await series('from=2030-01-10&to=2030-01-12&interval=day');
+        expect(daily.body.points.map((p: { bookedCarDays: number }) => p.bookedCarDays)).toEqual([1, 1]);
+
+        // Writes move the figures in their own transaction: a status change, a payment, a car's new type.
+        await run(
+          `UPDATE bookings SET status = 'Completed', is_paid = true WHERE car_id = $1 AND status = 'Confirmed'`,
+          [c1],
+        );
+        await run(`UPDATE cars SET type = 'Van' WHERE id = $1`, [c2]);
+        const moved = (await series(byType)).body;
+        expect(moved.points[2].revenue).toBe(30); // ended March 2nd
+        expect(moved.groups.map((g: { key: string }) => g.key)).toEqual(['Sedan', 'SUV', 'Van']);
+        expect(
+          moved.groups[0].points.every(
+            (p: { revenue: number; bookedCarDays: number }) => p.revenue === 0 && p.bookedCarDays === 0,
+          ),
+        ).toBe(true);
+        expect(moved.groups[2].points[1]).toEqual(point('2030-02-01', '2030-03-01', 0, 140, 0, 2, 28));
+
+        for (const bad of [
+          'interval=year',
+          'by=city',
+          'from=2030-02-01&to=2030-01-01',
+          'from=2019-01-01&to=2030-01-01',
+          'from=2030-01-01&to=2033-01-01&interval=day',
+          'from=yesterday',
+        ]) {
+          await request(other.url).get(`/admin/overview/series?${bad}`).set(admin).expect(400);
+        }
+      } finally {
+        await other.close();
+      }
     });
   });
 

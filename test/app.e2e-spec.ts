@@ -47,6 +47,7 @@ describe('Application', () => {
     expect(Object.keys(spec.paths).sort()).toEqual(
       [
         '/admin/overview',
+        '/admin/overview/series',
         '/agencies',
         '/agencies/{id}',
         '/agencies/{id}/status',
@@ -77,6 +78,8 @@ describe('Application', () => {
         '/reviews/{id}/reply',
         '/users',
         '/users/me',
+        '/users/me/favorites',
+        '/users/me/favorites/{carId}',
         '/users/{sub}',
         '/users/{sub}/status',
       ].sort(),

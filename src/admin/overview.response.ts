@@ -38,9 +38,12 @@ export class OverviewResponse {
   topAgencies: TopAgency[];
 }
 
+const SECONDS_PER_DAY = 86_400;
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 
 export function toOverviewResponse(row: OverviewRow, from: Date, to: Date): OverviewResponse {
+  const booked = Number(row.booked_seconds ?? 0) / SECONDS_PER_DAY;
+  const available = Number(row.available_seconds ?? 0) / SECONDS_PER_DAY;
   const byStatus = Object.fromEntries(BOOKING_STATUSES.map((status) => [status, row.by_status?.[status] ?? 0]));
   const open = Object.fromEntries(
     COMPLAINT_PRIORITIES.map((priority) => [priority, row.open_complaints?.[priority] ?? 0]),
@@ -50,9 +53,9 @@ export function toOverviewResponse(row: OverviewRow, from: Date, to: Date): Over
     to: to.toISOString(),
     bookingsByStatus: byStatus as Record<BookingStatus, number>,
     revenue: Number(row.revenue ?? 0),
-    occupancy: row.available_days > 0 ? round(row.booked_days / row.available_days, 4) : 0,
-    bookedCarDays: round(row.booked_days, 2),
-    availableCarDays: round(row.available_days, 2),
+    occupancy: available > 0 ? round(booked / available, 4) : 0,
+    bookedCarDays: round(booked, 2),
+    availableCarDays: round(available, 2),
     newAgencies: row.new_agencies,
     newUsers: row.new_users,
     openComplaints: open as Record<ComplaintPriority, number>,

@@ -217,6 +217,13 @@ export class Environment {
   @Max(30)
   BOOKING_HOLD_CHECK_SECONDS = 10;
 
+  /** How often each process folds the analytics deltas into the daily rollups (readers sum both meanwhile). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ROLLUP_FOLD_SECONDS = 5;
+
   /** A renter may edit or delete their review for this many days after writing it. */
   @Transform(toInt)
   @IsInt()

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Agency, BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js';
@@ -171,7 +171,11 @@ export const DEMO_AGENCIES = [
   { id: '0a7e5c1a-0000-4000-8000-0000000000b2', name: 'Bahia Rent' },
 ];
 
-/** The demo renters' token subjects: `renter-1` is Amina El Idrissi, who has Completed bookings to review. */
+/**
+ * The demo renters' token subjects: in token mode their bookings are their own (booked with their
+ * token). `renter-1` is Amina El Idrissi, with a Completed booking still to review; `renter-2` is
+ * Youssef Benali, whose Completed booking is reviewed.
+ */
 export const DEMO_RENTERS = RENTERS.map((renter, index) => ({ sub: `renter-${index + 1}`, ...renter }));
 
 /**
@@ -199,7 +203,10 @@ export async function seedDemoData(url: string, { twoAgencies = false } = {}): P
         ),
       );
 
-      const today = new Date(new Date().toISOString().slice(0, 10) + 'T10:00:00.000Z').getTime();
+      const now = Date.now();
+      const today = new Date(new Date(now).toISOString().slice(0, 10) + 'T10:00:00.000Z').getTime();
+      // The fleet was on the platform before its first booking (analytics count a car's days from then).
+      await manager.update(Car, { id: In(cars.map((car) => car.id)) }, { createdAt: new Date(today - 90 * DAY) });
       const plan: [number, number, number, BookingStatus, boolean][] = [
         // car, start offset (days), length (days), status, paid
         [0, -20, 3, 'Completed', true],
@@ -225,9 +232,12 @@ export async function seedDemoData(url: string, { twoAgencies = false } = {}): P
           renterId: `renter-${(index % RENTERS.length) + 1}`,
           renterName: renter.name,
           renterEmail: renter.email,
+          renterAccount: twoAgencies,
           status,
           isPaid,
           totalPrice: bookingPrice(car.pricePerDay, startDate, endDate),
+          // Booked a few days ahead; a Pending one just now (its hold runs from its creation).
+          createdAt: new Date(status === 'Pending' ? now : Math.min(now, startDate.getTime() - 5 * DAY)),
         });
       });
       await manager.save(bookings);
@@ -241,6 +251,10 @@ export async function seedDemoData(url: string, { twoAgencies = false } = {}): P
           comment: COMMENTS[index % COMMENTS.length],
         }),
       );
+      // Youssef's Completed booking (car 1) has his verified review; Amina's (car 0) is still to review.
+      if (twoAgencies) {
+        Object.assign(reviews[2], { bookingId: bookings[1].id, renterId: 'renter-2', renterName: RENTERS[1].name });
+      }
       await manager.save(reviews);
       for (const agencyId of twoAgencies ? DEMO_AGENCIES.map((agency) => agency.id) : [BUILT_IN_AGENCY_ID]) {
         const own = cars.filter((car) => car.agencyId === agencyId).length;
@@ -270,12 +284,15 @@ export async function demoTokenCommands(url: string): Promise<string[]> {
   const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 1 })).initialize();
   try {
     const agencies = await dataSource.getRepository(Agency).find({ order: { createdAt: 'ASC', id: 'ASC' } });
-    const renter = DEMO_RENTERS[0];
+    // Single quotes: they paste as they are from the JSON log, which escapes double ones.
     return [
       'Demo identities (token mode): get a token with',
       '  npm run -s token -- --role admin',
       ...agencies.map((agency) => `  npm run -s token -- --role agency --agency ${agency.id}   # ${agency.name}`),
-      `  npm run -s token -- --role renter --sub ${renter.sub} --name "${renter.name}" --email ${renter.email}`,
+      ...DEMO_RENTERS.slice(0, 2).map(
+        (renter) =>
+          `  npm run -s token -- --role renter --sub ${renter.sub} --name '${renter.name}' --email ${renter.email}`,
+      ),
     ];
   } finally {
     await dataSource.destroy();

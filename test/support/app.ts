@@ -32,7 +32,13 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     // Rate limits are lifted unless a test is about them (it passes RATE_LIMITS: 'on').
     imports: [
-      AppModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMITS: 'off', ...settings, DATABASE_URL: url }),
+      AppModule.forRoot({
+        NODE_ENV: 'test',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        RATE_LIMITS: 'off',
+        ...settings,
+        DATABASE_URL: url,
+      }),
     ],
   })
     .compile()

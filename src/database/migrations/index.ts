@@ -14,6 +14,7 @@ import { NotificationCategories1796400000000 } from './1796400000000-Notificatio
 import { AgencyListsAndRejection1796500000000 } from './1796500000000-AgencyListsAndRejection.js';
 import { Favorites1796600000000 } from './1796600000000-Favorites.js';
 import { SupportRequests1796700000000 } from './1796700000000-SupportRequests.js';
+import { AnalyticsRollups1796800000000 } from './1796800000000-AnalyticsRollups.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   AgencyListsAndRejection1796500000000,
   Favorites1796600000000,
   SupportRequests1796700000000,
+  AnalyticsRollups1796800000000,
 ];
