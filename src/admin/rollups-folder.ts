@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../config/environment.js';
+import { Periodic } from '../common/periodic.js';
 import { isDatabaseUnavailable } from '../database/availability.js';
 import { OverviewRepository } from './overview.repository.js';
 
@@ -15,34 +16,21 @@ const BATCH = 10_000;
 @Injectable()
 export class RollupsFolder implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RollupsFolder.name);
-  private readonly everyMs: number;
-  private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly figures: OverviewRepository,
     config: ConfigService<Environment, true>,
   ) {
-    this.everyMs = config.get('ROLLUP_FOLD_SECONDS', { infer: true }) * 1000;
+    this.periodic = new Periodic(config.get('ROLLUP_FOLD_SECONDS', { infer: true }) * 1000, () => this.fold());
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.periodic.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.fold().finally(() => this.schedule());
-    }, this.everyMs);
-    this.timer.unref();
+  beforeApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Folds every delta there is now; returns how many this process moved. */
@@ -53,7 +41,7 @@ export class RollupsFolder implements OnApplicationBootstrap, BeforeApplicationS
       do {
         batch = await this.figures.fold(BATCH);
         moved += batch;
-      } while (batch === BATCH && !this.stopped);
+      } while (batch === BATCH && !this.periodic.stopped);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) this.logger.error(`Folding the analytics rollups failed: ${String(error)}`);
     }

@@ -4,6 +4,7 @@ import { SYSTEM } from '../access/actor.js';
 import { auditContext } from '../audit/audit-context.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Environment } from '../config/environment.js';
+import { Periodic } from '../common/periodic.js';
 import { isDatabaseUnavailable } from '../database/availability.js';
 import { TableChanges } from '../database/table-changes.js';
 import { Transactions } from '../database/transactions.js';
@@ -26,10 +27,7 @@ const BATCH = 100;
 export class BookingHolds implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BookingHolds.name);
   private readonly holdMinutes: number;
-  private readonly everyMs: number;
-  private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly transactions: Transactions,
@@ -40,26 +38,16 @@ export class BookingHolds implements OnApplicationBootstrap, BeforeApplicationSh
     config: ConfigService<Environment, true>,
   ) {
     this.holdMinutes = config.get('BOOKING_HOLD_MINUTES', { infer: true });
-    this.everyMs = config.get('BOOKING_HOLD_CHECK_SECONDS', { infer: true }) * 1000;
+    this.periodic = new Periodic(config.get('BOOKING_HOLD_CHECK_SECONDS', { infer: true }) * 1000, () => this.check());
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.periodic.start();
   }
 
   /** Stops looking, and lets a check under way finish while the database is still there. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.check().finally(() => this.schedule());
-    }, this.everyMs);
-    this.timer.unref();
+  beforeApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Cancels every hold expired by now; returns how many this process cancelled. */
@@ -70,7 +58,7 @@ export class BookingHolds implements OnApplicationBootstrap, BeforeApplicationSh
       do {
         batch = await this.expireBatch();
         cancelled += batch;
-      } while (batch === BATCH && !this.stopped);
+      } while (batch === BATCH && !this.periodic.stopped);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) this.logger.error(`Expiring holds failed: ${String(error)}`);
     }

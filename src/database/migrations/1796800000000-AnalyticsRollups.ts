@@ -6,6 +6,10 @@ const MEASURES = `"pending" integer NOT NULL DEFAULT 0, "confirmed" integer NOT 
   "revenue" numeric NOT NULL DEFAULT 0, "booked_seconds" numeric NOT NULL DEFAULT 0,
   "new_accounts" integer NOT NULL DEFAULT 0`;
 
+/** The columns of rollup_deltas that booking_deltas() fills, in its order. */
+const BOOKING_DELTA_COLUMNS = `"day", "agency_id", "car_type", "pending", "confirmed", "completed", "cancelled",
+  "rejected", "revenue", "booked_seconds"`;
+
 /**
  * What one booking adds to the daily figures (`sign` -1 takes it back), with its car's agency, type
  * and life: one row on its creation day (its status counted), one on its end day when it is paid and
@@ -41,14 +45,12 @@ const BOOKINGS_ROLLUP = `
 CREATE FUNCTION "bookings_rollup"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        INSERT INTO "rollup_deltas" ("day", "agency_id", "car_type", "pending", "confirmed", "completed",
-                                     "cancelled", "rejected", "revenue", "booked_seconds")
+        INSERT INTO "rollup_deltas" (${BOOKING_DELTA_COLUMNS})
         SELECT d.* FROM "cars" c, "booking_deltas"(OLD, c.agency_id, c.type, c.created_at, c.deleted_at, -1) d
          WHERE c.id = OLD.car_id;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO "rollup_deltas" ("day", "agency_id", "car_type", "pending", "confirmed", "completed",
-                                     "cancelled", "rejected", "revenue", "booked_seconds")
+        INSERT INTO "rollup_deltas" (${BOOKING_DELTA_COLUMNS})
         SELECT d.* FROM "cars" c, "booking_deltas"(NEW, c.agency_id, c.type, c.created_at, c.deleted_at, 1) d
          WHERE c.id = NEW.car_id;
     END IF;
@@ -60,8 +62,7 @@ $$`;
 const CARS_ROLLUP = `
 CREATE FUNCTION "cars_rollup"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO "rollup_deltas" ("day", "agency_id", "car_type", "pending", "confirmed", "completed",
-                                 "cancelled", "rejected", "revenue", "booked_seconds")
+    INSERT INTO "rollup_deltas" (${BOOKING_DELTA_COLUMNS})
     SELECT d.* FROM "bookings" b,
            LATERAL (SELECT * FROM "booking_deltas"(b, OLD.agency_id, OLD.type, OLD.created_at, OLD.deleted_at, -1)
                     UNION ALL
@@ -125,8 +126,7 @@ BEGIN
     LOCK TABLE "rollup_deltas", "rollups" IN EXCLUSIVE MODE;
     DELETE FROM "rollup_deltas";
     DELETE FROM "rollups";
-    INSERT INTO "rollup_deltas" ("day", "agency_id", "car_type", "pending", "confirmed", "completed",
-                                 "cancelled", "rejected", "revenue", "booked_seconds")
+    INSERT INTO "rollup_deltas" (${BOOKING_DELTA_COLUMNS})
     SELECT d.day, d.agency_id, d.car_type, sum(d.pending), sum(d.confirmed), sum(d.completed), sum(d.cancelled),
            sum(d.rejected), sum(d.revenue), sum(d.booked_seconds)
       FROM "bookings" b JOIN "cars" c ON c.id = b.car_id,
