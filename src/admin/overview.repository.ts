@@ -132,35 +132,52 @@ SELECT (SELECT jsonb_build_object('Pending', coalesce(pending, 0), 'Confirmed', 
 
 /**
  * One series in one statement: per period of `interval` within the UTC days [$1, $2), and per key of
- * `grain`: bookings created, revenue, booked and available car time (cars of that type or agency),
- * new accounts (platform only). Read from the daily rollups and cars only.
+ * `grain`: bookings created, revenue, booked time and new accounts (platform only) from the daily
+ * rollups; the available time of the cars (of that type or agency) in one pass over the cars, each
+ * placed by width_bucket in the period it was created or deleted in: a period's car time is the cars
+ * alive at its start times its length, plus what those created in it add and those deleted take off.
  */
 function seriesSql(grain: Grain, interval: Interval): string {
   const carKey = { total: `''`, type: 'c.type', agency: 'c.agency_id::text' }[grain];
+  const utc = (day: string) => `(${day}::timestamp AT TIME ZONE 'UTC')`;
   return `
 WITH periods AS (
-  SELECT greatest(p, $1::date::timestamp)::date AS start, least(p + interval '1 ${interval}', $2::date::timestamp)::date AS "end"
+  SELECT row_number() OVER (ORDER BY p)::int AS i, greatest(p, $1::date::timestamp)::date AS start,
+         least(p + interval '1 ${interval}', $2::date::timestamp)::date AS "end"
     FROM generate_series(date_trunc('${interval}', $1::date::timestamp), $2::date::timestamp - interval '1 day',
                          interval '1 ${interval}') p),
+bounds AS (
+  SELECT array_agg(${utc('start')} ORDER BY i) || ${utc('$2::date')} AS b, count(*)::int AS n FROM periods),
+events AS (
+  SELECT ${carKey} AS key, width_bucket(c.created_at, bounds.b) AS bucket, 1 AS delta, c.created_at AS at
+    FROM cars c, bounds WHERE c.created_at < bounds.b[bounds.n + 1]
+  UNION ALL
+  SELECT ${carKey}, width_bucket(c.deleted_at, bounds.b), -1, c.deleted_at
+    FROM cars c, bounds WHERE c.deleted_at < bounds.b[bounds.n + 1]),
+moves AS (
+  SELECT e.key, e.bucket, sum(e.delta) AS net,
+         sum(CASE WHEN e.bucket > 0 THEN e.delta * extract(epoch FROM bounds.b[e.bucket + 1] - e.at) ELSE 0 END) AS partial
+    FROM events e, bounds GROUP BY e.key, e.bucket),
+fleet AS (
+  SELECT s.key, s.i, coalesce(sum(m.net) OVER before_it, 0) AS alive, coalesce(m.partial, 0) AS partial
+    FROM (SELECT k.key, i FROM (SELECT DISTINCT key FROM moves) k, bounds, generate_series(0, bounds.n) i) s
+    LEFT JOIN moves m ON m.key = s.key AND m.bucket = s.i
+  WINDOW before_it AS (PARTITION BY s.key ORDER BY s.i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
 facts AS (
   SELECT date_trunc('${interval}', day)::date AS bucket, key,
          sum(pending + confirmed + completed + cancelled + rejected) AS created, sum(revenue) AS revenue,
          sum(booked_seconds) AS booked_seconds, sum(new_accounts) AS new_accounts
     FROM (${dailyFacts(grain, '$1::date', '$2::date')}) f
    GROUP BY 1, 2),
-fleet AS (
-  SELECT p.start, ${carKey} AS key,
-         sum(${carSeconds('c', "(p.start::timestamp AT TIME ZONE 'UTC')", `(p."end"::timestamp AT TIME ZONE 'UTC')`)}) AS seconds
-    FROM periods p
-    JOIN cars c ON ${carLivesIn('c', "(p.start::timestamp AT TIME ZONE 'UTC')", `(p."end"::timestamp AT TIME ZONE 'UTC')`)}
-   GROUP BY 1, 2),
-keys AS (SELECT key FROM facts UNION SELECT key FROM fleet${grain === 'total' ? ` UNION SELECT ''` : ''})
-SELECT p.start::text AS period, p."end"::text AS period_end, k.key, coalesce(f.created, 0)::int AS created, coalesce(f.revenue, 0)::text AS revenue,
-       coalesce(f.booked_seconds, 0)::text AS booked_seconds, coalesce(fl.seconds, 0)::text AS available_seconds,
+keys AS (SELECT key FROM facts UNION SELECT key FROM moves${grain === 'total' ? ` UNION SELECT ''` : ''})
+SELECT p.start::text AS period, p."end"::text AS period_end, k.key, coalesce(f.created, 0)::int AS created,
+       coalesce(f.revenue, 0)::text AS revenue, coalesce(f.booked_seconds, 0)::text AS booked_seconds,
+       coalesce(fl.alive * extract(epoch FROM ${utc('p."end"')} - ${utc('p.start')}) + fl.partial, 0)::text
+         AS available_seconds,
        coalesce(f.new_accounts, 0)::int AS new_accounts
   FROM periods p CROSS JOIN keys k
   LEFT JOIN facts f ON f.bucket = date_trunc('${interval}', p.start)::date AND f.key = k.key
-  LEFT JOIN fleet fl ON fl.start = p.start AND fl.key = k.key
+  LEFT JOIN fleet fl ON fl.i = p.i AND fl.key = k.key
  ORDER BY k.key, p.start`;
 }
 
