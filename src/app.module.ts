@@ -21,6 +21,7 @@ import { dataSourceOptions } from './data-source.js';
 import { runtimeRole } from './database/connection-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FavoritesModule } from './favorites/favorites.module.js';
+import { FilesModule } from './files/files.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LimitsModule } from './limits/limits.module.js';
@@ -112,6 +113,7 @@ export class AppModule {
         AgenciesModule,
         CarsModule,
         FavoritesModule,
+        FilesModule,
         BookingsModule,
         ReviewsModule,
         NotificationsModule,

@@ -19,6 +19,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
 import { configureHttpServer, requireJsonBodies } from './common/http-server.js';
 import { InputSanityPipe } from './common/input-sanity.pipe.js';
+import { isUploadPath } from './files/upload.guard.js';
 import { trustProxyRule, trustProxySetting, type Environment } from './config/environment.js';
 import { Lifecycle } from './health/lifecycle.service.js';
 import { ClientLimits } from './limits/client-limits.service.js';
@@ -76,7 +77,7 @@ export function configureApp(app: INestApplication): void {
     app.use(writeRateLimit(env.get('RATE_LIMIT_WRITES', { infer: true })));
   }
   // JSON only: a plain HTML form on any web page could otherwise post bookings and reviews cross-site.
-  app.use(requireJsonBodies);
+  app.use(requireJsonBodies(isUploadPath));
   express.useBodyParser('json', { limit: env.get('BODY_LIMIT', { infer: true }) });
   // Behind a load balancer the client's address (rate limits, logs) is the forwarded one, from trusted hops only.
   const trustProxy = trustProxySetting(env.get('TRUST_PROXY', { infer: true }));

@@ -12,6 +12,8 @@ import { ChatRead } from './chat/chat-read.entity.js';
 import { ComplaintMessage } from './complaints/complaint-message.entity.js';
 import { Complaint } from './complaints/complaint.entity.js';
 import { Favorite } from './favorites/favorite.entity.js';
+import { FileVariant } from './files/file-variant.entity.js';
+import { StoredFile } from './files/stored-file.entity.js';
 import { connectionOptions, type PoolSettings } from './database/connection-options.js';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity.js';
 import { Notification } from './notifications/notification.entity.js';
@@ -32,6 +34,8 @@ export const entities = [
   Complaint,
   ComplaintMessage,
   Favorite,
+  StoredFile,
+  FileVariant,
   AuditEntry,
   IdempotencyKey,
 ];

@@ -106,6 +106,21 @@ export class CarsService {
   }
 
   /**
+   * Changes the live car `id`'s images in `manager`'s transaction: the car locked FOR UPDATE, within
+   * what `actor` may change (404 otherwise); `edit` gives the new list (and may write what goes with it).
+   */
+  async editImages(
+    manager: EntityManager,
+    id: string,
+    actor: Actor,
+    edit: (car: Car) => Promise<string[]>,
+  ): Promise<void> {
+    const car = await this.locked(manager, id, actor, 'update');
+    car.images = await edit(car);
+    await manager.save(car);
+  }
+
+  /**
    * The live car `id`, locked FOR SHARE in `manager`'s transaction, for a booking or
    * review about to reference it: it cannot be deleted (remove takes FOR UPDATE)
    * until that transaction ends. 404 for an unknown or deleted car, or one `actor` may not reach.

@@ -27,6 +27,7 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
   'not-allowed': HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  unsupported: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 /** Named constraints whose violation deserves its own message. */

@@ -2,7 +2,7 @@
  * What went wrong, in the domain's words. Services, repositories and the access layer throw these;
  * the one exception filter (all-exceptions.filter.ts) alone decides what each means in HTTP.
  */
-export type DomainErrorKind = 'invalid' | 'not-allowed' | 'not-found' | 'conflict';
+export type DomainErrorKind = 'invalid' | 'not-allowed' | 'not-found' | 'conflict' | 'unsupported';
 
 export class DomainError extends Error {
   constructor(
@@ -39,5 +39,12 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   constructor(message: string) {
     super('conflict', message);
+  }
+}
+
+/** The content is of a kind this is not for (a file whose bytes are not an accepted type). */
+export class Unsupported extends DomainError {
+  constructor(message: string) {
+    super('unsupported', message);
   }
 }

@@ -54,17 +54,28 @@ export function configureHttpServer(
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** 415 for a request that carries a body that is not JSON. A request without a body needs no Content-Type. */
-export function requireJsonBodies(request: Request, response: Response, next: NextFunction): void {
-  const hasBody =
-    request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-  if (!BODY_METHODS.has(request.method) || !hasBody || request.is('application/json')) {
-    next();
-    return;
-  }
-  response.status(415).json({
-    statusCode: 415,
-    message: 'Request bodies must be JSON (Content-Type: application/json)',
-    error: STATUS_CODES[415],
-  });
+/**
+ * 415 for a request that carries a body that is not JSON, except `multipart/form-data` on the
+ * upload routes (`isUpload(path)`). A request without a body needs no Content-Type.
+ */
+export function requireJsonBodies(isUpload: (path: string) => boolean) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    if (!BODY_METHODS.has(request.method) || !hasBody || request.is('application/json')) {
+      next();
+      return;
+    }
+    if (request.method === 'POST' && isUpload(request.path) && request.is('multipart/form-data')) {
+      next();
+      return;
+    }
+    response.status(415).json({
+      statusCode: 415,
+      message: isUpload(request.path)
+        ? 'Uploads are multipart/form-data with one file in the field "file"'
+        : 'Request bodies must be JSON (Content-Type: application/json)',
+      error: STATUS_CODES[415],
+    });
+  };
 }

@@ -217,6 +217,21 @@ export class Environment {
   @Max(30)
   BOOKING_HOLD_CHECK_SECONDS = 10;
 
+  /** The largest upload (a photo or a document), in bytes: 413 above, before the body is read whole. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+  /**
+   * The API's public origin, for the URLs of uploaded photos (`https://api.example.com`); unset: the
+   * origin each upload request came to (through a trusted proxy, the forwarded one).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_URL?: string;
+
   /** How often each process folds the analytics deltas into the daily rollups (readers sum both meanwhile). */
   @Transform(toInt)
   @IsInt()

@@ -15,6 +15,7 @@ import { AgencyListsAndRejection1796500000000 } from './1796500000000-AgencyList
 import { Favorites1796600000000 } from './1796600000000-Favorites.js';
 import { SupportRequests1796700000000 } from './1796700000000-SupportRequests.js';
 import { AnalyticsRollups1796800000000 } from './1796800000000-AnalyticsRollups.js';
+import { Files1796900000000 } from './1796900000000-Files.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   Favorites1796600000000,
   SupportRequests1796700000000,
   AnalyticsRollups1796800000000,
+  Files1796900000000,
 ];

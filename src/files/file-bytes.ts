@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+import { InvalidInput, Unsupported } from '../common/domain-errors.js';
+
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const DOCUMENT_TYPES = [...IMAGE_TYPES, 'application/pdf'] as const;
+/** The widths of an image's resized copies (WebP); 0 is the original. */
+export const VARIANT_WIDTHS = [320, 1280] as const;
+/** No photo or scan needs more (a 50,000 × 50,000 "image" is a decompression bomb). */
+const MAX_PIXELS = 50_000_000;
+
+export interface Variant {
+  width: number;
+  contentType: string;
+  bytes: Buffer;
+  etag: string;
+}
+
+/** A strong ETag for `bytes`. */
+export const etagOf = (bytes: Buffer) => `"${createHash('sha256').update(bytes).digest('base64url')}"`;
+
+/**
+ * The type of `bytes` as their content says (never the name or the client's Content-Type): 415
+ * unless it is one of `allowed` (an SVG, HTML named .png or an executable is not).
+ */
+export async function contentTypeOf(bytes: Buffer, allowed: readonly string[]): Promise<string> {
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !allowed.includes(type.mime)) {
+    throw new Unsupported(`The file must be ${allowed.join(', ')} (its content says ${type?.mime ?? 'otherwise'})`);
+  }
+  return type.mime;
+}
+
+/**
+ * The original and, for an image, its resized WebP copies (never wider than the original), each
+ * without the original's metadata (EXIF: a photo's location). The size is read from the header
+ * before anything is decoded: a declared 50,000 × 50,000 image is refused at once.
+ */
+export async function variantsOf(bytes: Buffer, contentType: string): Promise<Variant[]> {
+  const original = { width: 0, contentType, bytes, etag: etagOf(bytes) };
+  if (!contentType.startsWith('image/')) return [original];
+  let width: number | undefined;
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata(); // the header only
+    width = meta.width;
+    if (!meta.width || !meta.height) throw new InvalidInput('The image has no size');
+    if (meta.width * meta.height > MAX_PIXELS) {
+      throw new InvalidInput(`The image is ${meta.width} × ${meta.height} pixels: at most ${MAX_PIXELS} pixels`);
+    }
+    const copies = await Promise.all(
+      VARIANT_WIDTHS.map(async (target) => {
+        const copy = await sharp(bytes, { limitInputPixels: MAX_PIXELS })
+          .rotate() // as the camera held it, before EXIF goes
+          .resize({ width: Math.min(target, width!), withoutEnlargement: true })
+          .webp({ quality: 80 })
+          .toBuffer();
+        return { width: target, contentType: 'image/webp', bytes: copy, etag: etagOf(copy) };
+      }),
+    );
+    return [original, ...copies];
+  } catch (error) {
+    if (error instanceof InvalidInput) throw error;
+    throw new InvalidInput(`The image cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
