@@ -22,6 +22,7 @@ import { runtimeRole } from './database/connection-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FavoritesModule } from './favorites/favorites.module.js';
 import { FilesModule } from './files/files.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LimitsModule } from './limits/limits.module.js';
@@ -114,6 +115,7 @@ export class AppModule {
         CarsModule,
         FavoritesModule,
         FilesModule,
+        DocumentsModule,
         BookingsModule,
         ReviewsModule,
         NotificationsModule,

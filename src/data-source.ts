@@ -12,6 +12,7 @@ import { ChatRead } from './chat/chat-read.entity.js';
 import { ComplaintMessage } from './complaints/complaint-message.entity.js';
 import { Complaint } from './complaints/complaint.entity.js';
 import { Favorite } from './favorites/favorite.entity.js';
+import { Document } from './documents/document.entity.js';
 import { FileVariant } from './files/file-variant.entity.js';
 import { StoredFile } from './files/stored-file.entity.js';
 import { connectionOptions, type PoolSettings } from './database/connection-options.js';
@@ -36,6 +37,7 @@ export const entities = [
   Favorite,
   StoredFile,
   FileVariant,
+  Document,
   AuditEntry,
   IdempotencyKey,
 ];

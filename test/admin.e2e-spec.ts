@@ -9,7 +9,8 @@ import { signToken, TEST_SECRET } from './support/tokens.js';
 import { waitFor } from './support/wait.js';
 import { openWs } from './support/ws.js';
 
-const SETTINGS = { AUTH_JWT_SECRET: TEST_SECRET, MAX_OPEN_BOOKINGS_PER_RENTER: '100' };
+// Agencies are approved here without their papers (test/documents.e2e-spec.ts has the rule).
+const SETTINGS = { AUTH_JWT_SECRET: TEST_SECRET, MAX_OPEN_BOOKINGS_PER_RENTER: '100', AGENCY_REQUIRED_DOCUMENTS: '' };
 
 interface Notification {
   title: string;

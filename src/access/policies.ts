@@ -159,6 +159,25 @@ export const policies = {
     return reach.kind === 'all' || (reach.kind === 'agency' && reach.agencyId === id);
   },
 
+  /**
+   * Who sees a document (and its file): the admin team every one; an agency its own; a renter their
+   * own (by identity). Everyone else is answered as if it did not exist.
+   */
+  seesDocument(
+    actor: Actor,
+    owner: { agencyId: string | null; ownerIssuer: string | null; ownerSub: string | null },
+  ): boolean {
+    if (isAdmin(actor)) return true;
+    if (owner.agencyId !== null) return isAgency(actor) && actor.agencyId === owner.agencyId;
+    return isRenter(actor) && actor.issuer === owner.ownerIssuer && actor.sub === owner.ownerSub;
+  },
+
+  /** A renter sends their own papers (driving licence, ID card). */
+  documentOwner(actor: Actor): User {
+    if (!isRenter(actor)) throw new NotAllowed("A renter's documents need a renter token");
+    return actor;
+  },
+
   /** The chat conversation `actor` speaks in: an agency its own, the admin team (and open mode) any. */
   conversation(actor: Actor): string | undefined {
     return isAgency(actor) ? (actor.agencyId ?? undefined) : undefined;

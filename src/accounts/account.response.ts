@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACCOUNT_STATUSES, type Account, type AccountStatus } from './account.entity.js';
 
 export class AccountResponse {
@@ -17,6 +17,10 @@ export class AccountResponse {
   @ApiProperty({ description: "'' when not given" }) avatarUrl: string;
   @ApiProperty({ format: 'date-time' }) firstSeenAt: string;
   @ApiProperty({ format: 'date-time', description: 'Updated at most every 10 minutes' }) lastSeenAt: string;
+  @ApiPropertyOptional({
+    description: 'A renter: a driving licence of theirs is approved (GET /users/me and /users/:sub)',
+  })
+  verified?: boolean;
 }
 
 export function toAccountResponse(account: Account): AccountResponse {

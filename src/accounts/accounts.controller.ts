@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  Param,
-  Patch,
-  Query,
-  UseInterceptors,
-  type PipeTransform,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -29,26 +19,7 @@ import type { Actor } from '../access/actor.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AccountResponse, UserSummaryResponse } from './account.response.js';
 import { AccountsService } from './accounts.service.js';
-
-/** A sub as a path segment: text of at most 255 characters, no control characters. */
-class SubPipe implements PipeTransform<string, string> {
-  transform(value: string): string {
-    // eslint-disable-next-line no-control-regex
-    if (value.length === 0 || value.length > 255 || /[\u0000-\u001f\u007f]/.test(value)) {
-      throw new BadRequestException('sub must be 1 to 255 characters of text');
-    }
-    return value;
-  }
-}
-
-/** An optional issuer in the query: text of at most 1000 characters. */
-class IssuerPipe implements PipeTransform<unknown, string | undefined> {
-  transform(value: unknown): string | undefined {
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.length > 1000) throw new BadRequestException('issuer must be text');
-    return value;
-  }
-}
+import { IssuerPipe, SubPipe } from '../common/id.pipes.js';
 
 @ApiBadRequestResponse({ description: 'Invalid body, query or id' })
 @ApiTags('users')

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DocumentsService } from '../documents/documents.service.js';
 import { identityKey, isUser, type Actor, type User } from '../access/actor.js';
 import type { Page } from '../common/pagination.query.js';
 import { TableChanges } from '../database/table-changes.js';
@@ -27,6 +28,7 @@ export class AccountsService {
     private readonly accounts: AccountsRepository,
     private readonly transactions: Transactions,
     private readonly changes: TableChanges,
+    private readonly documents: DocumentsService,
   ) {}
 
   /**
@@ -53,7 +55,8 @@ export class AccountsService {
   async me(actor: Actor): Promise<AccountResponse> {
     const account = isUser(actor) ? await this.accounts.find(actor) : null;
     if (!isUser(actor) || !account) throw new NotFound('No account: open mode has no users');
-    return { ...toAccountResponse(account), role: actor.role, agencyId: actor.agencyId };
+    const verified = await this.documents.isVerified(this.transactions.manager, actor);
+    return { ...toAccountResponse(account), role: actor.role, agencyId: actor.agencyId, verified };
   }
 
   /** The presenting user writes their own profile; the answer is /users/me's. */
@@ -69,7 +72,8 @@ export class AccountsService {
     if (found.length === 0) throw new NotFound('User not found');
     if (found.length > 1) throw new Conflict('Several issuers have an account with this sub: name the issuer');
     const [{ account, bookingCount, reviewCount }] = found;
-    return { ...toAccountResponse(account), bookingCount, reviewCount };
+    const verified = await this.documents.isVerified(this.transactions.manager, account);
+    return { ...toAccountResponse(account), bookingCount, reviewCount, verified };
   }
 
   /** The accounts (admin), newest seen first, with their bookings and reviews counted. */

@@ -13,6 +13,7 @@ import { AgenciesRepository } from './agencies.repository.js';
 import type { Page } from '../common/pagination.query.js';
 import type { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto, ListAgenciesQuery } from './dto/agency.dto.js';
 import { Conflict, InvalidInput, NotAllowed, NotFound } from '../common/domain-errors.js';
+import { DocumentsService } from '../documents/documents.service.js';
 
 @Injectable()
 export class AgenciesService {
@@ -20,6 +21,7 @@ export class AgenciesService {
     private readonly agencies: AgenciesRepository,
     private readonly transactions: Transactions,
     private readonly changes: TableChanges,
+    private readonly documents: DocumentsService,
   ) {}
 
   async create(dto: CreateAgencyDto): Promise<AgencyResponse> {
@@ -89,6 +91,12 @@ export class AgenciesService {
         throw new Conflict('The built-in agency of open mode stays active');
       }
       if (agency.status === dto.status && (dto.reason ?? null) === agency.statusReason) return agency;
+      if (agency.status === 'pending' && dto.status === ACTIVE) {
+        const missing = await this.documents.missingFor(manager, id);
+        if (missing.length > 0) {
+          throw new Conflict(`The agency cannot be approved before its ${missing.join(' and ')} are approved`);
+        }
+      }
       agency.status = dto.status;
       agency.statusReason = dto.status === ACTIVE ? null : (dto.reason ?? null);
       const updated = await manager.save(agency);
@@ -100,7 +108,9 @@ export class AgenciesService {
   }
 
   private async respond(agency: Agency, whole: boolean): Promise<AgencyResponse> {
-    const stats = await this.agencies.stats(this.transactions.manager, [agency.id]);
-    return toAgencyResponse(agency, stats.get(agency.id)!, whole);
+    const manager = this.transactions.manager;
+    const stats = await this.agencies.stats(manager, [agency.id]);
+    const response = toAgencyResponse(agency, stats.get(agency.id)!, whole);
+    return whole ? { ...response, requiredDocuments: await this.documents.requiredFor(manager, agency.id) } : response;
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RequiredDocument } from '../documents/document.response.js';
 import { AGENCY_STATUSES, type Agency, type AgencyStatus } from './agency.entity.js';
 
 /**
@@ -25,6 +26,12 @@ export class AgencyResponse {
   @ApiPropertyOptional({ description: "'' when unknown" }) registrationNumber?: string;
   @ApiPropertyOptional({ description: "'' when unknown" }) address?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
+  @ApiPropertyOptional({
+    type: [RequiredDocument],
+    description:
+      'One agency read by the admin team or the agency itself: each document type its approval needs, and where it stands',
+  })
+  requiredDocuments?: RequiredDocument[];
 }
 
 export interface AgencyStats {

@@ -1,3 +1,4 @@
+import { DocumentsModule } from '../documents/documents.module.js';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
@@ -10,7 +11,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import { BookingsService } from './bookings.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Booking]), CarsModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([Booking]), CarsModule, AuditModule, DocumentsModule],
   controllers: [BookingsController],
   providers: [BookingsRepository, BookingsService, BookingThreads, BookingHolds],
   exports: [BookingsService, BookingsRepository],

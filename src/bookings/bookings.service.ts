@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DocumentsService } from '../documents/documents.service.js';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
@@ -47,17 +48,20 @@ export class BookingsService {
   private readonly maxBookingDays: number;
   private readonly maxAdvanceDays: number;
   private readonly maxOpenPerRenter: number;
+  private readonly requireVerified: boolean;
 
   constructor(
     private readonly bookings: BookingsRepository,
     private readonly transactions: Transactions,
     private readonly cars: CarsService,
     private readonly changes: TableChanges,
+    private readonly documents: DocumentsService,
     config: ConfigService<Environment, true>,
   ) {
     this.maxBookingDays = config.get('MAX_BOOKING_DAYS', { infer: true });
     this.maxAdvanceDays = config.get('MAX_BOOKING_ADVANCE_DAYS', { infer: true });
     this.maxOpenPerRenter = config.get('MAX_OPEN_BOOKINGS_PER_RENTER', { infer: true });
+    this.requireVerified = config.get('REQUIRE_VERIFIED_RENTERS', { infer: true });
   }
 
   /** A renter sees its own bookings, an agency its cars', the admin (and open mode) all. */
@@ -113,7 +117,12 @@ export class BookingsService {
    * A renter's own booking, at most MAX_OPEN_BOOKINGS_PER_RENTER open at once: that renter's bookings
    * are made one after another (a lock of its own), so that the limit holds under concurrency.
    */
-  private createForRenter(period: BookingRequest, actor: User): Promise<BookingResponse> {
+  private async createForRenter(period: BookingRequest, actor: User): Promise<BookingResponse> {
+    if (this.requireVerified && !(await this.documents.isVerified(this.transactions.manager, actor))) {
+      throw new Conflict(
+        'Only a verified renter may book: send your driving licence (POST /users/me/documents) and wait for its approval',
+      );
+    }
     const renter = {
       id: actor.sub,
       name: actor.name ?? period.dto.renter?.name ?? actor.sub,

@@ -224,6 +224,29 @@ export class Environment {
   @Max(100 * 1024 * 1024)
   UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 
+  /** The document types an agency needs approved before the admin team may approve it (comma-separated; empty: none). */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((type) => type.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsIn(['business_licence', 'insurance', 'registration', 'other'], {
+    each: true,
+    message: 'AGENCY_REQUIRED_DOCUMENTS may name business_licence, insurance, registration, other',
+  })
+  AGENCY_REQUIRED_DOCUMENTS: ('business_licence' | 'insurance' | 'registration' | 'other')[] = [
+    'business_licence',
+    'insurance',
+  ];
+
+  /** A renter books only once a driving licence of theirs is approved (409 otherwise). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  REQUIRE_VERIFIED_RENTERS = false;
+
   /**
    * The API's public origin, for the URLs of uploaded photos (`https://api.example.com`); unset: the
    * origin each upload request came to (through a trusted proxy, the forwarded one).

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { InvalidInput, Unsupported } from '../common/domain-errors.js';
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -38,21 +38,15 @@ export async function contentTypeOf(bytes: Buffer, allowed: readonly string[]): 
  * before anything is decoded: a declared 50,000 × 50,000 image is refused at once.
  */
 export async function variantsOf(bytes: Buffer, contentType: string): Promise<Variant[]> {
-  const original = { width: 0, contentType, bytes, etag: etagOf(bytes) };
+  const original = originalOf(bytes, contentType);
   if (!contentType.startsWith('image/')) return [original];
-  let width: number | undefined;
+  const width = await imageWidth(bytes);
   try {
-    const meta = await sharp(bytes, { limitInputPixels: false }).metadata(); // the header only
-    width = meta.width;
-    if (!meta.width || !meta.height) throw new InvalidInput('The image has no size');
-    if (meta.width * meta.height > MAX_PIXELS) {
-      throw new InvalidInput(`The image is ${meta.width} × ${meta.height} pixels: at most ${MAX_PIXELS} pixels`);
-    }
     const copies = await Promise.all(
       VARIANT_WIDTHS.map(async (target) => {
         const copy = await sharp(bytes, { limitInputPixels: MAX_PIXELS })
           .rotate() // as the camera held it, before EXIF goes
-          .resize({ width: Math.min(target, width!), withoutEnlargement: true })
+          .resize({ width: Math.min(target, width), withoutEnlargement: true })
           .webp({ quality: 80 })
           .toBuffer();
         return { width: target, contentType: 'image/webp', bytes: copy, etag: etagOf(copy) };
@@ -60,7 +54,32 @@ export async function variantsOf(bytes: Buffer, contentType: string): Promise<Va
     );
     return [original, ...copies];
   } catch (error) {
-    if (error instanceof InvalidInput) throw error;
-    throw new InvalidInput(`The image cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw unreadable(error);
   }
 }
+
+/** The file as uploaded (a document is kept and served as it came). */
+export function originalOf(bytes: Buffer, contentType: string): Variant {
+  return { width: 0, contentType, bytes, etag: etagOf(bytes) };
+}
+
+/**
+ * The width of an image, from its header (nothing decoded): 400 for one that cannot be read or
+ * declares more than MAX_PIXELS (a declared 50,000 × 50,000 image is refused at once).
+ */
+export async function imageWidth(bytes: Buffer): Promise<number> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw unreadable(error);
+  }
+  if (!meta.width || !meta.height) throw new InvalidInput('The image cannot be read: it has no size');
+  if (meta.width * meta.height > MAX_PIXELS) {
+    throw new InvalidInput(`The image is ${meta.width} × ${meta.height} pixels: at most ${MAX_PIXELS} pixels`);
+  }
+  return meta.width;
+}
+
+const unreadable = (error: unknown) =>
+  new InvalidInput(`The image cannot be read: ${error instanceof Error ? error.message : String(error)}`);

@@ -102,19 +102,27 @@ export class FilesController {
 
   @Get('files/:id')
   @Public()
-  @ApiOperation({ summary: 'A car photo, resized (WebP), cacheable forever (ETag, 304)' })
+  @ApiOperation({
+    summary:
+      'A car photo, resized (WebP), cacheable forever (ETag, 304); a document as sent, to its owner and the admin team only',
+  })
   @ApiUuidParam()
   @ApiQuery({ name: 'w', required: false, schema: { type: 'integer', enum: [...VARIANT_WIDTHS], default: 1280 } })
-  @ApiProduces('image/webp')
+  @ApiProduces('image/webp', 'image/jpeg', 'image/png', 'application/pdf')
   @ApiOkResponse({ description: 'The bytes, with their Content-Type, a strong ETag and Cache-Control' })
   @ApiBadRequestResponse({ description: 'Malformed id or width' })
   @ApiNotFoundResponse()
-  async read(@Param('id', UuidPipe) id: string, @Query('w') w: string | undefined, @Res() response: Response) {
-    const width = w === undefined ? 1280 : Number(w);
-    if (!VARIANT_WIDTHS.includes(width as never)) {
+  async read(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Query('w') w: string | undefined,
+    @Res() response: Response,
+  ) {
+    const width = w === undefined ? undefined : Number(w);
+    if (width !== undefined && !VARIANT_WIDTHS.includes(width as never)) {
       throw new BadRequestException(`w must be one of ${VARIANT_WIDTHS.join(', ')}`);
     }
-    const file = await this.files.read(id, width);
+    const file = await this.files.read(id, width, actor);
     response.setHeader('Content-Type', file.contentType);
     response.setHeader('ETag', file.etag);
     response.setHeader('Cache-Control', file.public ? 'public, max-age=31536000, immutable' : 'private, no-store');

@@ -11,5 +11,6 @@ import { UploadGuard } from './upload.guard.js';
   imports: [CarsModule],
   controllers: [FilesController],
   providers: [FilesRepository, FilesService, UploadGuard, { provide: FileStore, useClass: PostgresFileStore }],
+  exports: [FilesRepository, FileStore, UploadGuard],
 })
 export class FilesModule {}

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/actor.js';
 import type { CarResponse } from '../cars/car.response.js';
 import { CarsService } from '../cars/cars.service.js';
-import { NotFound } from '../common/domain-errors.js';
+import { policies } from '../access/policies.js';
+import { InvalidInput, NotFound } from '../common/domain-errors.js';
 import { InvalidatedCache } from '../database/invalidated-cache.js';
 import { TableChanges } from '../database/table-changes.js';
 import { Transactions } from '../database/transactions.js';
-import { contentTypeOf, IMAGE_TYPES, variantsOf, VARIANT_WIDTHS, type Variant } from './file-bytes.js';
+import { contentTypeOf, IMAGE_TYPES, variantsOf, type Variant } from './file-bytes.js';
 import { FileStore } from './file-store.js';
 import { FilesRepository } from './files.repository.js';
 
@@ -20,7 +21,8 @@ export interface ServedFile extends Variant {
 }
 
 /**
- * Car photos: stored with resized copies, listed in the car's `images` by URL, served to everyone.
+ * Car photos: stored with resized copies, listed in the car's `images` by URL, served to everyone
+ * (documents' files are written by DocumentsService and served here to who may see them).
  * The bytes commit in the transaction that records the file and changes the car, so a failed
  * request leaves nothing behind.
  */
@@ -76,17 +78,25 @@ export class FilesService {
     return this.cars.findOne(carId, actor);
   }
 
-  /** A car photo's copy of `width` (320 or 1280), for anyone. */
-  async read(fileId: string, width: number): Promise<ServedFile> {
-    const key = `${fileId}:${width}`;
+  /**
+   * A car photo's copy of `width` (320 or 1280; 1280 when not given), for anyone; a document as it
+   * was sent, for its owner and the admin team only (404 for anyone else).
+   */
+  async read(fileId: string, width: number | undefined, actor: Actor): Promise<ServedFile> {
+    const key = `${fileId}:${width ?? 1280}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
+    const file = await this.files.find(this.transactions.manager, fileId);
+    if (!file) throw new NotFound('File not found');
+    if (file.kind !== 'car_image') {
+      if (!policies.seesDocument(actor, file)) throw new NotFound('File not found');
+      if (width !== undefined) throw new InvalidInput('A document is served as it was sent: no w');
+      const original = await this.store.get(fileId, 0);
+      if (!original) throw new NotFound('File not found');
+      return { ...original, public: false };
+    }
     return this.cache.load(key, async () => {
-      const file = await this.files.find(this.transactions.manager, fileId);
-      if (!file || file.kind !== 'car_image' || !VARIANT_WIDTHS.includes(width as never)) {
-        throw new NotFound('File not found');
-      }
-      const variant = await this.store.get(fileId, width);
+      const variant = await this.store.get(fileId, width ?? 1280);
       if (!variant) throw new NotFound('File not found');
       return { ...variant, public: true };
     });

@@ -3,7 +3,16 @@ import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validato
 import { PaginationQuery } from '../../common/pagination.query.js';
 
 /** The entities the trail records (the audit triggers' entity types). */
-export const AUDITED_ENTITIES = ['agency', 'user', 'complaint', 'review', 'booking', 'car', 'conversation'] as const;
+export const AUDITED_ENTITIES = [
+  'agency',
+  'user',
+  'complaint',
+  'review',
+  'booking',
+  'car',
+  'conversation',
+  'document',
+] as const;
 
 export class AuditQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: "The actor's sub" })

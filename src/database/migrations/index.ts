@@ -16,6 +16,7 @@ import { Favorites1796600000000 } from './1796600000000-Favorites.js';
 import { SupportRequests1796700000000 } from './1796700000000-SupportRequests.js';
 import { AnalyticsRollups1796800000000 } from './1796800000000-AnalyticsRollups.js';
 import { Files1796900000000 } from './1796900000000-Files.js';
+import { Documents1797000000000 } from './1797000000000-Documents.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   SupportRequests1796700000000,
   AnalyticsRollups1796800000000,
   Files1796900000000,
+  Documents1797000000000,
 ];
