@@ -7,7 +7,7 @@
  *   BENCH_SIZES=1000,5000   fan-out sizes (default 1000,5000,10000)
  *   BENCH_SECONDS=10        duration of each GET /cars run
  *   BENCH_TRIALS=5          events per fan-out size (the median trial is reported)
- *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, lists, sse, ws, auth, search)
+ *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, lists, files, sse, ws, auth, search)
  *   BENCH_SEARCH_SIZES=10000,1000000   bookings of the two seed:scale data sets of the renter search
  *   BENCH_CPU_PROF=1        write --cpu-prof profiles of the API processes to bench/results/profiles
  */
@@ -16,6 +16,7 @@ import { createCars } from './harness/cars.js';
 import { logger, printTable, timestamp, writeResults } from './harness/common.js';
 import { ServerProcess } from './harness/processes.js';
 import { fanoutRows, type FanoutRow } from './scenarios/fanout.js';
+import { benchFiles, filesRows, type FilesResult } from './scenarios/files.js';
 import { benchListRoutes, listRoutesRows, type ListRoutesResult } from './scenarios/list-routes.js';
 import { benchGetCars, getCarsRows, type GetCarsResult } from './scenarios/get-cars.js';
 import { benchPostBookings, postBookingsRows, type PostBookingsResult } from './scenarios/post-bookings.js';
@@ -27,7 +28,7 @@ import { benchRenterSearch, searchRows, type SearchRow } from './scenarios/rente
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,lists,sse,ws,auth,search').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,lists,files,sse,ws,auth,search').split(','));
 const SEARCH_SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,1000000').split(',').map(Number);
 /** The fan-out size at which token mode is compared with open mode. */
 const AUTH_SIZE = SIZES.includes(5000) ? 5000 : SIZES[SIZES.length - 1];
@@ -40,6 +41,7 @@ interface Results {
   getCars?: GetCarsResult;
   postBookings?: PostBookingsResult;
   lists?: ListRoutesResult;
+  files?: FilesResult;
   sse?: FanoutRow[];
   ws?: FanoutRow[];
   tokenMode?: TokenModeResult;
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     if (ONLY.has('cars')) results.getCars = await benchGetCars(api.url, database.url, SECONDS);
     if (ONLY.has('bookings')) results.postBookings = await benchPostBookings(api.url, database, carIds);
     if (ONLY.has('lists')) results.lists = await benchListRoutes(api.url, carIds, SECONDS);
+    if (ONLY.has('files')) results.files = await benchFiles(api, carIds, SECONDS);
     await api.stop();
     if (ONLY.has('sse')) results.sse = await benchSseFanout(database.url, carIds, SIZES, TRIALS);
     if (ONLY.has('ws')) results.ws = await benchWsBroadcast(database.url, SIZES, TRIALS);
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     ...(results.getCars ? getCarsRows(results.getCars) : []),
     ...(results.postBookings ? postBookingsRows(results.postBookings) : []),
     ...(results.lists ? listRoutesRows(results.lists) : []),
+    ...(results.files ? filesRows(results.files) : []),
     ...fanoutRows('SSE', results.sse ?? []),
     ...fanoutRows('WebSocket', results.ws ?? []),
     ...(results.tokenMode ? tokenModeRows(results.tokenMode) : []),

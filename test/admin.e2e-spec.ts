@@ -10,7 +10,11 @@ import { waitFor } from './support/wait.js';
 import { openWs } from './support/ws.js';
 
 // Agencies are approved here without their papers (test/documents.e2e-spec.ts has the rule).
-const SETTINGS = { AUTH_JWT_SECRET: TEST_SECRET, MAX_OPEN_BOOKINGS_PER_RENTER: '100', AGENCY_REQUIRED_DOCUMENTS: '' };
+const SETTINGS = {
+  AUTH_JWT_SECRET: TEST_SECRET,
+  MAX_OPEN_BOOKINGS_PER_RENTER: '100',
+  AGENCY_REQUIRED_DOCUMENTS: 'none',
+};
 
 interface Notification {
   title: string;

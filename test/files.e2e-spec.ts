@@ -181,3 +181,34 @@ describe('Token mode: car photos', () => {
     expect((await api().get(`/cars/${carA}`).expect(200)).body.images).toEqual(images);
   });
 });
+
+describe('Photo URLs', () => {
+  it('use PUBLIC_URL, else the origin the upload came to (a trusted proxy’s forwarded one)', async () => {
+    const jpeg = await photo(100, 100, '#336699');
+    const behindProxy = await createTestApp({ TRUST_PROXY: 'loopback' });
+    try {
+      const car = (await request(behindProxy.url).post('/cars').send(carInput()).expect(201)).body.id;
+      const added = await request(behindProxy.url)
+        .post(`/cars/${car}/images`)
+        .set({ 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'api.example.com' })
+        .attach('file', jpeg, 'p.jpg')
+        .expect(201);
+      expect(added.body.images.at(-1)).toMatch(/^https:\/\/api\.example\.com\/files\/[0-9a-f-]{36}$/);
+    } finally {
+      await behindProxy.close();
+    }
+    const configured = await createTestApp({ PUBLIC_URL: 'https://cdn.example.org/', API_PREFIX: 'api' });
+    try {
+      const car = (await request(configured.url).post('/api/cars').send(carInput()).expect(201)).body.id;
+      const added = await request(configured.url)
+        .post(`/api/cars/${car}/images`)
+        .attach('file', jpeg, 'p.jpg')
+        .expect(201);
+      const url = added.body.images.at(-1) as string;
+      expect(url).toMatch(/^https:\/\/cdn\.example\.org\/api\/files\/[0-9a-f-]{36}$/);
+      await request(configured.url).get(new URL(url).pathname).expect(200);
+    } finally {
+      await configured.close();
+    }
+  });
+});

@@ -224,18 +224,18 @@ export class Environment {
   @Max(100 * 1024 * 1024)
   UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 
-  /** The document types an agency needs approved before the admin team may approve it (comma-separated; empty: none). */
+  /** The document types an agency needs approved before the admin team may approve it (comma-separated, or `none`). */
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string'
       ? value
           .split(',')
           .map((type) => type.trim())
-          .filter(Boolean)
+          .filter((type) => type && type !== 'none')
       : value,
   )
   @IsIn(['business_licence', 'insurance', 'registration', 'other'], {
     each: true,
-    message: 'AGENCY_REQUIRED_DOCUMENTS may name business_licence, insurance, registration, other',
+    message: 'AGENCY_REQUIRED_DOCUMENTS may name business_licence, insurance, registration, other, or be none',
   })
   AGENCY_REQUIRED_DOCUMENTS: ('business_licence' | 'insurance' | 'registration' | 'other')[] = [
     'business_licence',

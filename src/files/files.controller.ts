@@ -132,7 +132,7 @@ export class FilesController {
 
   /** Where the files are served: PUBLIC_URL, else the origin this request came to (a trusted proxy's). */
   private filesUrl(request: Request): string {
-    const origin = this.config.get('PUBLIC_URL', { infer: true }) ?? `${request.protocol}://${request.get('host')}`;
+    const origin = this.config.get('PUBLIC_URL', { infer: true }) ?? `${request.protocol}://${request.host}`;
     return `${origin.replace(/\/+$/, '')}${this.prefix}/files`;
   }
 }

@@ -34,7 +34,7 @@ export async function truncateAll(url: string): Promise<void> {
   if (process.env.NODE_ENV !== 'test') throw new Error('truncateAll only runs with NODE_ENV=test');
   await withClient(url, (client) =>
     client.query(
-      'TRUNCATE cars, bookings, reviews, notifications, chat_messages, idempotency_keys, users, rollups, rollup_deltas CASCADE',
+      'TRUNCATE cars, bookings, reviews, notifications, chat_messages, idempotency_keys, users, rollup_deltas, rollups CASCADE',
     ),
   );
 }
