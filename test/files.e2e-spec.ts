@@ -114,6 +114,8 @@ describe('Token mode: car photos', () => {
     for (const color of colors) images = (await upload('A', car, await photo(400, 300, color)).expect(201)).body.images;
     expect(images).toHaveLength(4);
     const middle = images[2].split('/').pop()!;
+    await api().get(`/files/${middle}`).expect(200); // now held in memory, answered before the route
+    await api().get(`/files/${middle}?w=320&x=1`).expect(400);
     const after = await api().delete(`/cars/${car}/images/${middle}`).set(as('A')).expect(200);
     expect(after.body.images).toEqual([images[0], images[1], images[3]]);
     await api().get(`/files/${middle}`).expect(404);

@@ -60,7 +60,8 @@ export class ServerProcess {
         ? [`--cpu-prof`, `--cpu-prof-dir=${join(resultsDir, 'profiles')}`]
         : [];
     const child = fork(join(benchDir, 'servers', `${script}.js`), [], {
-      env: { ...process.env, ...env, DATABASE_URL: databaseUrl },
+      // As npm start runs the API: two malloc arenas (image processing, docs/architecture.md#files-photos-and-documents).
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env, DATABASE_URL: databaseUrl },
       execArgv: ['--expose-gc', ...profile],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

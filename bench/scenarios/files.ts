@@ -24,12 +24,14 @@ export interface FilesResult {
   uploadP50: number;
   uploadP99: number;
   rssBefore: number;
+  /** After half the uploads: with the figure after all of them, whether the growth levels off. */
+  rssHalfway: number;
   rssAfter: number;
 }
 
 /** A photo-like JPEG of about 4 MB (noise compresses as badly as a detailed photo). */
 async function fourMegabytePhoto(): Promise<Buffer> {
-  const [width, height] = [2600, 1700];
+  const [width, height] = [3200, 2100];
   return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
     .jpeg({ quality: 80 })
     .toBuffer();
@@ -80,14 +82,18 @@ export async function benchFiles(api: ServerProcess, carIds: string[], seconds: 
   const rssBefore = (await api.memory()).rss;
   const times: number[] = [];
   let next = 0;
-  await Promise.all(
-    Array.from({ length: UPLOADING_AT_ONCE }, async () => {
-      while (next < UPLOADS) {
-        const index = next++;
-        times.push((await upload(api.url, carIds[1 + (index % (carIds.length - 1))], photo)).ms);
-      }
-    }),
-  );
+  const uploadUpTo = (count: number) =>
+    Promise.all(
+      Array.from({ length: UPLOADING_AT_ONCE }, async () => {
+        while (next < count) {
+          const index = next++;
+          times.push((await upload(api.url, carIds[1 + (index % (carIds.length - 1))], photo)).ms);
+        }
+      }),
+    );
+  await uploadUpTo(UPLOADS / 2);
+  const rssHalfway = (await api.memory()).rss;
+  await uploadUpTo(UPLOADS);
   const rssAfter = (await api.memory()).rss;
   times.sort((a, b) => a - b);
   return {
@@ -98,6 +104,7 @@ export async function benchFiles(api: ServerProcess, carIds: string[], seconds: 
     uploadP50: percentile(times, 0.5),
     uploadP99: percentile(times, 0.99),
     rssBefore,
+    rssHalfway,
     rssAfter,
   };
 }
@@ -120,8 +127,8 @@ export function filesRows(result: FilesResult): string[][] {
       '',
     ],
     [
-      `API RSS before / after ${UPLOADS} uploads`,
-      `${mb(result.rssBefore)} / ${mb(result.rssAfter)}`,
+      `API RSS before / after ${UPLOADS / 2} / after ${UPLOADS} uploads`,
+      `${mb(result.rssBefore)} / ${mb(result.rssHalfway)} / ${mb(result.rssAfter)}`,
       '',
       `+${mb(result.rssAfter - result.rssBefore)}`,
       '<= +100 MB',

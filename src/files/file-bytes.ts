@@ -7,6 +7,11 @@ export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const DOCUMENT_TYPES = [...IMAGE_TYPES, 'application/pdf'] as const;
 /** The widths of an image's resized copies (WebP); 0 is the original. */
 export const VARIANT_WIDTHS = [320, 1280] as const;
+// Each upload is processed once: libvips' operation cache would only hold memory; one libvips
+// thread per image keeps the allocator's per-thread arenas (and so the process's RSS) from growing.
+sharp.cache(false);
+sharp.concurrency(1);
+
 /** No photo or scan needs more (a 50,000 × 50,000 "image" is a decompression bomb). */
 const MAX_PIXELS = 50_000_000;
 
@@ -42,16 +47,19 @@ export async function variantsOf(bytes: Buffer, contentType: string): Promise<Va
   if (!contentType.startsWith('image/')) return [original];
   const width = await imageWidth(bytes);
   try {
-    const copies = await Promise.all(
-      VARIANT_WIDTHS.map(async (target) => {
-        const copy = await sharp(bytes, { limitInputPixels: MAX_PIXELS })
-          .rotate() // as the camera held it, before EXIF goes
-          .resize({ width: Math.min(target, width), withoutEnlargement: true })
-          .webp({ quality: 80 })
-          .toBuffer();
-        return { width: target, contentType: 'image/webp', bytes: copy, etag: etagOf(copy) };
-      }),
-    );
+    // Largest first, each smaller copy from the one before: the original is decoded once, and one
+    // decode at a time keeps the memory an upload needs to about one image.
+    const copies: Variant[] = [];
+    let source = bytes;
+    for (const target of [...VARIANT_WIDTHS].sort((a, b) => b - a)) {
+      const copy = await sharp(source, { limitInputPixels: MAX_PIXELS })
+        .rotate() // as the camera held it, before EXIF goes
+        .resize({ width: Math.min(target, width), withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer();
+      copies.unshift({ width: target, contentType: 'image/webp', bytes: copy, etag: etagOf(copy) });
+      source = copy;
+    }
     return [original, ...copies];
   } catch (error) {
     throw unreadable(error);

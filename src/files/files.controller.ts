@@ -37,6 +37,7 @@ import { ApiUuidParam, UuidPipe } from '../common/id.pipes.js';
 import type { Environment } from '../config/environment.js';
 import { VARIANT_WIDTHS } from './file-bytes.js';
 import { FilesService } from './files.service.js';
+import { sendFile } from './send-file.js';
 import { UploadGuard, type Upload } from './upload.guard.js';
 
 const UPLOAD_BODY = {
@@ -122,12 +123,7 @@ export class FilesController {
     if (width !== undefined && !VARIANT_WIDTHS.includes(width as never)) {
       throw new BadRequestException(`w must be one of ${VARIANT_WIDTHS.join(', ')}`);
     }
-    const file = await this.files.read(id, width, actor);
-    response.setHeader('Content-Type', file.contentType);
-    response.setHeader('ETag', file.etag);
-    response.setHeader('Cache-Control', file.public ? 'public, max-age=31536000, immutable' : 'private, no-store');
-    // Express answers 304 itself when If-None-Match matches the ETag.
-    response.send(file.bytes);
+    sendFile(response, await this.files.read(id, width, actor));
   }
 
   /** Where the files are served: PUBLIC_URL, else the origin this request came to (a trusted proxy's). */

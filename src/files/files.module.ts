@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { FilesFastPath } from './files-fast-path.middleware.js';
 import { CarsModule } from '../cars/cars.module.js';
 import { FileStore, PostgresFileStore } from './file-store.js';
 import { FilesController } from './files.controller.js';
@@ -13,4 +14,8 @@ import { UploadGuard } from './upload.guard.js';
   providers: [FilesRepository, FilesService, UploadGuard, { provide: FileStore, useClass: PostgresFileStore }],
   exports: [FilesRepository, FileStore, UploadGuard],
 })
-export class FilesModule {}
+export class FilesModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(FilesFastPath).forRoutes({ path: 'files/:id', method: RequestMethod.GET });
+  }
+}

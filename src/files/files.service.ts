@@ -78,13 +78,18 @@ export class FilesService {
     return this.cars.findOne(carId, actor);
   }
 
+  /** A car photo's copy this process already holds (the fast path of GET /files/:id), if any. */
+  cached(fileId: string, width: number | undefined): ServedFile | undefined {
+    return this.cache.get(`${fileId}:${width ?? 1280}`);
+  }
+
   /**
    * A car photo's copy of `width` (320 or 1280; 1280 when not given), for anyone; a document as it
    * was sent, for its owner and the admin team only (404 for anyone else).
    */
   async read(fileId: string, width: number | undefined, actor: Actor): Promise<ServedFile> {
     const key = `${fileId}:${width ?? 1280}`;
-    const cached = this.cache.get(key);
+    const cached = this.cached(fileId, width);
     if (cached) return cached;
     const file = await this.files.find(this.transactions.manager, fileId);
     if (!file) throw new NotFound('File not found');
