@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DocumentsModule } from '../documents/documents.module.js';
 import { Account } from './account.entity.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountsRepository } from './accounts.repository.js';
@@ -10,7 +9,7 @@ import { AccountsService } from './accounts.service.js';
 
 /** The accounts kept from tokens (`users`): every identity the guard lets in is recorded. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Account]), DocumentsModule],
+  imports: [TypeOrmModule.forFeature([Account])],
   controllers: [AccountsController],
   providers: [AccountsRepository, AccountsService, { provide: APP_INTERCEPTOR, useClass: AccountsSeenInterceptor }],
 })

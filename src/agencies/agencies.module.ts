@@ -4,10 +4,9 @@ import { AgenciesController } from './agencies.controller.js';
 import { AgenciesService } from './agencies.service.js';
 import { Agency } from './agency.entity.js';
 import { AgenciesRepository } from './agencies.repository.js';
-import { DocumentsModule } from '../documents/documents.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Agency]), DocumentsModule],
+  imports: [TypeOrmModule.forFeature([Agency])],
   controllers: [AgenciesController],
   providers: [AgenciesRepository, AgenciesService],
   exports: [AgenciesService],

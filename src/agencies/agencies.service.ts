@@ -13,7 +13,7 @@ import { AgenciesRepository } from './agencies.repository.js';
 import type { Page } from '../common/pagination.query.js';
 import type { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto, ListAgenciesQuery } from './dto/agency.dto.js';
 import { Conflict, InvalidInput, NotAllowed, NotFound } from '../common/domain-errors.js';
-import { DocumentsService } from '../documents/documents.service.js';
+import { AgencyPapers } from './agency-papers.js';
 
 @Injectable()
 export class AgenciesService {
@@ -21,7 +21,7 @@ export class AgenciesService {
     private readonly agencies: AgenciesRepository,
     private readonly transactions: Transactions,
     private readonly changes: TableChanges,
-    private readonly documents: DocumentsService,
+    private readonly papers: AgencyPapers,
   ) {}
 
   async create(dto: CreateAgencyDto): Promise<AgencyResponse> {
@@ -92,7 +92,7 @@ export class AgenciesService {
       }
       if (agency.status === dto.status && (dto.reason ?? null) === agency.statusReason) return agency;
       if (agency.status === 'pending' && dto.status === ACTIVE) {
-        const missing = await this.documents.missingFor(manager, id);
+        const missing = await this.papers.missingFor(manager, id);
         if (missing.length > 0) {
           throw new Conflict(`The agency cannot be approved before its ${missing.join(' and ')} are approved`);
         }
@@ -111,6 +111,6 @@ export class AgenciesService {
     const manager = this.transactions.manager;
     const stats = await this.agencies.stats(manager, [agency.id]);
     const response = toAgencyResponse(agency, stats.get(agency.id)!, whole);
-    return whole ? { ...response, requiredDocuments: await this.documents.requiredFor(manager, agency.id) } : response;
+    return whole ? { ...response, requiredDocuments: await this.papers.requiredFor(manager, agency.id) } : response;
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RequiredDocument } from '../documents/document.response.js';
+import { RequiredDocument } from './agency-papers.js';
 import { AGENCY_STATUSES, type Agency, type AgencyStatus } from './agency.entity.js';
 
 /**

@@ -1,4 +1,3 @@
-import { DocumentsModule } from '../documents/documents.module.js';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
@@ -11,7 +10,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import { BookingsService } from './bookings.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Booking]), CarsModule, AuditModule, DocumentsModule],
+  imports: [TypeOrmModule.forFeature([Booking]), CarsModule, AuditModule],
   controllers: [BookingsController],
   providers: [BookingsRepository, BookingsService, BookingThreads, BookingHolds],
   exports: [BookingsService, BookingsRepository],

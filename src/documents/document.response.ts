@@ -17,12 +17,6 @@ export class DocumentResponse {
   @ApiProperty({ format: 'date-time', type: 'string', nullable: true }) reviewedAt: string | null;
 }
 
-/** Where an owner stands with a document type: none sent, or the status of the newest one. */
-export class RequiredDocument {
-  @ApiProperty() type: string;
-  @ApiProperty({ enum: ['missing', ...DOCUMENT_STATUSES] }) status: 'missing' | DocumentStatus;
-}
-
 export function toDocumentResponse(
   document: Document,
   file: { contentType: string; size: number },

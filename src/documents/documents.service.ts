@@ -18,7 +18,8 @@ import {
   type DocumentStatus,
   type DocumentType,
 } from './document.entity.js';
-import { toDocumentResponse, type DocumentResponse, type RequiredDocument } from './document.response.js';
+import { AgencyPapers, type RequiredDocument } from '../agencies/agency-papers.js';
+import { toDocumentResponse, type DocumentResponse } from './document.response.js';
 import { DocumentsRepository, type DocumentOwner } from './documents.repository.js';
 import type { ReviewDocumentDto } from './dto/documents.dto.js';
 
@@ -29,7 +30,7 @@ import type { ReviewDocumentDto } from './dto/documents.dto.js';
  * driving licence is.
  */
 @Injectable()
-export class DocumentsService {
+export class DocumentsService implements AgencyPapers {
   private readonly required: DocumentType[];
   private readonly filesPath: string;
 
