@@ -6,7 +6,7 @@ import { bookingInput, carInput } from './support/builders.js';
 import { withClient } from './support/database.js';
 import { day, started } from './support/dates.js';
 import { openSse } from './support/sse.js';
-import { signToken, TEST_SECRET } from './support/tokens.js';
+import { signToken, TOKEN_MODE } from './support/tokens.js';
 import { openWs } from './support/ws.js';
 
 interface AuditRow {
@@ -54,13 +54,7 @@ describe('One access layer, one audit path, one identity', () => {
   const setStatus = (who: string, id: string, body: object) => api().put(`/bookings/${id}`).set(as(who)).send(body);
 
   beforeAll(async () => {
-    // Agencies are hidden (pending) and shown again here without their papers: the approval rule is
-    // test/documents.e2e-spec.ts's.
-    t = await createTestApp({
-      AUTH_JWT_SECRET: TEST_SECRET,
-      MAX_OPEN_BOOKINGS_PER_RENTER: '100',
-      AGENCY_REQUIRED_DOCUMENTS: 'none',
-    });
+    t = await createTestApp(TOKEN_MODE);
     tokens.admin = await signToken({ sub: 'admin-1', role: 'admin', name: 'Nadia' });
     agencyA = (await api().post('/agencies').set(as('admin')).send({ name: 'Atlas' }).expect(201)).body.id;
     agencyB = (await api().post('/agencies').set(as('admin')).send({ name: 'Bravo' }).expect(201)).body.id;

@@ -5,16 +5,11 @@ import { bookingInput, carInput } from './support/builders.js';
 import { createTestDatabase, withClient } from './support/database.js';
 import { day } from './support/dates.js';
 import { openSse } from './support/sse.js';
-import { signToken, TEST_SECRET } from './support/tokens.js';
+import { signToken, TOKEN_MODE } from './support/tokens.js';
 import { waitFor } from './support/wait.js';
 import { openWs } from './support/ws.js';
 
-// Agencies are approved here without their papers (test/documents.e2e-spec.ts has the rule).
-const SETTINGS = {
-  AUTH_JWT_SECRET: TEST_SECRET,
-  MAX_OPEN_BOOKINGS_PER_RENTER: '100',
-  AGENCY_REQUIRED_DOCUMENTS: 'none',
-};
+const SETTINGS = TOKEN_MODE;
 
 interface Notification {
   title: string;

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from './support/app.js';
 import { bookingInput, carInput, reviewInput } from './support/builders.js';
 import { day, started } from './support/dates.js';
 import { openSse } from './support/sse.js';
-import { signToken, TEST_SECRET } from './support/tokens.js';
+import { signToken, TOKEN_MODE } from './support/tokens.js';
 import { waitFor } from './support/wait.js';
 
 /**
@@ -23,13 +23,7 @@ describe("Token mode: the renters' app", () => {
   const setStatus = (who: string, id: string, body: object) => api().put(`/bookings/${id}`).set(as(who)).send(body);
 
   beforeAll(async () => {
-    // Agencies are hidden (pending) and shown again here without their papers: the approval rule is
-    // test/documents.e2e-spec.ts's.
-    t = await createTestApp({
-      AUTH_JWT_SECRET: TEST_SECRET,
-      MAX_OPEN_BOOKINGS_PER_RENTER: '100',
-      AGENCY_REQUIRED_DOCUMENTS: 'none',
-    });
+    t = await createTestApp(TOKEN_MODE);
     tokens.admin = await signToken({ sub: 'admin-1', role: 'admin' });
     const agency = async (body: object) =>
       (await api().post('/agencies').set(as('admin')).send(body).expect(201)).body.id as string;

@@ -5,7 +5,7 @@ import { bookingInput, carInput, reviewInput } from './support/builders.js';
 import { withClient } from './support/database.js';
 import { day, started } from './support/dates.js';
 import { openSse } from './support/sse.js';
-import { signToken, TEST_SECRET } from './support/tokens.js';
+import { signToken, TOKEN_MODE } from './support/tokens.js';
 
 interface Notification {
   id: string;
@@ -52,13 +52,7 @@ describe('Token mode: renters as users', () => {
   };
 
   beforeAll(async () => {
-    // Agencies are hidden (pending) and shown again here without their papers: the approval rule is
-    // test/documents.e2e-spec.ts's.
-    t = await createTestApp({
-      AUTH_JWT_SECRET: TEST_SECRET,
-      MAX_OPEN_BOOKINGS_PER_RENTER: '100',
-      AGENCY_REQUIRED_DOCUMENTS: 'none',
-    });
+    t = await createTestApp(TOKEN_MODE);
     tokens.admin = await signToken({ sub: 'admin-1', role: 'admin', name: 'Admin' });
     agencyA = (await api().post('/agencies').set(as('admin')).send({ name: 'Atlas', city: 'Rabat' }).expect(201)).body
       .id;
