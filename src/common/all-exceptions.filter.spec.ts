@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { captureLogs } from '../../test/support/captured-logs.js';
 import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AllExceptionsFilter, toErrorAnswer } from './all-exceptions.filter.js';
@@ -82,6 +83,10 @@ describe('toErrorAnswer', () => {
 });
 
 describe('AllExceptionsFilter', () => {
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => (logs = captureLogs()));
+  afterEach(() => logs.restore());
+
   /** Catches `error` on a fake HTTP request and resolves with what was answered. */
   const answerTo = (filter: AllExceptionsFilter, error: unknown) =>
     new Promise<{ status: number; headers: Record<string, string>; body: unknown }>((resolve) => {
@@ -94,7 +99,10 @@ describe('AllExceptionsFilter', () => {
       };
       const host = {
         getType: () => 'http',
-        switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({ method: 'POST', url: '/bookings' }) }),
+        switchToHttp: () => ({
+          getResponse: () => response,
+          getRequest: () => ({ method: 'POST', path: '/bookings' }),
+        }),
       } as unknown as ArgumentsHost;
       filter.catch(error, host);
     });
@@ -114,5 +122,12 @@ describe('AllExceptionsFilter', () => {
     expect(
       await answerTo(new AllExceptionsFilter(() => Promise.reject(new Error('not asked'))), new NotFoundException()),
     ).toMatchObject({ status: 404 });
+    expect(logs.lines.map(({ level, message }) => [level, message.split('\n')[0]])).toEqual([
+      ['error', 'POST /bookings: Error: an error shape no rule knows'],
+      [
+        'error',
+        'POST /bookings: an unrecognised error while the database is unreachable (answered 503): Error: an error shape no rule knows',
+      ],
+    ]);
   });
 });

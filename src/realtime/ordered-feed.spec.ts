@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { captureLogs } from '../../test/support/captured-logs.js';
+import { elapse, until, useFakeClock } from '../../test/support/fake-clock.js';
 import type { Subscription } from 'rxjs';
 import type { PgBus } from '../database/pg-bus.service.js';
 import { agencyAudience, sees, userAudience, type AudienceKey, type Viewer } from '../access/audience.js';
@@ -21,13 +23,6 @@ const A = agencyAudience('a');
 const B = agencyAudience('b');
 const everything: Viewer = { allAgencies: true, keys: new Set() };
 const only = (...keys: AudienceKey[]): Viewer => ({ allAgencies: false, keys: new Set(keys) });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 3000; !check(); await sleep(2)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-  }
-}
 
 /**
  * A feed over an in-memory table: `store` adds committed, stamped rows and announces them as the
@@ -75,7 +70,16 @@ function setup() {
 
 describe('OrderedFeed', () => {
   const subscriptions: Subscription[] = [];
-  afterEach(() => subscriptions.splice(0).forEach((subscription) => subscription.unsubscribe()));
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => {
+    useFakeClock();
+    logs = captureLogs();
+  });
+  afterEach(() => {
+    subscriptions.splice(0).forEach((subscription) => subscription.unsubscribe());
+    jest.useRealTimers();
+    logs.restore();
+  });
 
   const follow = (feed: OrderedFeed<Item>, viewer: Viewer, after?: bigint, except?: (item: Item) => boolean) => {
     const got: (FeedStart | Item)[] = [];
@@ -113,7 +117,7 @@ describe('OrderedFeed', () => {
     await until(() => feed.position === 3n, 'the first three delivered');
     const release = hold(); // the replay waits: meanwhile 4..6 go live
     const follower = follow(feed, only(A), 1n);
-    await sleep(5);
+    await elapse(5);
     store(A);
     store(B);
     store(A);
@@ -180,7 +184,7 @@ describe('OrderedFeed', () => {
     await until(() => feed.followers === 2, 'two followers');
     subscriptions.pop()!.unsubscribe();
     const readsBefore = reads.length;
-    await sleep(600); // more than the back-off's next wait
+    await elapse(600); // more than the back-off's next wait
     expect(reads.length).toBe(readsBefore);
     expect(feed.followers).toBe(1);
     expect(leaving.error()).toBeUndefined();

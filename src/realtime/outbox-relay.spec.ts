@@ -1,4 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { captureLogs } from '../../test/support/captured-logs.js';
+import { elapse, until, useFakeClock } from '../../test/support/fake-clock.js';
 import type { PgBus } from '../database/pg-bus.service.js';
 import { OutboxRelay } from './outbox-relay.js';
 import type { OutboxTable } from './outbox.js';
@@ -7,14 +9,6 @@ import type { OutboxRepository } from './outbox.repository.js';
 /** Two feeds' tables, as features name them. */
 const NOTIFICATIONS_OUTBOX: OutboxTable = { table: 'notifications', insertOrder: 'id', channel: 'notifications' };
 const CHAT_OUTBOX: OutboxTable = { table: 'chat_messages', insertOrder: 'seq', channel: 'chat_messages' };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 3000; !check(); await sleep(2)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-  }
-}
 
 /**
  * The relay with its database call (`feed_relay`) answered here: each call says how many rows it
@@ -37,7 +31,7 @@ function setup() {
       calls.push({ table, batch });
       running += 1;
       overlapped ||= running > 1;
-      await sleep(5);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the statement's time, on the fake clock
       running -= 1;
       if (failNext) {
         const error = failNext;
@@ -70,11 +64,21 @@ function setup() {
 }
 
 describe('OutboxRelay', () => {
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => {
+    useFakeClock();
+    logs = captureLogs();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    logs.restore();
+  });
+
   it('stamps the table a commit announces, one run at a time however many announcements come', async () => {
     const { relay, announce, calls, stamped, pending, overlapped } = setup();
     for (let i = 0; i < 50; i++) announce('notifications', 1);
     await until(() => pending.get('notifications') === 0, 'every row stamped');
-    await sleep(20);
+    await elapse(20);
     expect(overlapped()).toBe(false);
     expect(calls.length).toBeLessThan(5); // a burst costs a run or two, not fifty
     expect(calls.every((call) => call.table === 'notifications')).toBe(true);
@@ -96,6 +100,9 @@ describe('OutboxRelay', () => {
     announce('notifications', 3);
     await until(() => pending.get('notifications') === 0, 'the retry to stamp them');
     expect(calls).toHaveLength(2);
+    expect(logs.lines).toEqual([
+      { level: 'warn', message: 'Feed relay of notifications failed, retrying: Error: Connection terminated' },
+    ]);
     relay.onApplicationShutdown();
   });
 
