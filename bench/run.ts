@@ -7,15 +7,17 @@
  *   BENCH_SIZES=1000,5000   fan-out sizes (default 1000,5000,10000)
  *   BENCH_SECONDS=10        duration of each GET /cars run
  *   BENCH_TRIALS=5          events per fan-out size (the median trial is reported)
- *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, lists, files, sse, ws, auth, search)
+ *   BENCH_ONLY=sse,ws       run only some parts (cars, bookings, lists, files, sse, ws, auth, search, loops)
  *   BENCH_SEARCH_SIZES=10000,1000000   bookings of the two seed:scale data sets of the renter search
  *   BENCH_CPU_PROF=1        write --cpu-prof profiles of the API processes to bench/results/profiles
  */
 import { BenchDatabase } from './harness/bench-database.js';
 import { createCars } from './harness/cars.js';
-import { logger, printTable, timestamp, writeResults } from './harness/common.js';
-import { ServerProcess } from './harness/processes.js';
+import { join } from 'node:path';
+import { logger, printTable, resultsDir, timestamp, writeResults } from './harness/common.js';
+import { ServerProcess, startApiProcess, type ApiStarter } from './harness/processes.js';
 import { fanoutRows, type FanoutRow } from './scenarios/fanout.js';
+import { benchFastLoops, fastLoopsRows, type FastLoopsResult } from './scenarios/fast-loops.js';
 import { benchFiles, filesRows, type FilesResult } from './scenarios/files.js';
 import { benchListRoutes, listRoutesRows, type ListRoutesResult } from './scenarios/list-routes.js';
 import { benchGetCars, getCarsRows, type GetCarsResult } from './scenarios/get-cars.js';
@@ -28,11 +30,13 @@ import { benchRenterSearch, searchRows, type SearchRow } from './scenarios/rente
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,lists,files,sse,ws,auth,search').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cars,bookings,lists,files,sse,ws,auth,search,loops').split(','));
 const SEARCH_SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,1000000').split(',').map(Number);
 /** The fan-out size at which token mode is compared with open mode. */
 const AUTH_SIZE = SIZES.includes(5000) ? 5000 : SIZES[SIZES.length - 1];
 const log = logger('bench');
+/** Each round of POST /bookings books a year of its own, up to seven years ahead. */
+const BOOKING_YEARS = { MAX_BOOKING_ADVANCE_DAYS: '3650' };
 
 interface Results {
   date: string;
@@ -46,6 +50,7 @@ interface Results {
   ws?: FanoutRow[];
   tokenMode?: TokenModeResult;
   search?: SearchRow[];
+  loops?: FastLoopsResult;
 }
 
 async function main(): Promise<void> {
@@ -53,10 +58,16 @@ async function main(): Promise<void> {
   const results: Results = { date: new Date().toISOString(), node: process.version, sizes: SIZES };
   try {
     log('Seeding 100 cars');
+    // GET /cars and POST /bookings: the API as `npm start` runs it, logging to a file.
+    const apiLog = join(resultsDir, `api-${timestamp()}.log`);
+    const startApi: ApiStarter = (env = {}) =>
+      startApiProcess(database.url, { env: { ...BOOKING_YEARS, ...env }, logFile: apiLog });
+    const seeding = await startApi();
+    const carIds = await createCars(seeding.url, 100);
+    await seeding.stop();
+    if (ONLY.has('cars')) results.getCars = await benchGetCars(startApi, database.url, SECONDS);
+    if (ONLY.has('bookings')) results.postBookings = await benchPostBookings(startApi, database, carIds);
     const api = await ServerProcess.start('api', database.url);
-    const carIds = await createCars(api.url, 100);
-    if (ONLY.has('cars')) results.getCars = await benchGetCars(api.url, database.url, SECONDS);
-    if (ONLY.has('bookings')) results.postBookings = await benchPostBookings(api.url, database, carIds);
     if (ONLY.has('lists')) results.lists = await benchListRoutes(api.url, carIds, SECONDS);
     if (ONLY.has('files')) results.files = await benchFiles(api, carIds, SECONDS);
     await api.stop();
@@ -64,6 +75,7 @@ async function main(): Promise<void> {
     if (ONLY.has('ws')) results.ws = await benchWsBroadcast(database.url, SIZES, TRIALS);
     if (ONLY.has('auth')) results.tokenMode = await benchTokenMode(database.url, carIds, AUTH_SIZE, SECONDS, TRIALS);
     if (ONLY.has('search')) results.search = await benchRenterSearch(database, SEARCH_SIZES);
+    if (ONLY.has('loops')) results.loops = await benchFastLoops();
   } finally {
     await database.close();
   }
@@ -79,6 +91,7 @@ async function main(): Promise<void> {
     ...fanoutRows('WebSocket', results.ws ?? []),
     ...(results.tokenMode ? tokenModeRows(results.tokenMode) : []),
     ...(results.search ? searchRows(results.search) : []),
+    ...(results.loops ? fastLoopsRows(results.loops) : []),
   ]);
   for (const row of results.search ?? []) console.log(`\nPlan at ${row.bookings} bookings:\n${row.plan}`);
   console.log(`\nJSON: ${file}`);

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { openLogOutput } from './common/log-output.js';
 import { AccessModule } from './access/access.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
@@ -50,7 +51,7 @@ export class AppModule {
         }),
         LoggerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<Environment, true>) => ({
+          useFactory: async (config: ConfigService<Environment, true>) => ({
             // Long-lived streams are not request/response pairs: a per-request logger would be held
             // (with its async context) for the stream's whole life. The notifications feed counts them.
             // /metrics is scraped every few seconds: it would drown the request log.
@@ -58,37 +59,40 @@ export class AppModule {
               { method: RequestMethod.GET, path: 'notifications/sse' },
               { method: RequestMethod.GET, path: 'metrics' },
             ],
-            pinoHttp: {
-              level: config.get('LOG_LEVEL', { infer: true }),
-              genReqId: (request, response) => {
-                // The server names every request itself (the audit trail keeps that id); a client's
-                // own X-Request-Id, when short and plain, is echoed back and logged beside it.
-                const id = randomUUID();
-                const given = request.headers['x-request-id'];
-                const client = typeof given === 'string' && REQUEST_ID.test(given) ? given : undefined;
-                (request as { clientRequestId?: string }).clientRequestId = client;
-                response.setHeader('X-Request-Id', client ?? id);
-                return id;
+            pinoHttp: [
+              {
+                level: config.get('LOG_LEVEL', { infer: true }),
+                genReqId: (request, response) => {
+                  // The server names every request itself (the audit trail keeps that id); a client's
+                  // own X-Request-Id, when short and plain, is echoed back and logged beside it.
+                  const id = randomUUID();
+                  const given = request.headers['x-request-id'];
+                  const client = typeof given === 'string' && REQUEST_ID.test(given) ? given : undefined;
+                  (request as { clientRequestId?: string }).clientRequestId = client;
+                  response.setHeader('X-Request-Id', client ?? id);
+                  return id;
+                },
+                // One short line per request: id, method, url, status, time.
+                serializers: {
+                  req: (request: {
+                    id: string;
+                    method: string;
+                    url: string;
+                    raw?: { ip?: string; clientRequestId?: string };
+                  }) => ({
+                    id: request.id,
+                    clientId: request.raw?.clientRequestId,
+                    method: request.method,
+                    url: redactAccessToken(request.url),
+                    ip: request.raw?.ip, // the forwarded address behind a trusted proxy (TRUST_PROXY)
+                  }),
+                  res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+                },
+                customLogLevel: (_request, response, error) =>
+                  error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
               },
-              // One short line per request: id, method, url, status, time.
-              serializers: {
-                req: (request: {
-                  id: string;
-                  method: string;
-                  url: string;
-                  raw?: { ip?: string; clientRequestId?: string };
-                }) => ({
-                  id: request.id,
-                  clientId: request.raw?.clientRequestId,
-                  method: request.method,
-                  url: redactAccessToken(request.url),
-                  ip: request.raw?.ip, // the forwarded address behind a trusted proxy (TRUST_PROXY)
-                }),
-                res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-              },
-              customLogLevel: (_request, response, error) =>
-                error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-            },
+              (await openLogOutput(config.get('LOG_FORMAT', { infer: true }))).stream,
+            ],
           }),
         }),
         TypeOrmModule.forRootAsync({

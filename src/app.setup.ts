@@ -17,6 +17,7 @@ import { ChatWsAdapter } from './chat/chat-ws.adapter.js';
 import { chatUpgradeCheck } from './chat/upgrade.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { documentErrorBodies, ErrorResponse } from './common/error.response.js';
+import { FrameworkQuietLogger } from './common/framework-quiet.logger.js';
 import { configureHttpServer, requireJsonBodies } from './common/http-server.js';
 import { InputSanityPipe } from './common/input-sanity.pipe.js';
 import { isUploadPath } from './files/upload.guard.js';
@@ -34,7 +35,7 @@ import { writeRateLimit } from './limits/write-rate-limit.js';
 export function configureApp(app: INestApplication): void {
   const env = app.get<ConfigService<Environment, true>>(ConfigService);
   const express = app as NestExpressApplication;
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkQuietLogger(app.get(Logger)));
   app.flushLogs();
   const prefix = env.get('API_PREFIX', { infer: true }).replace(/^\/+|\/+$/g, '');
   app.use(httpMetrics(app.get(Metrics), `${prefix ? `/${prefix}` : ''}/notifications/sse`));

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { openLogOutput } from './common/log-output.js';
 import { authMode, loadEnvironment, redactUrl } from './config/environment.js';
 import { runMigrations } from './database/migrate.js';
 import { openDatabase } from './database/open-database.js';
@@ -12,8 +13,9 @@ import { demoTokenCommands, seedDemoData } from './demo/seed.js';
 
 async function bootstrap(): Promise<void> {
   const env = loadEnvironment();
-  // The same JSON lines as the application's own logs, before the application exists.
-  const logger = pino({ level: env.LOG_LEVEL }).child({ context: 'Bootstrap' });
+  // The application's own log output, before the application exists.
+  const output = await openLogOutput(env.LOG_FORMAT);
+  const logger = pino({ level: env.LOG_LEVEL }, output.stream).child({ context: 'Bootstrap' });
 
   // Before touching the database: a taken port is the commonest start-up failure, and needs no migration.
   await assertPortFree(env.PORT, env.HOST);
@@ -44,11 +46,13 @@ async function bootstrap(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => logger.info(`${signal} received: closing streams and sockets, finishing requests`));
   }
-  process.once('exit', (code) => logger.info(`Stopped (exit code ${code})`));
+  process.once('exit', (code) => {
+    logger.info(`Stopped (exit code ${code})`);
+    output.flush();
+  });
   await app.listen(env.PORT, env.HOST);
   const prefix = env.API_PREFIX ? `/${env.API_PREFIX}` : '';
-  // At warn, so that it shows even with LOG_LEVEL=warn.
-  logger.warn(
+  logger.info(
     `Car rental API ready on http://localhost:${env.PORT}${prefix} (docs: ${prefix}/docs, chat: ws://localhost:${env.PORT}/ws/chat)`,
   );
 }

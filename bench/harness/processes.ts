@@ -4,6 +4,7 @@
  * Every server and every load generator runs in its own process, so none measures itself.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { freePort } from '../../src/common/free-port.js';
@@ -97,30 +98,37 @@ export async function waitReady(url: string, child: ChildProcess, timeoutMs = 60
 }
 
 /**
- * The real API (dist/src/main.js) on 127.0.0.1, with limits lifted: load generators open thousands
- * of streams and write hundreds of times a second from one address.
+ * The real API (dist/src/main.js), started as `npm start` starts it, on 127.0.0.1 with its default
+ * settings but the rate limits, lifted (load generators write hundreds of times a second from one
+ * address). Its log goes to `logFile` (as to a collector: JSON lines, not a terminal) or nowhere.
  */
 export async function startApiProcess(
   databaseUrl: string,
-  { port, env = {}, stdio = 'ignore' }: { port?: number; env?: NodeJS.ProcessEnv; stdio?: 'ignore' | 'inherit' } = {},
-): Promise<{ child: ChildProcess; url: string }> {
+  { port, env = {}, logFile }: { port?: number; env?: NodeJS.ProcessEnv; logFile?: string } = {},
+): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'main.js')], {
+  const log = logFile ? openSync(logFile, 'a') : 'ignore';
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, join(projectRoot, 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
+      MALLOC_ARENA_MAX: '2',
       DATABASE_URL: databaseUrl,
       PORT: String(listenPort),
       HOST: '127.0.0.1',
       RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', stdio, 'inherit'],
+    stdio: ['ignore', log, 'inherit'],
   });
+  if (typeof log === 'number') closeSync(log);
   const url = `http://127.0.0.1:${listenPort}`;
   await waitReady(url, child);
-  return { child, url };
+  return { child, url, stop: () => stopChild(child, 'SIGINT') };
 }
+
+/** Starts the real API with `env` added to its settings (see startApiProcess); the scenario stops it. */
+export type ApiStarter = (env?: NodeJS.ProcessEnv) => Promise<{ url: string; stop: () => Promise<void> }>;
 
 /** One autocannon run in a process of its own. */
 export function httpLoad(load: HttpLoad): Promise<HttpLoadResult> {

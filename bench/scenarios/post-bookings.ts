@@ -1,14 +1,16 @@
 /**
- * POST /bookings at 50 concurrent clients on distinct cars (no conflicts): the API beside a bare
- * node:http + pg server doing the same durable work, and the same bare server taking one global
- * advisory lock per transaction (what ordered notifications used to cost), in alternating rounds
- * on the same PostgreSQL server (the bare servers on a database of their own with the same schema
- * and cars); then 40 requests racing for one slot on the API.
+ * POST /bookings at 50 concurrent clients on distinct cars (no conflicts): the API as `npm start`
+ * runs it (request log on, to a file), the same with LOG_LEVEL=warn, a bare node:http + pg server
+ * doing the same durable work (bench/servers/bare-bookings.ts), and that server taking one global
+ * advisory lock per transaction (the other way to order notifications), in alternating rounds on the
+ * same PostgreSQL server. Each API runs alone during its round (two would share the relay's work);
+ * the bare servers write to a database of their own with the same schema and cars. Then 40 requests
+ * race for one slot on the API.
  */
 import type { HttpLoadResult } from '../load/autocannon.js';
 import { fixed, logger, postJson } from '../harness/common.js';
 import type { BenchDatabase } from '../harness/bench-database.js';
-import { httpLoad, medianRun, ServerProcess } from '../harness/processes.js';
+import { httpLoad, medianRun, ServerProcess, type ApiStarter } from '../harness/processes.js';
 
 const log = logger('bench');
 const ROUNDS = 3;
@@ -16,13 +18,14 @@ const SECONDS_PER_ROUND = 8;
 
 export interface PostBookingsResult {
   api: HttpLoadResult;
+  apiQuiet: HttpLoadResult;
   bare: HttpLoadResult;
   bareWithLock: HttpLoadResult;
   oneSlot: { created: number; conflicts: number; total: number; others: number[] };
 }
 
 export async function benchPostBookings(
-  apiUrl: string,
+  startApi: ApiStarter,
   database: BenchDatabase,
   carIds: string[],
 ): Promise<PostBookingsResult> {
@@ -38,45 +41,56 @@ export async function benchPostBookings(
   ]);
   const bare = await ServerProcess.start('bare-bookings', bareDatabase.url);
   const bareWithLock = await ServerProcess.start('bare-bookings', bareDatabase.url, { BARE_LOCK: '1' });
+  const apiFor = (env: NodeJS.ProcessEnv) => async (run: (url: string) => Promise<HttpLoadResult>) => {
+    const api = await startApi(env);
+    try {
+      return await run(api.url);
+    } finally {
+      await api.stop();
+    }
+  };
+  const onBare = (url: string) => (run: (url: string) => Promise<HttpLoadResult>) => run(url);
   const servers = [
-    { name: 'API', url: apiUrl },
-    { name: 'bare', url: bare.url },
-    { name: 'bare + global lock', url: bareWithLock.url },
+    { name: 'API', on: apiFor({}) },
+    { name: 'API, LOG_LEVEL=warn', on: apiFor({ LOG_LEVEL: 'warn' }) },
+    { name: 'bare', on: onBare(bare.url) },
+    { name: 'bare + global lock', on: onBare(bareWithLock.url) },
   ];
   const runs: HttpLoadResult[][] = servers.map(() => []);
-  let year = new Date().getUTCFullYear() + 1;
+  const firstYear = new Date().getUTCFullYear() + 1;
   try {
-    // Each run books its own year, from next year on: no run conflicts with another.
+    // Each run on a database books its own year, from next year on: no run conflicts with another.
     for (let round = 0; round < ROUNDS; round++) {
       for (const [index, server] of servers.entries()) {
         log(`POST /bookings, ${server.name}, round ${round + 1} of ${ROUNDS}: ${SECONDS_PER_ROUND} s, 50 clients`);
+        const bookingBase = Date.UTC(firstYear + round * 2 + (index % 2), 0, 1);
         runs[index].push(
-          await httpLoad({
-            url: server.url,
-            connections: 50,
-            durationSeconds: SECONDS_PER_ROUND,
-            bookingCars: carIds,
-            bookingBase: Date.UTC(year++, 0, 1),
-          }),
+          await server.on((url) =>
+            httpLoad({ url, connections: 50, durationSeconds: SECONDS_PER_ROUND, bookingCars: carIds, bookingBase }),
+          ),
         );
       }
     }
   } finally {
     await Promise.all([bare.stop(), bareWithLock.stop()]);
   }
+  const year = firstYear + ROUNDS * 2;
   const slot = { startDate: `${year}-06-01T10:00:00.000Z`, endDate: `${year}-06-03T10:00:00.000Z` };
+  const api = await startApi();
   const oneSlot = await Promise.all(
     Array.from({ length: 40 }, () =>
-      postJson(`${apiUrl}/bookings`, {
+      postJson(`${api.url}/bookings`, {
         carId: carIds[0],
         ...slot,
         renter: { name: 'Race', email: 'race@example.com' },
       }).then((response) => response.status),
     ),
   );
-  const [api, bareResult, lockResult] = runs.map(medianRun);
+  await api.stop();
+  const [apiResult, quietResult, bareResult, lockResult] = runs.map(medianRun);
   return {
-    api,
+    api: apiResult,
+    apiQuiet: quietResult,
     bare: bareResult,
     bareWithLock: lockResult,
     oneSlot: {
@@ -97,7 +111,14 @@ export function postBookingsRows(b: PostBookingsResult): string[][] {
       line(b.api),
       line(b.bare),
       fixed(b.api.requestsPerSecond / b.bare.requestsPerSecond, 2),
-      '>= 0.50',
+      '>= 0.60',
+    ],
+    [
+      'POST /bookings: request log cost (API vs LOG_LEVEL=warn)',
+      line(b.apiQuiet),
+      '',
+      `${fixed((1 - b.api.requestsPerSecond / b.apiQuiet.requestsPerSecond) * 100, 1)} %`,
+      '<= 10 %',
     ],
     [
       'POST /bookings: bare server + one global advisory lock',

@@ -1,10 +1,16 @@
 /**
- * Baseline for POST /bookings: node:http + pg doing the same durable work as the API in one
- * transaction — the car read FOR SHARE, the booking INSERT under the same exclusion constraint, the
- * notification INSERT — with no framework and no ORM, on the same schema: the tables' triggers send
- * the same NOTIFYs on commit as for the API's writes (feed_outbox, table_changes). With BARE_LOCK=1
- * it also takes one global pg_advisory_xact_lock first, the other way to make notification ids follow
- * commit order (every writer waits for the previous one): the cost of that lock, on its own.
+ * Baseline for POST /bookings: node:http + pg doing the durable work the API does for one booking,
+ * with no framework and no ORM, on the same schema (a database of its own on the same server):
+ *
+ *   BEGIN; the booking and its first history row in one statement (the car locked FOR SHARE, its
+ *   price read there); the notification INSERT; COMMIT
+ *
+ * The tables' triggers do for it what they do for the API: the rollup deltas, and the NOTIFYs on
+ * commit (feed_outbox, table_changes). Like the API's outbox relay, it stamps the notifications'
+ * feed order after the commits (`feed_relay`, one run at a time, woken by feed_outbox). What the API
+ * adds around that — validation, the access rules, its logging, the notification's text — is its cost.
+ * With BARE_LOCK=1 it also takes one global pg_advisory_xact_lock first: the cost of ordering
+ * notifications by a lock instead of the relay, on its own.
  */
 import { createServer } from 'node:http';
 import pg from 'pg';
@@ -12,7 +18,7 @@ import { readJson, serveCoordinator } from './child.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const GLOBAL_LOCK = process.env.BARE_LOCK === '1';
-const DAY_MS = 24 * 60 * 60 * 1000;
+const RELAY_BATCH = 1000;
 
 interface BookingRequest {
   carId: string;
@@ -21,35 +27,49 @@ interface BookingRequest {
   renter: { name: string; email: string };
 }
 
+const BOOKING_SQL = `
+  WITH car AS (
+    SELECT id, agency_id, make, model, price_per_day FROM cars WHERE id = $1 AND deleted_at IS NULL FOR SHARE
+  ), booking AS (
+    INSERT INTO bookings (car_id, start_date, end_date, renter_id, renter_name, renter_email, total_price)
+    SELECT id, $2, $3, 'walk-in', $4, $5, price_per_day * ceil(extract(epoch FROM $3::timestamptz - $2::timestamptz) / 86400)
+      FROM car
+    RETURNING *
+  ), history AS (
+    INSERT INTO booking_changes (booking_id, actor_sub, actor_role, status_to, paid_to)
+    SELECT id, 'local', 'agency', status, is_paid FROM booking
+  )
+  SELECT booking.*, car.agency_id, car.make, car.model FROM booking, car`;
+
 async function book(input: BookingRequest): Promise<{ status: number; body: unknown }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     if (GLOBAL_LOCK) await client.query('SELECT pg_advisory_xact_lock(1852797801)');
-    const car = await client.query<{ price: string; agency_id: string; make: string; model: string }>(
-      'SELECT price_per_day AS price, agency_id, make, model FROM cars WHERE id = $1 AND deleted_at IS NULL FOR SHARE',
-      [input.carId],
-    );
-    if (car.rowCount === 0) {
+    const { rows } = await client.query<Record<string, unknown>>(BOOKING_SQL, [
+      input.carId,
+      input.startDate,
+      input.endDate,
+      input.renter.name,
+      input.renter.email,
+    ]);
+    if (rows.length === 0) {
       await client.query('ROLLBACK');
       return { status: 404, body: { statusCode: 404, message: 'Car not found', error: 'Not Found' } };
     }
-    const start = new Date(input.startDate);
-    const end = new Date(input.endDate);
-    const days = Math.ceil((end.getTime() - start.getTime()) / DAY_MS);
-    const booking = await client.query<Record<string, unknown>>(
-      `INSERT INTO bookings (car_id, start_date, end_date, renter_id, renter_name, renter_email, total_price)
-       VALUES ($1, $2, $3, gen_random_uuid()::text, $4, $5, $6) RETURNING *`,
-      [input.carId, start, end, input.renter.name, input.renter.email, Number(car.rows[0].price) * days],
-    );
-    const { agency_id: agencyId, make, model } = car.rows[0];
+    const { agency_id: agencyId, make, model, ...booking } = rows[0];
     await client.query(
-      `INSERT INTO notifications (agency_id, type, title, message, data) VALUES ($1, 'BOOKING', 'New Booking', $2, $3)
-       RETURNING id`,
-      [agencyId, `New booking request for ${make} ${model} from ${input.renter.name}`, { booking: booking.rows[0] }],
+      `INSERT INTO notifications (agency_id, type, category, link, title, message, data)
+       VALUES ($1, 'BOOKING', 'booking', $2, 'New Booking', $3, $4)`,
+      [
+        agencyId,
+        `/bookings/${String(booking.id)}`,
+        `New booking request for ${String(make)} ${String(model)} from ${input.renter.name}`,
+        { booking },
+      ],
     );
     await client.query('COMMIT');
-    return { status: 201, body: booking.rows[0] };
+    return { status: 201, body: booking };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     if ((error as { code?: string }).code === '23P01') {
@@ -60,6 +80,33 @@ async function book(input: BookingRequest): Promise<{ status: number; body: unkn
     client.release();
   }
 }
+
+/** The outbox relay's work: stamp the committed notifications' feed order, one run at a time. */
+let relaying = false;
+let again = false;
+async function relay(): Promise<void> {
+  if (relaying) {
+    again = true;
+    return;
+  }
+  relaying = true;
+  try {
+    do {
+      again = false;
+      const { rows } = await pool.query<{ stamped: number }>(
+        `SELECT feed_relay('notifications', 'id', 'notifications', $1) AS stamped`,
+        [RELAY_BATCH],
+      );
+      again ||= rows[0].stamped >= RELAY_BATCH;
+    } while (again);
+  } finally {
+    relaying = false;
+  }
+}
+const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await listener.connect();
+listener.on('notification', ({ payload }) => payload === 'notifications' && void relay());
+await listener.query('LISTEN feed_outbox');
 
 const server = createServer((request, response) => {
   if (request.method !== 'POST' || request.url !== '/bookings') {

@@ -1,32 +1,45 @@
-/** Baseline for GET /cars: node:http + pg, the same rows from the same PostgreSQL, no framework. */
+/**
+ * Baseline for GET /cars: node:http + pg, no framework, reading the page on every request and keeping
+ * nothing between requests. PostgreSQL builds the JSON body itself (json_agg, one text value: the node
+ * side only passes it on), the same bytes as the API's answer: the first 100 cars of active agencies,
+ * newest first, each with its rating from car_ratings and its agency's id, name and city; and their
+ * number for X-Total-Count. A prepared statement: planned once per connection.
+ */
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { serveCoordinator } from './child.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-const SQL = `
-  SELECT c.id, c.make, c.model, c.year, c.type, c.seats, c.fuel_type AS "fuelType",
-         c.price_per_day::float8 AS "pricePerDay", c.available, c.location, c.description, c.features, c.images,
-         s.average AS "averageRating", coalesce(s.count, 0) AS "reviewCount", c.created_at AS "createdAt", c.updated_at AS "updatedAt"
-  FROM cars c
-  LEFT JOIN (SELECT car_id, round(avg(rating), 2)::float8 AS average, count(*)::int AS count FROM reviews GROUP BY car_id) s
-    ON s.car_id = c.id
-  WHERE c.deleted_at IS NULL
-  ORDER BY c.created_at DESC, c.id
-  LIMIT 1000`;
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const PAGE = {
+  name: 'cars-page',
+  text: `
+  SELECT coalesce(json_agg(json_build_object(
+           'id', c.id, 'agencyId', c.agency_id, 'make', c.make, 'model', c.model, 'year', c.year, 'type', c.type,
+           'seats', c.seats, 'fuelType', c.fuel_type, 'pricePerDay', c.price_per_day::float8, 'available', c.available,
+           'location', c.location, 'description', c.description, 'features', c.features, 'images', c.images,
+           'averageRating', round(r.rating_sum::numeric / NULLIF(r.review_count, 0), 2)::float8,
+           'reviewCount', coalesce(r.review_count, 0),
+           'agency', json_build_object('id', a.id, 'name', a.name, 'city', coalesce(a.city, '')),
+           'createdAt', ${iso('c.created_at')}, 'updatedAt', ${iso('c.updated_at')})
+         ORDER BY c.created_at DESC, c.id), '[]')::text AS body,
+         (SELECT count(*) FROM cars t WHERE t.deleted_at IS NULL
+             AND EXISTS (SELECT 1 FROM agencies a WHERE a.id = t.agency_id AND a.status = 'active')) AS total
+    FROM (SELECT * FROM cars c WHERE c.deleted_at IS NULL
+             AND EXISTS (SELECT 1 FROM agencies a WHERE a.id = c.agency_id AND a.status = 'active')
+           ORDER BY c.created_at DESC, c.id LIMIT 100) c
+    JOIN agencies a ON a.id = c.agency_id
+    LEFT JOIN car_ratings r ON r.car_id = c.id`,
+};
 
 const server = createServer((request, response) => {
   if (request.url !== '/cars') {
     response.writeHead(404).end();
     return;
   }
-  pool.query(SQL).then(
-    ({ rows }) => {
-      const body = JSON.stringify(rows);
-      response.writeHead(200, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'X-Total-Count': String(rows.length),
-      });
+  pool.query<{ body: string; total: string }>(PAGE).then(
+    ({ rows: [{ body, total }] }) => {
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Total-Count': total });
       response.end(body);
     },
     () => response.writeHead(500).end(),

@@ -9,9 +9,14 @@ import { loadEnvironment } from '../config/environment.js';
 import { ROLES, type Role } from '../access/actor.js';
 import { signHs256 } from './sign-token.js';
 
-const USAGE =
-  'Usage: npm run -s token -- --role admin|agency|renter [--agency <agency id>] [--sub <id>] [--name <name>] ' +
-  '[--email <email>] [--ttl 2h]';
+const USAGE = `Usage: npm run -s token -- --role admin|agency|renter [options]
+Prints a development token signed with AUTH_JWT_SECRET (from the environment or .env), and nothing else.
+  --agency <id>     the agency's id (required with --role agency)
+  --sub <id>        the subject (default admin-1, renter-1, or agency-user-<agency id>)
+  --name <name>     the name shown to others (a renter's bookings and reviews)
+  --email <email>   the e-mail address
+  --ttl <time>      how long it is valid (default 2h)
+  -h, --help        this help`;
 
 try {
   const { values } = parseArgs({
@@ -22,8 +27,13 @@ try {
       name: { type: 'string' },
       email: { type: 'string' },
       ttl: { type: 'string', default: '2h' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const env = loadEnvironment();
   if (!env.AUTH_JWT_SECRET) throw new Error('Set AUTH_JWT_SECRET (at least 32 characters) to sign tokens');
   const role = values.role as Role;

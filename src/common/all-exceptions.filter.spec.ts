@@ -84,7 +84,9 @@ describe('toErrorAnswer', () => {
 
 describe('AllExceptionsFilter', () => {
   let logs: ReturnType<typeof captureLogs>;
-  beforeEach(() => (logs = captureLogs()));
+  beforeEach(() => {
+    logs = captureLogs();
+  });
   afterEach(() => logs.restore());
 
   /** Catches `error` on a fake HTTP request and resolves with what was answered. */

@@ -15,6 +15,7 @@ import {
   validateSync,
   ValidateBy,
 } from 'class-validator';
+import type { LogFormat } from '../common/log-output.js';
 
 /**
  * The slow-client policy of every live transport: a client may leave this much of what it was sent
@@ -144,6 +145,10 @@ export class Environment {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** `auto`: readable lines on a terminal (with pino-pretty installed), JSON lines anywhere else. */
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT: LogFormat = 'auto';
 
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
