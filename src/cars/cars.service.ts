@@ -189,7 +189,7 @@ function checkCatalogueQuery(query: ListCarsQuery): void {
   }
 }
 
-export function toCatalogueResponse(row: CatalogueRow): CarResponse {
+function toCatalogueResponse(row: CatalogueRow): CarResponse {
   return {
     id: row.id,
     agencyId: row.agency_id,
