@@ -24,6 +24,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { FavoritesModule } from './favorites/favorites.module.js';
 import { FilesModule } from './files/files.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LimitsModule } from './limits/limits.module.js';
@@ -120,6 +121,7 @@ export class AppModule {
         FavoritesModule,
         FilesModule,
         DocumentsModule,
+        MailModule,
         BookingsModule,
         ReviewsModule,
         NotificationsModule,

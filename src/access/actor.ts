@@ -12,6 +12,8 @@ export interface User {
   agencyId: string | null;
   name?: string;
   email?: string;
+  /** The token's `locale` claim (a BCP 47 tag): the language when the profile names none. */
+  locale?: string;
   /** When the token expires (ms since the epoch): streams and sockets end then. */
   expiresAt: number;
 }

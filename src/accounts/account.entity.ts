@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { EmailChoices } from '../notifications/email-choices.js';
 
 export const ACCOUNT_STATUSES = ['active', 'suspended'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
@@ -52,6 +53,12 @@ export class Account {
 
   @Column('text', { nullable: true })
   avatarUrl: string | null;
+  /** The `locale` claim of the last token seen: the language when the profile names none. */
+  @Column('text', { nullable: true })
+  tokenLocale: string | null;
+  /** Which e-mails they want, by notification category (absent: on). */
+  @Column('jsonb', { default: {} })
+  emailNotifications: EmailChoices;
 
   @Column('timestamptz', { default: () => 'now()' })
   firstSeenAt: Date;

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { emailChoicesOf, EmailChoicesResponse } from '../notifications/email-choices.js';
 import { ACCOUNT_STATUSES, type Account, type AccountStatus } from './account.entity.js';
 
 export class AccountResponse {
@@ -15,6 +16,8 @@ export class AccountResponse {
   @ApiProperty({ description: "'' when not given" }) phone: string;
   @ApiProperty({ description: "A BCP 47 language tag; '' when not given" }) locale: string;
   @ApiProperty({ description: "'' when not given" }) avatarUrl: string;
+  @ApiProperty({ type: EmailChoicesResponse, description: 'Which e-mails they receive, by category' })
+  emailNotifications: EmailChoicesResponse;
   @ApiProperty({ format: 'date-time' }) firstSeenAt: string;
   @ApiProperty({ format: 'date-time', description: 'Updated at most every 10 minutes' }) lastSeenAt: string;
   @ApiPropertyOptional({
@@ -37,6 +40,7 @@ export function toAccountResponse(account: Account): AccountResponse {
     phone: account.phone ?? '',
     locale: account.locale ?? '',
     avatarUrl: account.avatarUrl ?? '',
+    emailNotifications: emailChoicesOf(account.emailNotifications),
     firstSeenAt: account.firstSeenAt.toISOString(),
     lastSeenAt: account.lastSeenAt.toISOString(),
   };

@@ -1,3 +1,4 @@
+import { changeEmailChoices, type EmailChoicesDto } from '../notifications/email-choices.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager, type SelectQueryBuilder } from 'typeorm';
@@ -20,15 +21,28 @@ export class AccountsRepository {
   /** Creates or refreshes the row of `user`'s identity (the role and agency of the token seen last). */
   async upsert(user: User): Promise<void> {
     await this.accounts.query(
-      `INSERT INTO users (issuer, sub, role, agency_id, name, email) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO users (issuer, sub, role, agency_id, name, email, token_locale) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (issuer, sub) DO UPDATE SET role = EXCLUDED.role, agency_id = EXCLUDED.agency_id,
-         name = COALESCE(EXCLUDED.name, users.name), email = COALESCE(EXCLUDED.email, users.email), last_seen_at = now()`,
-      [user.issuer, user.sub, user.role, user.agencyId, user.name ?? null, user.email ?? null],
+         name = COALESCE(EXCLUDED.name, users.name), email = COALESCE(EXCLUDED.email, users.email),
+         token_locale = COALESCE(EXCLUDED.token_locale, users.token_locale), last_seen_at = now()`,
+      [user.issuer, user.sub, user.role, user.agencyId, user.name ?? null, user.email ?? null, user.locale ?? null],
     );
   }
 
   find(identity: Pick<User, 'issuer' | 'sub'>): Promise<Account | null> {
     return this.accounts.findOneBy({ issuer: identity.issuer, sub: identity.sub });
+  }
+
+  /** Sets the e-mail categories `change` names (account ones stay on), leaving the others as they are. */
+  async changeEmailChoices(
+    manager: EntityManager,
+    identity: Pick<User, 'issuer' | 'sub'>,
+    change: EmailChoicesDto,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE users SET email_notifications = email_notifications || $3::jsonb WHERE issuer = $1 AND sub = $2`,
+      [identity.issuer, identity.sub, JSON.stringify(changeEmailChoices({}, change))],
+    );
   }
 
   /** The accounts with this sub (of `issuer` when given), locked for a change in `manager`'s transaction. */

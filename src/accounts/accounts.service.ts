@@ -62,7 +62,11 @@ export class AccountsService {
   /** The presenting user writes their own profile; the answer is /users/me's. */
   async updateMe(actor: Actor, dto: UpdateProfileDto): Promise<AccountResponse> {
     if (!isUser(actor)) throw new NotFound('No account: open mode has no users');
-    await this.transactions.run((manager) => this.accounts.updateProfile(manager, actor, dto));
+    const { emailNotifications, ...profile } = dto;
+    await this.transactions.run(async (manager) => {
+      await this.accounts.updateProfile(manager, actor, profile);
+      if (emailNotifications) await this.accounts.changeEmailChoices(manager, actor, emailNotifications);
+    });
     return this.me(actor);
   }
 

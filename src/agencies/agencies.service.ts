@@ -14,6 +14,7 @@ import type { Page } from '../common/pagination.query.js';
 import type { AgencyProfileDto, AgencyStatusDto, CreateAgencyDto, ListAgenciesQuery } from './dto/agency.dto.js';
 import { Conflict, InvalidInput, NotAllowed, NotFound } from '../common/domain-errors.js';
 import { AgencyPapers } from './agency-papers.js';
+import { changeEmailChoices } from '../notifications/email-choices.js';
 
 @Injectable()
 export class AgenciesService {
@@ -70,7 +71,11 @@ export class AgenciesService {
     const saved = await this.transactions.run(async (manager) => {
       const agency = await this.agencies.find(manager, id, true);
       if (!agency) throw new NotFound('Agency not found');
-      return manager.save(Object.assign(agency, dto));
+      const { emailNotifications, ...profile } = dto;
+      Object.assign(agency, profile);
+      if (emailNotifications)
+        agency.emailNotifications = changeEmailChoices(agency.emailNotifications, emailNotifications);
+      return manager.save(agency);
     });
     this.changes.committed('agencies');
     return this.respond(saved, true);

@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { AgencyStatus } from '../access/standing-rule.js';
+import type { EmailChoices } from '../notifications/email-choices.js';
 
 export { AGENCY_STATUSES, BUILT_IN_AGENCY_ID, type AgencyStatus } from '../access/standing-rule.js';
 
@@ -45,6 +46,14 @@ export class Agency {
   /** Who to ask at the agency. */
   @Column('text', { nullable: true })
   contactName: string | null;
+
+  /** The language of its e-mails (a BCP 47 tag); null: DEFAULT_LOCALE. */
+  @Column('text', { nullable: true })
+  locale: string | null;
+
+  /** Which e-mails it wants at `email`, by notification category (absent: on). */
+  @Column('jsonb', { default: {} })
+  emailNotifications: EmailChoices;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,13 +1,6 @@
 import type { Notice } from '../notifications/notice.js';
 import type { Agency } from './agency.entity.js';
 
-const SAYS: Record<Agency['status'], string> = {
-  active: 'is active: its cars are in the catalogue and take bookings',
-  pending: 'is pending review: its cars are not in the catalogue yet',
-  suspended: 'is suspended: its cars are out of the catalogue and take no bookings',
-  rejected: 'application was not accepted',
-};
-
 /** What an agency is told when the admin changes its status. */
 export function agencyStatusNotice(agency: Agency): Notice {
   return {
@@ -15,8 +8,7 @@ export function agencyStatusNotice(agency: Agency): Notice {
     type: 'SYSTEM',
     category: 'agency',
     link: `/agencies/${agency.id}`,
-    title: 'Agency Status Changed',
-    message: `Your agency ${SAYS[agency.status]}${agency.statusReason ? ` (${agency.statusReason})` : ''}`,
+    text: { kind: 'agency.status', params: { status: agency.status, reason: agency.statusReason } },
     data: { agencyId: agency.id, status: agency.status, reason: agency.statusReason },
   };
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { emailChoicesOf, EmailChoicesResponse } from '../notifications/email-choices.js';
 import { RequiredDocument } from './agency-papers.js';
 import { AGENCY_STATUSES, type Agency, type AgencyStatus } from './agency.entity.js';
 
@@ -32,6 +33,9 @@ export class AgencyResponse {
       'One agency read by the admin team or the agency itself: each document type its approval needs, and where it stands',
   })
   requiredDocuments?: RequiredDocument[];
+  @ApiPropertyOptional({ description: "The language of its e-mails; '' when the platform default" }) locale?: string;
+  @ApiPropertyOptional({ type: EmailChoicesResponse, description: 'Which e-mails it receives at `email`' })
+  emailNotifications?: EmailChoicesResponse;
 }
 
 export interface AgencyStats {
@@ -62,5 +66,7 @@ export function toAgencyResponse(agency: Agency, stats: AgencyStats, whole: bool
     registrationNumber: agency.registrationNumber ?? '',
     address: agency.address ?? '',
     updatedAt: agency.updatedAt.toISOString(),
+    locale: agency.locale ?? '',
+    emailNotifications: emailChoicesOf(agency.emailNotifications),
   };
 }

@@ -119,6 +119,7 @@ export class TokenVerifier {
       agencyId,
       name: textClaim(payload, 'name', 100),
       email: textClaim(payload, 'email', 254),
+      locale: textClaim(payload, 'locale', 35),
       expiresAt: payload.exp! * 1000,
     };
   }

@@ -66,10 +66,10 @@ function messageNotice(booking: Booking, message: BookingMessageResponse, fromRe
     type: 'BOOKING',
     category: 'message',
     link: `/bookings/${booking.id}/messages`,
-    title: 'New Message',
-    message: fromRenter
-      ? `${booking.renterName} wrote about their booking of ${car}: ${message.content}`
-      : `The agency wrote about your booking of ${car}: ${message.content}`,
+    text: {
+      kind: 'booking.message',
+      params: { car, renter: booking.renterName, content: message.content, fromRenter },
+    },
     data: { bookingId: booking.id, message },
   };
 }

@@ -2,12 +2,6 @@ import type { Notice } from '../notifications/notice.js';
 import type { BookingResponse } from './booking.response.js';
 
 const carName = ({ car }: BookingResponse) => `${car.make} ${car.model}`;
-/** One formatter for every message (building one per call is slow). */
-const DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-const day = (iso: string) => DAY.format(new Date(iso));
-/** "Dec 1 – Dec 4": what a person reads; the exact instants are in `data`. */
-const dateRange = ({ startDate, endDate }: BookingResponse) => `${day(startDate)} – ${day(endDate)}`;
-const because = (reason?: string | null) => (reason ? ` (${reason})` : '');
 
 /*
  * What each side is told, worded with what the person knows (car, dates, renter), never ids: the
@@ -21,8 +15,10 @@ export function bookingCreatedNotice(booking: BookingResponse, agencyId: string)
     type: 'BOOKING',
     category: 'booking',
     link: `/bookings/${booking.id}`,
-    title: 'New Booking',
-    message: `New booking request for ${carName(booking)} (${dateRange(booking)}) from ${booking.renter.name}`,
+    text: {
+      kind: 'booking.created',
+      params: { car: carName(booking), start: booking.startDate, end: booking.endDate, renter: booking.renter.name },
+    },
     data: { booking },
   };
 }
@@ -33,18 +29,13 @@ export function bookingStatusNotice(booking: BookingResponse, agencyId: string, 
     type: 'BOOKING',
     category: 'booking',
     link: `/bookings/${booking.id}`,
-    title: 'Booking Updated',
-    message: `Booking for ${carName(booking)} from ${booking.renter.name} is now ${booking.status}${because(reason)}`,
+    text: {
+      kind: 'booking.updated',
+      params: { car: carName(booking), renter: booking.renter.name, status: booking.status, reason },
+    },
     data: { booking, ...(reason ? { reason } : {}) },
   };
 }
-
-const RENTER_TITLES: Partial<Record<BookingResponse['status'], string>> = {
-  Confirmed: 'Booking Confirmed',
-  Rejected: 'Booking Rejected',
-  Cancelled: 'Booking Cancelled',
-  Completed: 'Booking Completed',
-};
 
 /** The renter's own: their booking moved (by the agency, the admin or the system). */
 export function renterStatusNotice(booking: BookingResponse, agencyId: string, reason?: string | null): Notice {
@@ -54,8 +45,10 @@ export function renterStatusNotice(booking: BookingResponse, agencyId: string, r
     type: 'BOOKING',
     category: 'booking',
     link: `/bookings/${booking.id}`,
-    title: RENTER_TITLES[booking.status] ?? 'Booking Updated',
-    message: `Your booking of ${carName(booking)} (${dateRange(booking)}) is now ${booking.status}${because(reason)}`,
+    text: {
+      kind: 'booking.yours',
+      params: { car: carName(booking), start: booking.startDate, end: booking.endDate, status: booking.status, reason },
+    },
     data: { booking, ...(reason ? { reason } : {}) },
   };
 }

@@ -1,11 +1,11 @@
 import type { Role } from '../access/actor.js';
 import type { Notice } from '../notifications/notice.js';
+import type { NoticeText } from '../notifications/notice-texts.js';
 import type { ComplaintResponse } from './complaint.response.js';
 
 /** What happened to a complaint, as its participants read it. */
 export interface ComplaintEvent {
-  title: string;
-  message: string;
+  text: NoticeText;
   data?: Record<string, unknown>;
 }
 
@@ -25,8 +25,7 @@ export function complaintNotices(
     type: 'SYSTEM' as const,
     category: 'complaint' as const,
     link: `/complaints/${complaint.id}`,
-    title: event.title,
-    message: event.message,
+    text: event.text,
   };
   const data = { complaint, ...event.data };
   const notices: Notice[] = [];

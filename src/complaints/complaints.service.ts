@@ -72,8 +72,10 @@ export class ComplaintsService {
       );
       const complaint = await this.load(manager, id, actor);
       await tell(new AtomicWrite(), complaint, user.role, {
-        title: 'New Complaint',
-        message: `A complaint (${dto.category.replace('_', ' ')}) was filed about the booking of ${booking.car.make} ${booking.car.model}`,
+        text: {
+          kind: 'complaint.created',
+          params: { category: dto.category, car: `${booking.car.make} ${booking.car.model}` },
+        },
       }).run(manager);
       return toComplaintResponse(complaint, viewOf(actor));
     });
@@ -98,8 +100,7 @@ export class ComplaintsService {
       );
       const complaint = await this.load(manager, id, actor);
       await tell(new AtomicWrite(), complaint, user.role, {
-        title: 'New Support Request',
-        message: `A support request (${dto.category.replace('_', ' ')}): ${subject}`,
+        text: { kind: 'support.created', params: { category: dto.category, subject } },
       }).run(manager);
       return toComplaintResponse(complaint, viewOf(actor));
     });
@@ -135,8 +136,10 @@ export class ComplaintsService {
       const write = new AtomicWrite();
       if (statusChanges) {
         tell(write, saved, 'admin', {
-          title: 'Complaint Updated',
-          message: `Your ${complaint.bookingId ? 'complaint about a booking' : 'support request'} is now ${complaint.status.replace('_', ' ')}`,
+          text: {
+            kind: 'complaint.updated',
+            params: { aboutBooking: complaint.bookingId !== null, status: complaint.status },
+          },
         });
       }
       await write.run(manager);
@@ -172,9 +175,8 @@ export class ComplaintsService {
         }),
       );
       const response = toComplaintMessageResponse(message);
-      const event = {
-        title: internal ? 'Internal Note' : 'New Complaint Message',
-        message: dto.content,
+      const event: ComplaintEvent = {
+        text: { kind: 'complaint.message', params: { content: dto.content, internal } },
         data: { message: response },
       };
       await tell(new AtomicWrite(), complaint, user.role, event, internal).run(manager);

@@ -5,6 +5,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -16,6 +17,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import type { LogFormat } from '../common/log-output.js';
+import { LOCALES, type Locale } from '../common/locale.js';
 
 /**
  * The slow-client policy of every live transport: a client may leave this much of what it was sent
@@ -251,6 +253,50 @@ export class Environment {
   @Transform(toBoolean)
   @IsBoolean()
   REQUIRE_VERIFIED_RENTERS = false;
+
+  /** The language of a reader whose profile and token name none: `en` or `fr`. */
+  @IsIn(LOCALES)
+  DEFAULT_LOCALE: Locale = 'en';
+
+  /**
+   * Where e-mails go: `smtp://user:pass@host:587` (STARTTLS when the server offers it) or `smtps://…`.
+   * Unset: each e-mail is written as an .eml file under MAIL_DIR instead.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must look like smtp://user:password@host:587' })
+  SMTP_URL?: string;
+
+  /** The From of every e-mail. */
+  @IsString()
+  MAIL_FROM = 'Car rental <no-reply@car-rental.local>';
+
+  /** Without SMTP_URL: the folder of the .eml files. */
+  @IsString()
+  MAIL_DIR = '.data/mail';
+
+  /** A message that cannot be delivered is retried (with back-off) this long, then marked failed. */
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0)
+  MAIL_RETRY_HOURS = 24;
+
+  /** The first retry's wait; each next one doubles, up to an hour. */
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0.1)
+  MAIL_BACKOFF_SECONDS = 30;
+
+  /** Messages of one category to one address within this go out as one e-mail listing them. */
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0)
+  MAIL_DIGEST_MINUTES = 10;
+
+  /** How often each process looks for e-mails due (retries, digests); a new one wakes it at once. */
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0.1)
+  MAIL_POLL_SECONDS = 5;
 
   /**
    * The API's public origin, for the URLs of uploaded photos (`https://api.example.com`); unset: the

@@ -3,6 +3,7 @@ import { Agency, BUILT_IN_AGENCY_ID } from '../agencies/agency.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { bookingPrice, type BookingStatus } from '../bookings/booking-status.js';
 import { Car } from '../cars/car.entity.js';
+import { toNotificationRow } from '../notifications/notice.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { dataSourceOptions } from '../data-source.js';
@@ -259,13 +260,16 @@ export async function seedDemoData(url: string, { twoAgencies = false } = {}): P
       for (const agencyId of twoAgencies ? DEMO_AGENCIES.map((agency) => agency.id) : [BUILT_IN_AGENCY_ID]) {
         const own = cars.filter((car) => car.agencyId === agencyId).length;
         await manager.save(
-          manager.create(Notification, {
-            agencyId,
-            type: 'SYSTEM',
-            title: 'Welcome',
-            message: `Demo data loaded: ${own} cars of yours, with bookings and reviews.`,
-            data: null,
-          }),
+          manager.create(
+            Notification,
+            toNotificationRow({
+              agencyId,
+              type: 'SYSTEM',
+              category: 'system',
+              link: '',
+              text: { kind: 'demo.welcome', params: { cars: own } },
+            }),
+          ),
         );
       }
       return `Demo data loaded: ${cars.length} cars, ${bookings.length} bookings, ${reviews.length} reviews`;

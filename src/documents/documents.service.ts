@@ -11,13 +11,7 @@ import { contentTypeOf, DOCUMENT_TYPES, imageWidth, originalOf } from '../files/
 import { FileStore } from '../files/file-store.js';
 import { FilesRepository } from '../files/files.repository.js';
 import { addNotice, type Notice } from '../notifications/notice.js';
-import {
-  AGENCY_DOCUMENT_TYPES,
-  RENTER_DOCUMENT_TYPES,
-  type Document,
-  type DocumentStatus,
-  type DocumentType,
-} from './document.entity.js';
+import { AGENCY_DOCUMENT_TYPES, RENTER_DOCUMENT_TYPES, type Document, type DocumentType } from './document.entity.js';
 import { AgencyPapers, type RequiredDocument } from '../agencies/agency-papers.js';
 import { toDocumentResponse, type DocumentResponse } from './document.response.js';
 import { DocumentsRepository, type DocumentOwner } from './documents.repository.js';
@@ -155,8 +149,7 @@ export class DocumentsService implements AgencyPapers {
         ...toTeam,
         type: 'SYSTEM',
         category: 'account',
-        title: 'New Document',
-        message: `A ${type.replace('_', ' ')} was sent for review by ${actorStamp(actor).sub}`,
+        text: { kind: 'document.sent', params: { type, by: actorStamp(actor).sub } },
         data: { documentId: document.id, type },
       }).run(manager);
       return toDocumentResponse(document, file, this.filesPath);
@@ -174,20 +167,15 @@ function oneOf<T extends string>(value: string, allowed: readonly T[]): T {
   return value as T;
 }
 
-const SAYS: Record<DocumentStatus, string> = {
-  pending: 'is waiting for review',
-  approved: 'was approved',
-  rejected: 'was rejected',
-};
-
 /** What a document's owner is told of its review. */
 function reviewNotice(document: Document): Notice {
-  const about = `Your ${document.type.replace('_', ' ')} ${SAYS[document.status]}${document.reason ? ` (${document.reason})` : ''}`;
   const base = {
     type: 'SYSTEM' as const,
     category: 'account' as const,
-    title: 'Document Reviewed',
-    message: about,
+    text: {
+      kind: 'document.reviewed' as const,
+      params: { type: document.type, status: document.status, reason: document.reason },
+    },
     data: { documentId: document.id, type: document.type, status: document.status, reason: document.reason },
   };
   return document.agencyId

@@ -1,5 +1,6 @@
 import type { AtomicWrite } from '../database/atomic-write.js';
 import type { OutboxTable } from '../realtime/outbox.js';
+import { word, type NoticeText } from './notice-texts.js';
 import { Notification, type NotificationCategory, type NotificationType } from './notification.entity.js';
 
 /** The notifications feed's outbox table (see OutboxRelay). */
@@ -23,8 +24,8 @@ export interface Notice {
   category: NotificationCategory;
   /** The API path of what it is about (`/bookings/<id>`). */
   link: string;
-  title: string;
-  message: string;
+  /** What happened, worded for each reader in their language (notice-texts.ts). */
+  text: NoticeText;
   data?: Record<string, unknown>;
 }
 
@@ -33,9 +34,17 @@ export interface Notice {
  * or not at all, and delivered live, in order, to its audience once the relay has stamped it.
  */
 export function addNotice(write: AtomicWrite, notice: Notice): AtomicWrite {
-  return write.insert(Notification, {
+  return write.insert(Notification, toNotificationRow(notice));
+}
+
+/** The row `notice` is stored as: what happened, and its English wording. */
+export function toNotificationRow({ text, ...notice }: Notice): Partial<Notification> {
+  return {
     ...notice,
+    ...word(text, 'en'),
+    kind: text.kind,
+    params: text.params,
     recipientSub: notice.recipientSub ?? null,
     data: notice.data ?? null,
-  });
+  };
 }

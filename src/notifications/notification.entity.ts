@@ -66,6 +66,14 @@ export class Notification {
   @Column('text', { default: '' })
   link: string;
 
+  /** What happened (notice-texts.ts), worded for each reader with `params`; null before kinds existed. */
+  @Column('text', { nullable: true })
+  kind: string | null;
+
+  @Column('jsonb', { nullable: true })
+  params: Record<string, unknown> | null;
+
+  /** The English wording, as stored when it happened (what the dashboard reads). */
   @Column('text')
   title: string;
 

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Locale } from '../common/locale.js';
+import { wordStored } from './notice-texts.js';
 import {
   NOTIFICATION_CATEGORIES,
   NOTIFICATION_TYPES,
@@ -21,8 +23,9 @@ export class NotificationResponse {
   category: NotificationCategory;
   @ApiProperty({ example: '/bookings/5f0c…', description: "The API path of what it is about; '' when none" })
   link: string;
-  @ApiProperty() title: string;
-  @ApiProperty() message: string;
+  @ApiProperty({ description: "In the reader's language (profile, token's locale claim, DEFAULT_LOCALE)" })
+  title: string;
+  @ApiProperty({ description: "In the reader's language" }) message: string;
   @ApiProperty() isRead: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({
@@ -33,15 +36,15 @@ export class NotificationResponse {
   data?: Record<string, unknown>;
 }
 
-export function toNotificationResponse(row: Notification): NotificationResponse {
+/** `row` as `locale`'s reader sees it: its title and message worded in their language. */
+export function toNotificationResponse(row: Notification, locale: Locale): NotificationResponse {
   return {
     id: String(row.id),
     agencyId: row.agencyId,
     type: row.type,
     category: row.category,
     link: row.link,
-    title: row.title,
-    message: row.message,
+    ...wordStored(row, locale),
     isRead: row.isRead,
     createdAt: row.createdAt.toISOString(),
     ...(row.data ? { data: row.data } : {}),

@@ -101,14 +101,15 @@ export class NotificationsController {
   })
   @ApiTooManyRequestsResponse({ description: 'This client already holds RATE_LIMIT_STREAMS open streams' })
   @ApiOperation({ summary: 'Live notifications (Server-Sent Events), resumable with Last-Event-ID' })
-  stream(
+  async stream(
     @CurrentActor() actor: Actor,
     @Ip() ip: string,
     @SseSignal() closed: AbortSignal,
     @LastEventId() lastEventId?: string,
-  ): Observable<MessageEvent> {
+  ): Promise<Observable<MessageEvent>> {
     closed.addEventListener('abort', this.limits.acquire('sse', clientKey(ip, actor)), { once: true });
-    return this.notifications.stream(actor, lastEventId);
+    // Worded in the reader's language, found once when the stream opens.
+    return this.notifications.stream(actor, await this.notifications.localeOf(actor), lastEventId);
   }
 
   @Post('read-all')

@@ -25,14 +25,30 @@ import type { ListNotificationsQuery } from './list-notifications.query.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
 import { NotFound } from '../common/domain-errors.js';
+import type { Locale } from '../common/locale.js';
+import { ReaderLocale } from './reader-locale.js';
 
 /**
  * A notification in delivery order, and the SSE event every stream that sees it is sent: built once
- * (Nest writes its `id` and `data` and reads nothing else).
+ * in English (Nest writes its `id` and `data` and reads nothing else), and once more per other
+ * language a stream of this process reads it in (`inLocale`), never once per stream.
  */
 interface LiveNotification extends FeedItem, MessageEvent {
   id: string;
   data: string;
+  row: Notification;
+  worded?: Map<Locale, MessageEvent>;
+}
+
+/** `item`'s event for a reader of `locale`. */
+function inLocale(item: LiveNotification, locale: Locale): MessageEvent {
+  if (locale === 'en') return item;
+  let event = item.worded?.get(locale);
+  if (!event) {
+    event = { id: item.id, data: JSON.stringify(toNotificationResponse(item.row, locale)) };
+    (item.worded ??= new Map()).set(locale, event);
+  }
+  return event;
 }
 
 const KEEPALIVE: MessageEvent = { comment: 'keepalive' };
@@ -51,6 +67,7 @@ export class NotificationsService implements OnApplicationShutdown {
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     feeds: Feeds,
     private readonly standing: Standing,
+    private readonly readers: ReaderLocale,
     metrics: Metrics,
     config: ConfigService<Environment, true>,
   ) {
@@ -101,10 +118,12 @@ export class NotificationsService implements OnApplicationShutdown {
    * client reconnects with a fresh one) or its account is suspended, after an `end` event naming
    * why, and at shutdown.
    */
-  stream(actor: Actor, lastEventId?: string): Observable<MessageEvent> {
+  stream(actor: Actor, locale: Locale, lastEventId?: string): Observable<MessageEvent> {
     const claimed = lastEventId === undefined ? undefined : BigInt(lastEventId);
     const options = claimed === undefined ? this.fromNow : { ...this.fromNow, after: () => this.feed.startAt(claimed) };
-    const events = this.feed.follow(viewerOf(actor), options);
+    const followed = this.feed.follow(viewerOf(actor), options);
+    const events =
+      locale === 'en' ? followed : followed.pipe(map((event) => ('row' in event ? inLocale(event, locale) : event)));
     if (!isUser(actor)) return events;
     // Why it ends, as a named event (`event: end`) the dashboard's onmessage ignores, then the end.
     const end = merge(
@@ -128,13 +147,21 @@ export class NotificationsService implements OnApplicationShutdown {
       ...(query.category ? { category: query.category } : {}),
     });
     if (where.length === 0) return { items: [], total: 0 };
-    const [rows, total] = await this.notifications.findAndCount({
-      where,
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map(toNotificationResponse), total };
+    const [[rows, total], locale] = await Promise.all([
+      this.notifications.findAndCount({
+        where,
+        order: { createdAt: 'DESC', id: 'DESC' },
+        take: query.limit,
+        skip: query.offset,
+      }),
+      this.readers.of(actor),
+    ]);
+    return { items: rows.map((row) => toNotificationResponse(row, locale)), total };
+  }
+
+  /** The language `actor` reads notifications in (see ReaderLocale). */
+  localeOf(actor: Actor): Promise<Locale> {
+    return this.readers.of(actor);
   }
 
   async markRead(id: string, actor: Actor): Promise<void> {
@@ -166,7 +193,8 @@ export class NotificationsService implements OnApplicationShutdown {
       audience: audienceOf(row),
       // Serialized once here: every stream is sent this same object.
       id: row.feedSeq!,
-      data: JSON.stringify(toNotificationResponse(row)),
+      data: JSON.stringify(toNotificationResponse(row, 'en')),
+      row,
     }));
   }
 }

@@ -8,8 +8,7 @@ export function reviewCreatedNotice(review: ReviewResponse, carName: string, age
     type: 'REVIEW',
     category: 'review',
     link: `/reviews/${review.id}`,
-    title: 'New Review',
-    message: `New ${review.rating}-star review for ${carName} from ${review.renterName}`,
+    text: { kind: 'review.created', params: { car: carName, renter: review.renterName, rating: review.rating } },
     data: { review },
   };
 }
@@ -22,8 +21,7 @@ export function replyNotice(review: ReviewResponse, carName: string, agencyId: s
     type: 'REVIEW',
     category: 'review',
     link: `/reviews/${review.id}`,
-    title: 'Reply to Your Review',
-    message: `The agency replied to your review of ${carName}: ${review.reply?.comment ?? ''}`,
+    text: { kind: 'review.reply', params: { car: carName, reply: review.reply?.comment ?? '' } },
     data: { review },
   };
 }

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -36,6 +38,8 @@ export async function createTestApp(
         NODE_ENV: 'test',
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         RATE_LIMITS: 'off',
+        // Without SMTP_URL e-mails are .eml files: out of the project's folder.
+        MAIL_DIR: join(tmpdir(), 'car-rental-test-mail'),
         ...settings,
         DATABASE_URL: url,
       }),

@@ -17,6 +17,7 @@ import { SupportRequests1796700000000 } from './1796700000000-SupportRequests.js
 import { AnalyticsRollups1796800000000 } from './1796800000000-AnalyticsRollups.js';
 import { Files1796900000000 } from './1796900000000-Files.js';
 import { Documents1797000000000 } from './1797000000000-Documents.js';
+import { MailAndLanguages1797100000000 } from './1797100000000-MailAndLanguages.js';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   AnalyticsRollups1796800000000,
   Files1796900000000,
   Documents1797000000000,
+  MailAndLanguages1797100000000,
 ];

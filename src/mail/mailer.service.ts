@@ -1,0 +1,125 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { localeOf, type Locale } from '../common/locale.js';
+import { Periodic } from '../common/periodic.js';
+import type { Environment } from '../config/environment.js';
+import { PgBus } from '../database/pg-bus.service.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { wordStored } from '../notifications/notice-texts.js';
+import { CoalescedTask } from '../realtime/coalesced-task.js';
+import { composeMail } from './mail-texts.js';
+import { MailTransport } from './mail-transport.js';
+import { MailQueueRepository, type MailOutcome, type QueuedMail } from './mail-queue.repository.js';
+
+/** A commit that queued e-mails sends this (the mail_queue_announce trigger). */
+const MAIL_CHANNEL = 'mail_queue';
+/** The longest wait between two tries of one message. */
+const MAX_BACKOFF_SECONDS = 3600;
+
+/**
+ * Sends the queued e-mails, in every process: woken by the commit that queued them, and every
+ * MAIL_POLL_SECONDS for retries and digests. One group at a time per process; the queue makes sure
+ * no two processes send the same one. A rejection (SMTP 5xx) is final; anything else — the server
+ * away, a 4xx — is tried again after a back-off that doubles, for MAIL_RETRY_HOURS.
+ */
+@Injectable()
+export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Mailer.name);
+  private readonly task: CoalescedTask;
+  private readonly periodic: Periodic;
+  private readonly fallback: Locale;
+  private readonly digestSeconds: number;
+  private readonly retryMs: number;
+  private readonly backoffSeconds: number;
+  private sent = 0;
+  private failed = 0;
+  private retried = 0;
+
+  constructor(
+    private readonly queue: MailQueueRepository,
+    private readonly transport: MailTransport,
+    bus: PgBus,
+    metrics: Metrics,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.fallback = config.get('DEFAULT_LOCALE', { infer: true });
+    this.digestSeconds = config.get('MAIL_DIGEST_MINUTES', { infer: true }) * 60;
+    this.retryMs = config.get('MAIL_RETRY_HOURS', { infer: true }) * 3_600_000;
+    this.backoffSeconds = config.get('MAIL_BACKOFF_SECONDS', { infer: true });
+    this.task = new CoalescedTask(
+      () => this.drain(),
+      (error) => this.logger.warn(`Sending queued e-mails failed, retrying: ${String(error)}`),
+    );
+    this.periodic = new Periodic(config.get('MAIL_POLL_SECONDS', { infer: true }) * 1000, () => {
+      this.task.trigger();
+      return Promise.resolve();
+    });
+    bus.subscribe(MAIL_CHANNEL, () => this.task.trigger());
+    bus.onReconnect(() => this.task.trigger());
+    metrics.counter('mail_sent_total', 'E-mails this process sent (a digest counts once)', () => this.sent);
+    metrics.counter(
+      'mail_failed_total',
+      'E-mails this process gave up on (rejected, or retried too long)',
+      () => this.failed,
+    );
+    metrics.counter(
+      'mail_retries_total',
+      'Sends this process will try again (the server away, a 4xx)',
+      () => this.retried,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.trigger(); // what was queued while no process ran
+    this.periodic.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.task.close();
+    await this.periodic.stop();
+    this.transport.close();
+  }
+
+  /** Sends group after group until none is due. */
+  private async drain(): Promise<void> {
+    while (!this.task.isClosed && (await this.queue.sendNext(this.digestSeconds, (group) => this.deliver(group)))) {
+      // one group per transaction
+    }
+  }
+
+  private async deliver({
+    address,
+    category,
+    items,
+  }: {
+    address: string;
+    category: string;
+    items: QueuedMail[];
+  }): Promise<MailOutcome> {
+    const newest = items[items.length - 1];
+    const locale = localeOf(newest.locale) ?? this.fallback;
+    const mail = composeMail(
+      items.map((item) => wordStored(item, locale)),
+      { locale, name: newest.recipientName, category },
+    );
+    try {
+      await this.transport.send({ to: address, ...mail });
+      this.sent += 1;
+      return { sent: true };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const code = (error as { responseCode?: number }).responseCode;
+      const oldest = Math.min(...items.map((item) => new Date(item.createdAt).getTime()));
+      if ((code !== undefined && code >= 500) || Date.now() - oldest >= this.retryMs) {
+        this.failed += 1;
+        this.logger.warn(`E-mail of ${items.length} notification(s) not delivered, given up: ${reason}`);
+        return { failed: reason };
+      }
+      this.retried += 1;
+      const attempts = Math.max(...items.map((item) => item.attempts));
+      const retryInSeconds = Math.min(this.backoffSeconds * 2 ** attempts, MAX_BACKOFF_SECONDS);
+      this.logger.warn(`E-mail not delivered, retrying in ${retryInSeconds} s: ${reason}`);
+      return { retryInSeconds, error: reason };
+    }
+  }
+}
