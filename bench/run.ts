@@ -14,6 +14,7 @@
 import { BenchDatabase } from './harness/bench-database.js';
 import { createCars } from './harness/cars.js';
 import { join } from 'node:path';
+import { BUILT_IN_AGENCY_ID } from '../src/access/standing-rule.js';
 import { logger, printTable, resultsDir, timestamp, writeResults } from './harness/common.js';
 import { ServerProcess, startApiProcess, type ApiStarter } from './harness/processes.js';
 import { fanoutRows, type FanoutRow } from './scenarios/fanout.js';
@@ -60,10 +61,17 @@ async function main(): Promise<void> {
     log('Seeding 100 cars');
     // GET /cars and POST /bookings: the API as `npm start` runs it, logging to a file.
     const apiLog = join(resultsDir, `api-${timestamp()}.log`);
+    const mailDir = join(resultsDir, `mail-${timestamp()}`);
     const startApi: ApiStarter = (env = {}) =>
-      startApiProcess(database.url, { env: { ...BOOKING_YEARS, ...env }, logFile: apiLog });
+      startApiProcess(database.url, { env: { ...BOOKING_YEARS, MAIL_DIR: mailDir, ...env }, logFile: apiLog });
     const seeding = await startApi();
     const carIds = await createCars(seeding.url, 100);
+    // The agency has an address, as agencies do: each booking queues its e-mail (.eml files here).
+    await fetch(`${seeding.url}/agencies/${BUILT_IN_AGENCY_ID}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'bench-agency@example.com' }),
+    });
     await seeding.stop();
     if (ONLY.has('cars')) results.getCars = await benchGetCars(startApi, database.url, SECONDS);
     if (ONLY.has('bookings')) results.postBookings = await benchPostBookings(startApi, database, carIds);

@@ -105,6 +105,7 @@ export class AppModule {
               statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true }),
               // The API's requests act as a role that owns no table (migrations run as the owner).
               role: await runtimeRole(config.get('DATABASE_URL', { infer: true })),
+              mailDigestSeconds: config.get('MAIL_DIGEST_MINUTES', { infer: true }) * 60,
             }),
         }),
         DatabaseModule,

@@ -508,8 +508,9 @@ describe("Token mode: the renters' app", () => {
 
       await api().patch(`/complaints/${fromRenter.body.id}`).set(as('admin')).send({ status: 'in_review' }).expect(200);
       const renterTold = await api().get('/notifications?category=complaint').set(as('r2')).expect(200);
+      // Her profile says fr-MA: she reads it in French.
       expect(renterTold.body[0]).toMatchObject({
-        message: 'Your support request is now in review',
+        message: 'Votre demande d’assistance est maintenant en cours d’examen',
         link: `/complaints/${fromRenter.body.id}`,
       });
     });

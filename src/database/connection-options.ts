@@ -11,6 +11,11 @@ export interface PoolSettings {
   statementTimeoutMs?: number;
   /** The role every connection acts as (`SET ROLE` at connection start); the connecting user's own when absent. */
   role?: string;
+  /**
+   * MAIL_DIGEST_MINUTES in seconds, as `app.mail_digest_seconds` on every connection: the trigger that
+   * queues an e-mail holds it until the digest window of its address and category ends.
+   */
+  mailDigestSeconds?: number;
 }
 
 /** The role the API's connections act as, created by the AccessAndAudit migration: it owns nothing. */
@@ -41,8 +46,12 @@ export async function runtimeRole(url: string): Promise<string | undefined> {
  */
 export function connectionOptions(
   url: string,
-  { poolSize = 10, connectTimeoutMs = 2000, statementTimeoutMs = 10000, role }: PoolSettings = {},
+  { poolSize = 10, connectTimeoutMs = 2000, statementTimeoutMs = 10000, role, mailDigestSeconds }: PoolSettings = {},
 ): DataSourceOptions {
+  const startup = [
+    ...(role ? [`-c role=${role}`] : []),
+    ...(mailDigestSeconds !== undefined ? [`-c app.mail_digest_seconds=${mailDigestSeconds}`] : []),
+  ];
   return {
     type: 'postgres',
     url,
@@ -64,7 +73,7 @@ export function connectionOptions(
       // Notice a half-open connection (server gone without a FIN) instead of waiting on it forever.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10000,
-      ...(role ? { options: `-c role=${role}` } : {}),
+      ...(startup.length > 0 ? { options: startup.join(' ') } : {}),
     },
   };
 }

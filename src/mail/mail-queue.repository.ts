@@ -59,6 +59,14 @@ export class MailQueueRepository {
         items.map((item) => item.id),
         outcome,
       );
+      if ('sent' in outcome && digestSeconds > 0) {
+        // What was queued for this group while it was being sent waits for the window it opened.
+        await manager.query(
+          `UPDATE mail_queue SET next_attempt_at = now() + make_interval(secs => $3)
+            WHERE status = 'pending' AND address = $1 AND category = $2 AND next_attempt_at < now() + make_interval(secs => $3)`,
+          [due.address, due.category, digestSeconds],
+        );
+      }
       return true;
     });
   }

@@ -9,29 +9,46 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (`email_notifications`: a category set to false is not sent); `account` and `agency` messages
  * (suspension, verification, approval) always are. The mailer (src/mail/) sends them after commit.
  */
+/**
+ * When a new e-mail to `to_address` of `of_category` is due: now, or when the digest window that its
+ * last e-mail opened ends (`app.mail_digest_seconds`, set on the API's connections). Until then it
+ * waits, and goes out with whatever else comes meanwhile.
+ */
+const DUE_AT_FUNCTION = `
+CREATE OR REPLACE FUNCTION "mail_due_at"(to_address text, of_category text) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT greatest(now(), max(sent_at) + make_interval(secs =>
+             coalesce(nullif(current_setting('app.mail_digest_seconds', true), '')::float8, 0)))
+      FROM "mail_queue"
+     WHERE status = 'sent' AND address = to_address AND category = of_category
+$$`;
+
 const ENQUEUE_FUNCTION = `
 CREATE OR REPLACE FUNCTION "enqueue_notification_mail"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     always boolean := NEW.category IN ('account', 'agency');
 BEGIN
     IF NEW.recipient_sub IS NOT NULL THEN
-        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category")
+        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category", "next_attempt_at")
         SELECT DISTINCT ON (lower(u.email)) NEW.id, u.email, coalesce(nullif(u.first_name, ''), u.name),
-               coalesce(nullif(u.locale, ''), u.token_locale), NEW.category
+               coalesce(nullif(u.locale, ''), u.token_locale), NEW.category,
+               coalesce(mail_due_at(u.email, NEW.category), now())
           FROM "users" u
          WHERE u.sub = NEW.recipient_sub AND coalesce(u.email, '') <> ''
            AND (always OR (u.status = 'active' AND coalesce((u.email_notifications ->> NEW.category)::boolean, true)))
          ORDER BY lower(u.email), u.last_seen_at DESC;
     ELSIF NEW.agency_id IS NOT NULL THEN
-        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category")
-        SELECT NEW.id, a.email, coalesce(nullif(a.contact_name, ''), a.name), nullif(a.locale, ''), NEW.category
+        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category", "next_attempt_at")
+        SELECT NEW.id, a.email, coalesce(nullif(a.contact_name, ''), a.name), nullif(a.locale, ''), NEW.category,
+               coalesce(mail_due_at(a.email, NEW.category), now())
           FROM "agencies" a
          WHERE a.id = NEW.agency_id AND coalesce(a.email, '') <> ''
            AND (always OR coalesce((a.email_notifications ->> NEW.category)::boolean, true));
     ELSE
-        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category")
+        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category", "next_attempt_at")
         SELECT DISTINCT ON (lower(u.email)) NEW.id, u.email, coalesce(nullif(u.first_name, ''), u.name),
-               coalesce(nullif(u.locale, ''), u.token_locale), NEW.category
+               coalesce(nullif(u.locale, ''), u.token_locale), NEW.category,
+               coalesce(mail_due_at(u.email, NEW.category), now())
           FROM "users" u
          WHERE u.role = 'admin' AND u.status = 'active' AND coalesce(u.email, '') <> ''
            AND (always OR coalesce((u.email_notifications ->> NEW.category)::boolean, true))
@@ -92,6 +109,7 @@ export class MailAndLanguages1797100000000 implements MigrationInterface {
       `ALTER TABLE "mail_queue" ADD CONSTRAINT "FK_mail_queue_notification" FOREIGN KEY ("notification_id")
          REFERENCES "notifications"("id") ON DELETE CASCADE`,
     );
+    await queryRunner.query(DUE_AT_FUNCTION);
     await queryRunner.query(ENQUEUE_FUNCTION);
     await queryRunner.query(
       `CREATE TRIGGER "notifications_mail" AFTER INSERT ON "notifications" FOR EACH ROW EXECUTE FUNCTION "enqueue_notification_mail"()`,
@@ -107,6 +125,7 @@ export class MailAndLanguages1797100000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "mail_queue"`);
     await queryRunner.query(`DROP FUNCTION "announce_mail"()`);
     await queryRunner.query(`DROP FUNCTION "enqueue_notification_mail"()`);
+    await queryRunner.query(`DROP FUNCTION "mail_due_at"(text, text)`);
     await queryRunner.query(`ALTER TABLE "agencies" DROP COLUMN "email_notifications"`);
     await queryRunner.query(`ALTER TABLE "agencies" DROP COLUMN "locale"`);
     await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "email_notifications"`);
