@@ -19,6 +19,8 @@ export const INPUTS = [
   'package.json',
 ];
 export const STAMP = join('dist', '.build-stamp');
+/** Inside the inputs, but written by runs rather than by hand: `npm run bench`'s output. */
+const NOT_INPUTS = new Set([join('bench', 'results')]);
 /** What `npm start` runs: without it there is nothing to skip to. */
 export const ENTRY = join('dist', 'src', 'main.js');
 
@@ -31,13 +33,14 @@ const mtime = (path) => {
 };
 
 /** The newest modification under `path`: its files, and its folders (a removed file changes its folder). */
-function newest(path) {
+function newest(path, root) {
+  if (NOT_INPUTS.has(relative(root, path))) return { path, at: 0 };
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) return { path, at: 0 };
   let found = { path, at: stat.mtimeMs };
   if (stat.isDirectory()) {
     for (const entry of readdirSync(path)) {
-      const inner = newest(join(path, entry));
+      const inner = newest(join(path, entry), root);
       if (inner.at > found.at) found = inner;
     }
   }
@@ -52,7 +55,7 @@ export function staleInput(root) {
   const built = Math.min(mtime(join(root, STAMP)), mtime(join(root, ENTRY)) ? Infinity : 0);
   if (!built) return 'no build yet';
   for (const input of INPUTS) {
-    const { path, at } = newest(join(root, input));
+    const { path, at } = newest(join(root, input), root);
     if (at > built) return relative(root, path);
   }
   return undefined;

@@ -49,6 +49,13 @@ describe('the build-skip rule (scripts/build.mjs --if-changed)', () => {
     expect(staleInput(root)).toBe(join('bench', 'run.ts'));
   });
 
+  it('ignores what a benchmark writes under bench/results', () => {
+    file('bench/results/bench-1.json', 30);
+    folder('bench/results', 30);
+    folder('bench', 10); // the folder was there at the last build: only its contents are new
+    expect(staleInput(root)).toBeUndefined();
+  });
+
   it('builds when there is no build yet, or its output is gone', () => {
     unlinkSync(join(root, STAMP));
     expect(staleInput(root)).toBe('no build yet');

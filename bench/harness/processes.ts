@@ -4,8 +4,8 @@
  * Every server and every load generator runs in its own process, so none measures itself.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { freePort } from '../../src/common/free-port.js';
 import type { HttpLoad, HttpLoadResult } from '../load/autocannon.js';
@@ -107,6 +107,7 @@ export async function startApiProcess(
   { port, env = {}, logFile }: { port?: number; env?: NodeJS.ProcessEnv; logFile?: string } = {},
 ): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
   const listenPort = port ?? (await freePort());
+  if (logFile) mkdirSync(dirname(logFile), { recursive: true });
   const log = logFile ? openSync(logFile, 'a') : 'ignore';
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [];
   const child = spawn(process.execPath, [...profile, join(projectRoot, 'dist', 'src', 'main.js')], {
