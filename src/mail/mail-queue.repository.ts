@@ -37,6 +37,11 @@ export class MailQueueRepository {
     digestSeconds: number,
     deliver: (group: { address: string; category: string; items: QueuedMail[] }) => Promise<MailOutcome>,
   ): Promise<boolean> {
+    // Most wake-ups find nothing due: one statement says so, without a transaction.
+    const [{ due }] = await this.dataSource.query<{ due: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM mail_queue WHERE status = 'pending' AND next_attempt_at <= now()) AS due`,
+    );
+    if (!due) return false;
     return this.dataSource.transaction(async (manager) => {
       const [due] = await manager.query<{ address: string; category: string }[]>(
         `SELECT q.address, q.category FROM mail_queue q

@@ -58,7 +58,11 @@ BEGIN
 END
 $$`;
 
-/** Every process's mailer listens: a commit that queued e-mails wakes them. */
+/**
+ * Every process's mailer listens: a commit that queued an e-mail due now wakes them (one NOTIFY per
+ * transaction: PostgreSQL folds identical ones). One that waits for its digest window wakes no one:
+ * the mailers' poll finds it when it is due.
+ */
 const ANNOUNCE_FUNCTION = `
 CREATE OR REPLACE FUNCTION "announce_mail"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -116,7 +120,8 @@ export class MailAndLanguages1797100000000 implements MigrationInterface {
     );
     await queryRunner.query(ANNOUNCE_FUNCTION);
     await queryRunner.query(
-      `CREATE TRIGGER "mail_queue_announce" AFTER INSERT ON "mail_queue" FOR EACH STATEMENT EXECUTE FUNCTION "announce_mail"()`,
+      `CREATE TRIGGER "mail_queue_announce" AFTER INSERT ON "mail_queue" FOR EACH ROW
+       WHEN (NEW."next_attempt_at" <= now()) EXECUTE FUNCTION "announce_mail"()`,
     );
   }
 
