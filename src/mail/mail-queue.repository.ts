@@ -29,6 +29,18 @@ export class MailQueueRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
+   * Queues the e-mails of up to `batch` delivered notifications not queued yet (the enqueue_mail
+   * function): how many notifications it went through, 0 when none was waiting, -1 when another
+   * process is at it.
+   */
+  async enqueue(batch: number): Promise<number> {
+    const [{ covered }] = await this.dataSource.query<{ covered: number }[]>('SELECT enqueue_mail($1) AS covered', [
+      batch,
+    ]);
+    return covered;
+  }
+
+  /**
    * Claims the next group due — not e-mailed to that address in that category within
    * `digestSeconds` (its messages then wait and go out together) — hands it to `deliver` and records
    * the outcome. False when no group is due.

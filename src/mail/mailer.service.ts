@@ -5,21 +5,26 @@ import { Periodic } from '../common/periodic.js';
 import type { Environment } from '../config/environment.js';
 import { PgBus } from '../database/pg-bus.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
+import { NOTIFICATIONS_OUTBOX } from '../notifications/notice.js';
 import { wordStored } from '../notifications/notice-texts.js';
 import { CoalescedTask } from '../realtime/coalesced-task.js';
 import { composeMail } from './mail-texts.js';
 import { MailTransport } from './mail-transport.js';
 import { MailQueueRepository, type MailOutcome, type QueuedMail } from './mail-queue.repository.js';
 
-/** A commit that queued e-mails sends this (the mail_queue_announce trigger). */
-const MAIL_CHANNEL = 'mail_queue';
+/** The outbox relay announces newly delivered notifications here (NOTIFICATIONS_OUTBOX's channel). */
+const NOTIFICATIONS_CHANNEL = NOTIFICATIONS_OUTBOX.channel;
+/** Notifications gone through per enqueue_mail call. */
+const ENQUEUE_BATCH = 500;
 /** The longest wait between two tries of one message. */
 const MAX_BACKOFF_SECONDS = 3600;
 
 /**
- * Sends the queued e-mails, in every process: woken by the commit that queued them, and every
- * MAIL_POLL_SECONDS for retries and digests. One group at a time per process; the queue makes sure
- * no two processes send the same one. A rejection (SMTP 5xx) is final; anything else — the server
+ * E-mails notifications, in every process. Woken when the outbox relay announces delivered
+ * notifications (and every MAIL_POLL_SECONDS, for retries and digests), it queues their e-mails
+ * (`enqueue_mail`: after the notifications' own commits, so the writes that raised them do no e-mail
+ * work), then sends what is due: one group at a time per process; the queue makes sure no two
+ * processes send the same one. A rejection (SMTP 5xx) is final; anything else — the server
  * away, a 4xx — is tried again after a back-off that doubles, for MAIL_RETRY_HOURS.
  */
 @Injectable()
@@ -54,7 +59,7 @@ export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
       this.task.trigger();
       return Promise.resolve();
     });
-    bus.subscribe(MAIL_CHANNEL, () => this.task.trigger());
+    bus.subscribe(NOTIFICATIONS_CHANNEL, () => this.task.trigger());
     bus.onReconnect(() => this.task.trigger());
     metrics.counter('mail_sent_total', 'E-mails this process sent (a digest counts once)', () => this.sent);
     metrics.counter(
@@ -70,7 +75,7 @@ export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   onApplicationBootstrap(): void {
-    this.task.trigger(); // what was queued while no process ran
+    this.task.trigger(); // what was delivered or queued while no process ran
     this.periodic.start();
   }
 
@@ -80,8 +85,11 @@ export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
     this.transport.close();
   }
 
-  /** Sends group after group until none is due. */
+  /** Queues the e-mails of what was delivered, then sends group after group until none is due. */
   private async drain(): Promise<void> {
+    while (!this.task.isClosed && (await this.queue.enqueue(ENQUEUE_BATCH)) > 0) {
+      // until every delivered notification has its e-mails queued
+    }
     while (!this.task.isClosed && (await this.queue.sendNext(this.digestSeconds, (group) => this.deliver(group)))) {
       // one group per transaction
     }

@@ -3,13 +3,6 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 // The SQL as this migration applied it: a migration carries its own text, so history never changes.
 
 /**
- * Who is e-mailed a notification, in the transaction that stores it (so nothing is lost, and the
- * write never waits for SMTP): a user's (renter's) to that user's address; an agency's to its
- * contact address; the admin team's own to every admin's. Each as they chose
- * (`email_notifications`: a category set to false is not sent); `account` and `agency` messages
- * (suspension, verification, approval) always are. The mailer (src/mail/) sends them after commit.
- */
-/**
  * When a new e-mail to `to_address` of `of_category` is due: now, or when the digest window that its
  * last e-mail opened ends (`app.mail_digest_seconds`, set on the API's connections). Until then it
  * waits, and goes out with whatever else comes meanwhile.
@@ -23,51 +16,61 @@ LANGUAGE sql STABLE AS $$
      WHERE status = 'sent' AND address = to_address AND category = of_category
 $$`;
 
-const ENQUEUE_FUNCTION = `
-CREATE OR REPLACE FUNCTION "enqueue_notification_mail"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    always boolean := NEW.category IN ('account', 'agency');
-BEGIN
-    IF NEW.recipient_sub IS NOT NULL THEN
-        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category", "next_attempt_at")
-        SELECT DISTINCT ON (lower(u.email)) NEW.id, u.email, coalesce(nullif(u.first_name, ''), u.name),
-               coalesce(nullif(u.locale, ''), u.token_locale), NEW.category,
-               coalesce(mail_due_at(u.email, NEW.category), now())
-          FROM "users" u
-         WHERE u.sub = NEW.recipient_sub AND coalesce(u.email, '') <> ''
-           AND (always OR (u.status = 'active' AND coalesce((u.email_notifications ->> NEW.category)::boolean, true)))
-         ORDER BY lower(u.email), u.last_seen_at DESC;
-    ELSIF NEW.agency_id IS NOT NULL THEN
-        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category", "next_attempt_at")
-        SELECT NEW.id, a.email, coalesce(nullif(a.contact_name, ''), a.name), nullif(a.locale, ''), NEW.category,
-               coalesce(mail_due_at(a.email, NEW.category), now())
-          FROM "agencies" a
-         WHERE a.id = NEW.agency_id AND coalesce(a.email, '') <> ''
-           AND (always OR coalesce((a.email_notifications ->> NEW.category)::boolean, true));
-    ELSE
-        INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category", "next_attempt_at")
-        SELECT DISTINCT ON (lower(u.email)) NEW.id, u.email, coalesce(nullif(u.first_name, ''), u.name),
-               coalesce(nullif(u.locale, ''), u.token_locale), NEW.category,
-               coalesce(mail_due_at(u.email, NEW.category), now())
-          FROM "users" u
-         WHERE u.role = 'admin' AND u.status = 'active' AND coalesce(u.email, '') <> ''
-           AND (always OR coalesce((u.email_notifications ->> NEW.category)::boolean, true))
-         ORDER BY lower(u.email), u.last_seen_at DESC;
-    END IF;
-    RETURN NULL;
-END
-$$`;
-
 /**
- * Every process's mailer listens: a commit that queued an e-mail due now wakes them (one NOTIFY per
- * transaction: PostgreSQL folds identical ones). One that waits for its digest window wakes no one:
- * the mailers' poll finds it when it is due.
+ * Queues the e-mails of the next `batch` notifications in delivery order after `mail_cursor`, and
+ * moves the cursor past them, in one transaction: each notification is queued once, after its own
+ * commit, and the write that raised it does no e-mail work. Who is e-mailed: a user's notification
+ * (a renter's) goes to that user's address; an agency's to its contact address; the admin team's own
+ * to every admin's; each as they chose (`email_notifications`: a category set to false is not sent),
+ * `account` and `agency` messages (suspension, verification, approval) always. The cursor's row lock
+ * lets one process at a time do it: another gets -1 at once. Returns how many notifications it went
+ * through (0: none was waiting).
  */
-const ANNOUNCE_FUNCTION = `
-CREATE OR REPLACE FUNCTION "announce_mail"() RETURNS trigger LANGUAGE plpgsql AS $$
+const ENQUEUE_FUNCTION = `
+CREATE OR REPLACE FUNCTION "enqueue_mail"(batch integer) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    done bigint;
+    upto bigint;
+    covered integer;
 BEGIN
-    PERFORM pg_notify('mail_queue', '');
-    RETURN NULL;
+    SELECT feed_seq INTO done FROM "mail_cursor" FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN -1;
+    END IF;
+    SELECT count(*), max(s.feed_seq) INTO covered, upto
+      FROM (SELECT feed_seq FROM "notifications" WHERE feed_seq > done ORDER BY feed_seq LIMIT batch) s;
+    IF covered = 0 THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO "mail_queue" ("notification_id", "address", "recipient_name", "locale", "category", "next_attempt_at")
+    SELECT n.id, r.address, r.name, r.locale, n.category, coalesce(mail_due_at(r.address, n.category), now())
+      FROM "notifications" n
+      CROSS JOIN LATERAL (
+          (SELECT DISTINCT ON (lower(u.email)) u.email AS address, coalesce(nullif(u.first_name, ''), u.name) AS name,
+                  coalesce(nullif(u.locale, ''), u.token_locale) AS locale
+             FROM "users" u
+            WHERE n.recipient_sub IS NOT NULL AND u.sub = n.recipient_sub AND coalesce(u.email, '') <> ''
+              AND (n.category IN ('account', 'agency')
+                   OR (u.status = 'active' AND coalesce((u.email_notifications ->> n.category)::boolean, true)))
+            ORDER BY lower(u.email), u.last_seen_at DESC)
+          UNION ALL
+          (SELECT a.email, coalesce(nullif(a.contact_name, ''), a.name), nullif(a.locale, '')
+             FROM "agencies" a
+            WHERE n.recipient_sub IS NULL AND a.id = n.agency_id AND coalesce(a.email, '') <> ''
+              AND (n.category IN ('account', 'agency') OR coalesce((a.email_notifications ->> n.category)::boolean, true)))
+          UNION ALL
+          (SELECT DISTINCT ON (lower(u.email)) u.email, coalesce(nullif(u.first_name, ''), u.name),
+                  coalesce(nullif(u.locale, ''), u.token_locale)
+             FROM "users" u
+            WHERE n.recipient_sub IS NULL AND n.agency_id IS NULL AND u.role = 'admin' AND u.status = 'active'
+              AND coalesce(u.email, '') <> ''
+              AND (n.category IN ('account', 'agency') OR coalesce((u.email_notifications ->> n.category)::boolean, true))
+            ORDER BY lower(u.email), u.last_seen_at DESC)
+      ) r
+     WHERE n.feed_seq > done AND n.feed_seq <= upto
+     ORDER BY n.feed_seq;
+    UPDATE "mail_cursor" SET feed_seq = upto;
+    RETURN covered;
 END
 $$`;
 
@@ -113,24 +116,23 @@ export class MailAndLanguages1797100000000 implements MigrationInterface {
       `ALTER TABLE "mail_queue" ADD CONSTRAINT "FK_mail_queue_notification" FOREIGN KEY ("notification_id")
          REFERENCES "notifications"("id") ON DELETE CASCADE`,
     );
+    await queryRunner.query(
+      `CREATE TABLE "mail_cursor" ("id" boolean NOT NULL DEFAULT true, "feed_seq" bigint NOT NULL,
+         CONSTRAINT "mail_cursor_one_row" CHECK ("id"), CONSTRAINT "PK_mail_cursor" PRIMARY KEY ("id"))`,
+    );
+    // What was delivered before e-mail existed is not e-mailed.
+    await queryRunner.query(
+      `INSERT INTO "mail_cursor" ("feed_seq") SELECT coalesce(max("feed_seq"), 0) FROM "notifications"`,
+    );
     await queryRunner.query(DUE_AT_FUNCTION);
     await queryRunner.query(ENQUEUE_FUNCTION);
-    await queryRunner.query(
-      `CREATE TRIGGER "notifications_mail" AFTER INSERT ON "notifications" FOR EACH ROW EXECUTE FUNCTION "enqueue_notification_mail"()`,
-    );
-    await queryRunner.query(ANNOUNCE_FUNCTION);
-    await queryRunner.query(
-      `CREATE TRIGGER "mail_queue_announce" AFTER INSERT ON "mail_queue" FOR EACH ROW
-       WHEN (NEW."next_attempt_at" <= now()) EXECUTE FUNCTION "announce_mail"()`,
-    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TRIGGER "notifications_mail" ON "notifications"`);
-    await queryRunner.query(`DROP TABLE "mail_queue"`);
-    await queryRunner.query(`DROP FUNCTION "announce_mail"()`);
-    await queryRunner.query(`DROP FUNCTION "enqueue_notification_mail"()`);
+    await queryRunner.query(`DROP FUNCTION "enqueue_mail"(integer)`);
     await queryRunner.query(`DROP FUNCTION "mail_due_at"(text, text)`);
+    await queryRunner.query(`DROP TABLE "mail_cursor"`);
+    await queryRunner.query(`DROP TABLE "mail_queue"`);
     await queryRunner.query(`ALTER TABLE "agencies" DROP COLUMN "email_notifications"`);
     await queryRunner.query(`ALTER TABLE "agencies" DROP COLUMN "locale"`);
     await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "email_notifications"`);
