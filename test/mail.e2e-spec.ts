@@ -240,12 +240,17 @@ describe('E-mail', () => {
       .send(reviewInput(car.id, { rating: 4, renterName: 'Sara & Co' }))
       .expect(201);
     // Queued to wait for the window the first e-mail opened, not to be looked at meanwhile.
-    const waiting = await withClient(app.databaseUrl, async (client) => {
-      const { rows } = await client.query<{ waits: boolean }>(
-        `SELECT next_attempt_at > created_at + interval '1 second' AS waits FROM mail_queue ORDER BY id`,
-      );
-      return rows.map(({ waits }) => waits);
-    });
+    const waiting = await waitFor(
+      () =>
+        withClient(app.databaseUrl, async (client) => {
+          const { rows } = await client.query<{ waits: boolean }>(
+            `SELECT next_attempt_at > created_at + interval '1 second' AS waits FROM mail_queue ORDER BY id`,
+          );
+          return rows.length === 3 ? rows.map(({ waits }) => waits) : undefined;
+        }),
+      5000,
+      'the two new e-mails queued',
+    );
     expect(waiting).toEqual([false, true, true]);
     const [, digest] = await smtp.waitFor('fleet@local.example', 2);
     expect(digest.subject).toBe('2 new notifications: reviews');

@@ -7,8 +7,9 @@
  *
  * The tables' triggers do for it what they do for the API: the rollup deltas, and the NOTIFYs on
  * commit (feed_outbox, table_changes). Like the API's outbox relay, it stamps the notifications'
- * feed order after the commits (`feed_relay`, one run at a time, woken by feed_outbox). What the API
- * adds around that — validation, the access rules, its logging, the notification's text — is its cost.
+ * feed order after the commits (`feed_relay`, one run at a time, woken by feed_outbox), and like its
+ * mailer it then queues their e-mails (`enqueue_mail`). What the API adds around that — validation,
+ * the access rules, its logging, the notification's text — is its cost.
  * With BARE_LOCK=1 it also takes one global pg_advisory_xact_lock first: the cost of ordering
  * notifications by a lock instead of the relay, on its own.
  */
@@ -97,6 +98,8 @@ async function relay(): Promise<void> {
         `SELECT feed_relay('notifications', 'id', 'notifications', $1) AS stamped`,
         [RELAY_BATCH],
       );
+      // As the API's mailer does with what was delivered: queue its e-mails.
+      await pool.query('SELECT enqueue_mail($1)', [RELAY_BATCH]);
       again ||= rows[0].stamped >= RELAY_BATCH;
     } while (again);
   } finally {

@@ -16,6 +16,11 @@ import { MailQueueRepository, type MailOutcome, type QueuedMail } from './mail-q
 const NOTIFICATIONS_CHANNEL = NOTIFICATIONS_OUTBOX.channel;
 /** Notifications gone through per enqueue_mail call. */
 const ENQUEUE_BATCH = 500;
+/**
+ * How long a wake-up waits for more: under a burst of writes the relay announces many times a
+ * second, and one run for all of them costs a few statements instead of a few per announcement.
+ */
+const SETTLE_MS = 250;
 /** The longest wait between two tries of one message. */
 const MAX_BACKOFF_SECONDS = 3600;
 
@@ -36,6 +41,7 @@ export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly digestSeconds: number;
   private readonly retryMs: number;
   private readonly backoffSeconds: number;
+  private settling?: NodeJS.Timeout;
   private sent = 0;
   private failed = 0;
   private retried = 0;
@@ -59,8 +65,8 @@ export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
       this.task.trigger();
       return Promise.resolve();
     });
-    bus.subscribe(NOTIFICATIONS_CHANNEL, () => this.task.trigger());
-    bus.onReconnect(() => this.task.trigger());
+    bus.subscribe(NOTIFICATIONS_CHANNEL, () => this.wake());
+    bus.onReconnect(() => this.wake());
     metrics.counter('mail_sent_total', 'E-mails this process sent (a digest counts once)', () => this.sent);
     metrics.counter(
       'mail_failed_total',
@@ -80,9 +86,20 @@ export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.settling);
     this.task.close();
     await this.periodic.stop();
     this.transport.close();
+  }
+
+  /** Runs once SETTLE_MS after the first announcement of a burst. */
+  private wake(): void {
+    if (this.settling) return;
+    this.settling = setTimeout(() => {
+      this.settling = undefined;
+      this.task.trigger();
+    }, SETTLE_MS);
+    this.settling.unref();
   }
 
   /** Queues the e-mails of what was delivered, then sends group after group until none is due. */
