@@ -1,6 +1,5 @@
 import { pino, type DestinationStream } from 'pino';
-
-export type LogFormat = 'auto' | 'json' | 'pretty';
+import type { LogFormat } from '../config/environment.js';
 
 /** Lines for a person (pino-pretty) or for a collector (JSON): `auto` asks whether stdout is a terminal. */
 export function prettyLogs(format: LogFormat, stdoutIsTerminal: boolean): boolean {

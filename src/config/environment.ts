@@ -16,8 +16,7 @@ import {
   validateSync,
   ValidateBy,
 } from 'class-validator';
-import type { LogFormat } from '../common/log-output.js';
-import { LOCALES, type Locale } from '../common/locale.js';
+import { LOCALES, type Locale } from './locale.js';
 
 /**
  * The slow-client policy of every live transport: a client may leave this much of what it was sent
@@ -35,6 +34,9 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 };
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
+/** How log lines are written: see src/common/log-output.ts. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 /**
  * Every environment variable the API reads. `.env.example` documents each one.

@@ -1,4 +1,4 @@
-import type { Locale } from '../common/locale.js';
+import type { Locale } from '../config/locale.js';
 import type { Wording } from '../notifications/notice-texts.js';
 
 /** An e-mail as sent: both parts say the same, the HTML with every value escaped. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { localeOf, type Locale } from '../common/locale.js';
+import { localeOf, type Locale } from '../config/locale.js';
 import { Periodic } from '../common/periodic.js';
 import type { Environment } from '../config/environment.js';
 import { PgBus } from '../database/pg-bus.service.js';

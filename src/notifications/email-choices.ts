@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsBoolean, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { Equals, IsBoolean, IsObject, IsOptional, ValidateNested } from 'class-validator';
 
 /** The notification categories one may choose e-mails for; `account` e-mails are always sent. */
 export const EMAIL_CATEGORIES = ['booking', 'review', 'message', 'complaint', 'account'] as const;
@@ -36,6 +38,21 @@ export class EmailChoicesDto {
     message: 'account cannot be turned off: suspension and verification e-mails are always sent',
   })
   account?: boolean;
+}
+
+/** A profile's `emailNotifications` field (a user's, an agency's): optional, validated as EmailChoicesDto. */
+export function EmailChoicesField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: EmailChoicesDto,
+      description:
+        'Which e-mails to receive, by category (those not given stay as they are; account ones are always sent)',
+    }),
+    IsOptional(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => EmailChoicesDto),
+  );
 }
 
 /** Every category's choice, as a profile shows it. */

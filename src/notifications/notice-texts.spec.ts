@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LOCALES } from '../common/locale.js';
+import { LOCALES } from '../config/locale.js';
 import { NOTICE_TEXTS, word, wordStored, type NoticeKind, type NoticeText } from './notice-texts.js';
 
 /** Parameters for every kind, as the services give them. */

@@ -1,4 +1,4 @@
-import type { Locale } from '../common/locale.js';
+import type { Locale } from '../config/locale.js';
 
 /**
  * Every notification's words, in each language the platform speaks: a notification is stored as what

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Locale } from '../common/locale.js';
+import type { Locale } from '../config/locale.js';
 import { wordStored } from './notice-texts.js';
 import {
   NOTIFICATION_CATEGORIES,

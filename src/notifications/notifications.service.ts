@@ -25,7 +25,7 @@ import type { ListNotificationsQuery } from './list-notifications.query.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationResponse, type NotificationResponse } from './notification.response.js';
 import { NotFound } from '../common/domain-errors.js';
-import type { Locale } from '../common/locale.js';
+import type { Locale } from '../config/locale.js';
 import { ReaderLocale } from './reader-locale.js';
 
 /**

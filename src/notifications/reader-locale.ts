@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isUser, type Actor } from '../access/actor.js';
-import { localeOf, type Locale } from '../common/locale.js';
+import { localeOf, type Locale } from '../config/locale.js';
 import type { Environment } from '../config/environment.js';
 
 /**

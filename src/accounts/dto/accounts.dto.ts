@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { EmailChoicesDto } from '../../notifications/email-choices.js';
+import { IsIn, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { EmailChoicesDto, EmailChoicesField } from '../../notifications/email-choices.js';
 import { ROLES, type Role } from '../../access/actor.js';
 import { PaginationQuery } from '../../common/pagination.query.js';
 import { Trim } from '../../common/transforms.js';
@@ -94,14 +82,6 @@ export class UpdateProfileDto {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'avatarUrl must be an http(s) URL' })
   avatarUrl?: string;
 
-  @ApiPropertyOptional({
-    type: EmailChoicesDto,
-    description:
-      'Which e-mails to receive, by category (those not given stay as they are; account ones are always sent)',
-  })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => EmailChoicesDto)
+  @EmailChoicesField()
   emailNotifications?: EmailChoicesDto;
 }

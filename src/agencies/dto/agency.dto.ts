@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsEmail,
-  IsIn,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { EmailChoicesDto } from '../../notifications/email-choices.js';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { EmailChoicesDto, EmailChoicesField } from '../../notifications/email-choices.js';
 import { PaginationQuery } from '../../common/pagination.query.js';
 import { IsOptionalNotNull, Trim } from '../../common/transforms.js';
 import { AGENCY_STATUSES, type AgencyStatus } from '../agency.entity.js';
@@ -95,15 +83,7 @@ export class AgencyProfileDto {
   @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'locale must be a language tag such as en or fr-MA' })
   locale?: string | null;
 
-  @ApiPropertyOptional({
-    type: EmailChoicesDto,
-    description:
-      'Which e-mails to receive, by category (those not given stay as they are; account ones are always sent)',
-  })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => EmailChoicesDto)
+  @EmailChoicesField()
   emailNotifications?: EmailChoicesDto;
 }
 
