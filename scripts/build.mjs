@@ -65,7 +65,11 @@ export function staleInput(root) {
 export function build(root, { ifChanged = false } = {}) {
   const reason = ifChanged ? staleInput(root) : 'asked';
   if (!reason) return 0;
-  if (ifChanged) process.stderr.write(`Building (${reason} changed since the last build)…\n`);
+  if (ifChanged) {
+    process.stderr.write(
+      reason === 'no build yet' ? 'Building (no build yet)…\n' : `Building (${reason} changed since the last build)…\n`,
+    );
+  }
   const started = new Date();
   const tsc = spawnSync(
     process.execPath,
