@@ -41,9 +41,9 @@ export class MailQueueRepository {
   }
 
   /**
-   * Claims the next group due — not e-mailed to that address in that category within
-   * `digestSeconds` (its messages then wait and go out together) — hands it to `deliver` and records
-   * the outcome. False when no group is due.
+   * Claims the next group due (a message waiting for its digest window is not due: enqueue_mail and
+   * the deferral after a send set when it is), hands it to `deliver` and records the outcome. False
+   * when no group is due.
    */
   async sendNext(
     digestSeconds: number,
@@ -58,14 +58,10 @@ export class MailQueueRepository {
       const [due] = await manager.query<{ address: string; category: string }[]>(
         `SELECT q.address, q.category FROM mail_queue q
           WHERE q.status = 'pending' AND q.next_attempt_at <= now()
-            AND NOT EXISTS (SELECT 1 FROM mail_queue s
-                             WHERE s.status = 'sent' AND s.address = q.address AND s.category = q.category
-                               AND s.sent_at > now() - make_interval(secs => $1))
             AND pg_try_advisory_xact_lock(hashtext('mail_queue'), hashtext(q.address || ' ' || q.category))
           ORDER BY q.next_attempt_at, q.id
           LIMIT 1
           FOR UPDATE OF q SKIP LOCKED`,
-        [digestSeconds],
       );
       if (!due) return false;
       const items = await this.group(manager, due.address, due.category);
